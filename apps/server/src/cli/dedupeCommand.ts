@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { stringify } from 'csv-stringify';
+import { createDb, migrateToLatest } from '@nexus/actors';
+import { loadConfig } from '../config';
+import { resolvePostgres, startEmbeddedPostgres } from '../db/postgres';
+import { exportClusters } from '../dedupe/exportClusters';
+import { loadAndDecide, type DedupeSummary, type RowProblem } from '../dedupe/runDedupe';
+import { startEngine } from '../engine/engine';
+import { parseColumnMap } from '../files';
+import { ShutdownRegistry } from '../lifecycle/shutdown';
+import { ProgressLine } from './progressLine';
+
+interface DedupeOptions {
+  source?: string;
+  map?: string;
+  out?: string;
+  databaseUrl?: string;
+  quiet?: boolean;
+}
+
+const MAX_PROBLEMS_SHOWN = 20;
+
+export function registerDedupe(program: Command): void {
+  program
+    .command('dedupe')
+    .description('decide every record of the files on a fresh throw-away database; write clusters as CSV')
+    .argument('<files...>', 'CSV (any delimiter, header row) or NDJSON files of canonical records')
+    .option('--source <name>', 'source of the records (default: the file name without extension)')
+    .option('--map <col=field,...>', 'rename input columns to canonical fields, e.g. rec_id=external_id')
+    .option('--out <file>', 'write source,external_id,customer_id,decision rows here (default: stdout)')
+    .option('--database-url <url>', 'use this Postgres instead of a throw-away embedded one')
+    .option('--quiet', 'no progress line')
+    .action(async (files: string[], opts: DedupeOptions) => {
+      const summary = await dedupe(files, opts);
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    });
+}
+
+async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSummary> {
+  const map = opts.map ? parseColumnMap(opts.map) : undefined;
+  for (const f of files) if (!fs.existsSync(f)) throw new Error(`${f}: no such file`);
+  const config = loadConfig();
+  const started = performance.now();
+  const shutdown = new ShutdownRegistry();
+  const progress = new ProgressLine(process.stderr, !opts.quiet);
+  let shown = 0;
+  let hidden = 0;
+  const onProblem = (p: RowProblem) => {
+    if (shown >= MAX_PROBLEMS_SHOWN) return void hidden++;
+    shown++;
+    const what = p.errors.map((e) => `${e.field} ${e.message}`).join('; ');
+    progress.log(`${p.file}:${p.line}: ${p.severity === 'error' ? 'skipped' : 'warning'}: ${what}`);
+  };
+  try {
+    const postgres = opts.databaseUrl
+      ? await resolvePostgres(opts.databaseUrl, config.NEXUS_DATA_DIR)
+      : await startEmbeddedPostgres({
+          dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-dedupe-')),
+          persistent: false,
+          fast: true,
+        });
+    shutdown.register('postgres', () => postgres.stop());
+    const db = createDb(postgres.url, { maxConnections: 10, applicationName: 'nexus-dedupe' });
+    shutdown.register('database pool', () => db.destroy());
+    await migrateToLatest(db);
+    const engine = await startEngine(config, db, postgres.url);
+    shutdown.register('engine', () => engine.stop());
+
+    const { read, batchIds, invalid } = await loadAndDecide(db, engine, { files, source: opts.source, map }, {
+      onProblem,
+      onProgress: (p) => progress.update(`read ${p.read}  decided ${p.decided}/${p.stored}`),
+    });
+    progress.done();
+    if (hidden > 0) process.stderr.write(`... and ${hidden} more rows with problems\n`);
+
+    const counts: DedupeSummary = {
+      records: read,
+      new: 0,
+      linked: 0,
+      review: 0,
+      rejected: 0,
+      dead_lettered: 0,
+      seconds: 0,
+      records_per_second: 0,
+    };
+    const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
+    async function* rows() {
+      yield ['source', 'external_id', 'customer_id', 'decision'];
+      for await (const row of exportClusters(db, batchIds)) {
+        if (row.decision in counts) counts[row.decision as 'new']++;
+        yield [row.source, row.external_id, row.customer_id, row.decision];
+      }
+      for (const bad of invalid) {
+        counts.rejected++;
+        if (bad.externalId !== undefined) yield [bad.source, bad.externalId, '', 'rejected'];
+      }
+    }
+    await pipeline(Readable.from(rows()), stringify(), out, { end: out !== process.stdout });
+    counts.seconds = Number(((performance.now() - started) / 1000).toFixed(2));
+    counts.records_per_second = Number((read / Math.max(counts.seconds, 0.001)).toFixed(1));
+    return counts;
+  } finally {
+    progress.done();
+    await shutdown.shutdown();
+  }
+}

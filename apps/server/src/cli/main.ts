@@ -1,0 +1,24 @@
+import { Command, CommanderError } from 'commander';
+import { registerDedupe } from './dedupeCommand';
+import { registerMigrate } from './migrateCommand';
+import { registerStart } from './startCommand';
+
+/** `nexus` — every subcommand is a thin adapter over a service; errors end as one clear line. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('nexus')
+    .description('Nexus identity de-duplication engine')
+    .exitOverride()
+    .showHelpAfterError('(run nexus --help for usage)');
+  registerStart(program);
+  registerDedupe(program);
+  registerMigrate(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const code = (error as { code?: unknown }).code;
+    process.stderr.write(`nexus: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` [${code}]` : ''}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,144 @@
+import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import { Piscina } from 'piscina';
+import {
+  PartitionActor,
+  RECORD_WORKER_FILE,
+  type ActorSnapshot,
+  type BusConsumer,
+  type Db,
+  type RecordBus,
+  type RecordOutcome,
+  type SupervisionPolicy,
+  type WorkerConfig,
+  type WorkerReply,
+  type WorkerTask,
+} from '@nexus/actors';
+
+export interface SupervisorOptions {
+  db: Db;
+  bus: RecordBus;
+  groupId: string;
+  workers: number;
+  concurrency: number;
+  batchSize: number;
+  policy: SupervisionPolicy;
+  worker: Omit<WorkerConfig, 'poolSize'>;
+  /** How often to try to take partitions that another process let go. */
+  claimIntervalMs?: number;
+}
+
+export interface SupervisorEvents {
+  outcome: [partition: number, outcome: RecordOutcome];
+  deadLetter: [partition: number, recordId: string, error: string];
+}
+
+export class WorkerStartError extends Error {
+  readonly code = 'ENGINE.WORKER_START_FAILED';
+}
+
+/**
+ * Owns the worker pool and one PartitionActor per partition this process holds. Partitions are
+ * claimed from the bus (another process may hold some) and re-claimed periodically, so a second
+ * process takes over the partitions of one that died.
+ */
+export class ActorSupervisor extends EventEmitter<SupervisorEvents> {
+  readonly pool: Piscina<WorkerTask, WorkerReply>;
+  private readonly actors = new Map<number, PartitionActor>();
+  private consumer: BusConsumer | undefined;
+  private claimTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private decidedSinceAnalyze = 0;
+  private decidedTotal = 0;
+  private analyzing = false;
+
+  constructor(private readonly o: SupervisorOptions) {
+    super();
+    this.pool = new Piscina<WorkerTask, WorkerReply>({
+      filename: RECORD_WORKER_FILE,
+      minThreads: o.workers,
+      maxThreads: o.workers,
+      concurrentTasksPerWorker: o.concurrency,
+      atomics: 'disabled',
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: { ...o.worker, poolSize: o.concurrency + 1 } satisfies WorkerConfig,
+    });
+  }
+
+  async start(): Promise<void> {
+    // A worker that cannot set up (database unreachable, bad model) must stop the start here,
+    // not turn every record into a retry.
+    try {
+      await this.pool.run({ type: 'ping' });
+    } catch (error) {
+      await this.pool.destroy();
+      throw new WorkerStartError(`record workers failed to start: ${String(error)}`, { cause: error });
+    }
+    this.consumer = await this.o.bus.openConsumer(this.o.groupId);
+    await this.claim();
+    this.claimTimer = setInterval(() => void this.claim().catch(() => undefined), this.o.claimIntervalMs ?? 2000);
+  }
+
+  private async claim(): Promise<void> {
+    if (this.stopping || !this.consumer) return;
+    const owned = new Set(await this.consumer.claimPartitions());
+    for (const [partition, actor] of this.actors) {
+      if (!owned.has(partition)) {
+        this.actors.delete(partition);
+        await actor.stop();
+      }
+    }
+    for (const partition of owned) {
+      if (this.actors.has(partition) || this.stopping) continue;
+      const actor = new PartitionActor({
+        partition,
+        consumer: this.consumer,
+        db: this.o.db,
+        policy: this.o.policy,
+        batchSize: this.o.batchSize,
+        runTask: (task) => this.pool.run(task),
+        onOutcome: (p, outcome) => {
+          this.emit('outcome', p, outcome);
+          this.keepStatisticsFresh();
+        },
+        onDeadLetter: (p, id, error) => this.emit('deadLetter', p, id, error),
+      });
+      this.actors.set(partition, actor);
+      actor.start();
+    }
+  }
+
+  /**
+   * The tables the deciders read grow from empty at full speed, faster than autovacuum analyses
+   * them; stale statistics give seq-scan plans that slow every decision. Analyse as they double.
+   */
+  private keepStatisticsFresh(): void {
+    this.decidedSinceAnalyze++;
+    this.decidedTotal++;
+    if (this.analyzing || this.decidedSinceAnalyze < Math.max(500, this.decidedTotal / 2)) return;
+    this.analyzing = true;
+    this.decidedSinceAnalyze = 0;
+    void sql`analyze records, golden_records, golden_record_members, blocking_keys, review_cases`
+      .execute(this.o.db)
+      .catch(() => undefined)
+      .finally(() => (this.analyzing = false));
+  }
+
+  snapshot(): ActorSnapshot[] {
+    return [...this.actors.values()].map((a) => a.snapshot()).sort((a, b) => a.partition - b.partition);
+  }
+
+  async lag(): Promise<Map<number, number>> {
+    return this.consumer ? this.consumer.lag() : new Map();
+  }
+
+  /** Drains: each actor finishes its task in flight and commits, then the pool and consumer close. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.claimTimer);
+    await Promise.all([...this.actors.values()].map((a) => a.stop()));
+    this.actors.clear();
+    await this.pool.destroy();
+    await this.consumer?.close();
+  }
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { parseCanonicalRecord, partitionFor, partitionKey, type CanonicalRecord, type FieldError } from '@nexus/schema';
+import type { Db } from '@nexus/actors';
+import { IngestError } from './errors';
+
+export const MAX_BATCH_RECORDS = 10_000;
+const INSERT_CHUNK = 1_000;
+
+export interface BatchSubmission {
+  source: string;
+  records: unknown[];
+  submittedBy?: string | null;
+}
+
+export interface BatchReceipt {
+  batchId: string;
+  accepted: number;
+  rejected: Array<{ index: number; errors: FieldError[] }>;
+  /** Records whose (source, external_id) was already known: accepted, and processed once. */
+  duplicates: Array<{ index: number; externalId: string }>;
+  warnings: Array<{ index: number; warnings: FieldError[] }>;
+}
+
+/**
+ * Path A: the batch and all its valid records are stored in ONE transaction (status `received`);
+ * the relay then puts them on the bus. Invalid records are answered with their index and errors.
+ */
+export async function submitBatch(db: Db, partitions: number, submission: BatchSubmission): Promise<BatchReceipt> {
+  const source = submission.source.trim();
+  if (source === '' || source.length > 200) throw new IngestError('SOURCE.INVALID', 'source must be 1 to 200 characters');
+  if (submission.records.length === 0) throw new IngestError('BATCH.EMPTY', 'a batch needs at least one record');
+  if (submission.records.length > MAX_BATCH_RECORDS) {
+    throw new IngestError(
+      'BATCH.TOO_LARGE',
+      `a batch holds at most ${MAX_BATCH_RECORDS.toLocaleString('en')} records; this one has ${submission.records.length.toLocaleString('en')}: split it`,
+    );
+  }
+  const receipt: BatchReceipt = { batchId: randomUUID(), accepted: 0, rejected: [], duplicates: [], warnings: [] };
+  const valid: Array<{ index: number; record: CanonicalRecord }> = [];
+  const seen = new Set<string>();
+  submission.records.forEach((raw, index) => {
+    const parsed = parseCanonicalRecord(raw, { source });
+    if (!parsed.ok) return receipt.rejected.push({ index, errors: parsed.errors });
+    // A record always belongs to the batch's source: external ids are unique per source.
+    const record = { ...parsed.record, source };
+    if (parsed.warnings.length > 0) receipt.warnings.push({ index, warnings: parsed.warnings });
+    if (seen.has(record.external_id)) return receipt.duplicates.push({ index, externalId: record.external_id });
+    seen.add(record.external_id);
+    valid.push({ index, record });
+  });
+
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('batches')
+      .values({ id: receipt.batchId, source, status: 'received', submitted_by: submission.submittedBy ?? null, record_count: 0 })
+      .execute();
+    let stored = 0;
+    for (let i = 0; i < valid.length; i += INSERT_CHUNK) {
+      const chunk = valid.slice(i, i + INSERT_CHUNK);
+      const inserted = await trx
+        .insertInto('records')
+        .values(
+          chunk.map(({ record }) => ({
+            id: randomUUID(),
+            batch_id: receipt.batchId,
+            source,
+            external_id: record.external_id,
+            partition: partitionFor(partitionKey(source, record.external_id), partitions),
+            payload: JSON.stringify(record) as never,
+            status: 'received' as const,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['source', 'external_id']).doNothing())
+        .returning('external_id')
+        .execute();
+      stored += inserted.length;
+      const fresh = new Set(inserted.map((r) => r.external_id));
+      for (const { index, record } of chunk) {
+        if (!fresh.has(record.external_id)) receipt.duplicates.push({ index, externalId: record.external_id });
+      }
+    }
+    await trx.updateTable('batches').set({ record_count: stored }).where('id', '=', receipt.batchId).execute();
+  });
+  receipt.accepted = valid.length + receipt.duplicates.length;
+  receipt.duplicates.sort((a, b) => a.index - b.index);
+  return receipt;
+}

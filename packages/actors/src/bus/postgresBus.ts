@@ -1,0 +1,236 @@
+import pg from 'pg';
+import { sql } from 'kysely';
+import { RAW_RECORDS_TOPIC, partitionFor, rawRecordMessageSchema, type RawRecordMessage } from '@nexus/schema';
+import type { Db } from '../db/database';
+import type { BusConsumer, BusMessage, RecordBus } from './recordBus';
+
+const CHANNEL = 'nexus_bus';
+
+/**
+ * The record bus as a partitioned log in Postgres. Offsets are handed out under the partition
+ * row's lock, so they become visible in offset order and a reader never skips a late commit.
+ */
+export class PostgresRecordBus implements RecordBus {
+  private constructor(
+    private readonly db: Db,
+    private readonly databaseUrl: string,
+    readonly partitions: number,
+    private readonly topic: string,
+  ) {}
+
+  static async open(db: Db, databaseUrl: string, partitions: number, topic = RAW_RECORDS_TOPIC) {
+    const existing = await db
+      .selectFrom('bus_partitions')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('topic', '=', topic)
+      .executeTakeFirstOrThrow();
+    const known = Number(existing.n);
+    if (known > partitions) {
+      throw new Error(
+        `the record bus already has ${known} partitions for ${topic}; NEXUS_PARTITIONS=${partitions} cannot shrink it`,
+      );
+    }
+    const rows = Array.from({ length: partitions }, (_, partition) => ({ topic, partition, next_offset: '0' }));
+    await db.insertInto('bus_partitions').values(rows).onConflict((oc) => oc.doNothing()).execute();
+    return new PostgresRecordBus(db, databaseUrl, partitions, topic);
+  }
+
+  async publish(messages: Array<{ key: string; value: RawRecordMessage }>): Promise<void> {
+    if (messages.length === 0) return;
+    const byPartition = new Map<number, Array<{ key: string; value: RawRecordMessage }>>();
+    for (const m of messages) {
+      const p = partitionFor(m.key, this.partitions);
+      const list = byPartition.get(p) ?? [];
+      list.push(m);
+      byPartition.set(p, list);
+    }
+    // Partitions in ascending order: two publishers never wait on each other in a cycle.
+    const ordered = [...byPartition.entries()].sort((a, b) => a[0] - b[0]);
+    await this.db.transaction().execute(async (trx) => {
+      for (const [partition, list] of ordered) {
+        const { next_offset } = await trx
+          .updateTable('bus_partitions')
+          .set({ next_offset: sql`next_offset + ${list.length}` })
+          .where('topic', '=', this.topic)
+          .where('partition', '=', partition)
+          .returning('next_offset')
+          .executeTakeFirstOrThrow();
+        const first = Number(next_offset) - list.length;
+        await trx
+          .insertInto('bus_messages')
+          .values(
+            list.map((m, i) => ({
+              topic: this.topic,
+              partition,
+              msg_offset: String(first + i),
+              key: m.key,
+              payload: JSON.stringify(m.value) as never,
+            })),
+          )
+          .execute();
+        await sql`select pg_notify(${CHANNEL}, ${`${this.topic}:${partition}`})`.execute(trx);
+      }
+    });
+  }
+
+  async openConsumer(groupId: string): Promise<BusConsumer> {
+    const consumer = new PostgresBusConsumer(this.db, this.databaseUrl, this.partitions, this.topic, groupId);
+    await consumer.connect();
+    return consumer;
+  }
+
+  /** Drops messages every known consumer group has committed past. */
+  async truncateCommitted(): Promise<number> {
+    const result = await sql`
+      delete from bus_messages m
+      using (select partition, min(next_offset) as upto from bus_consumer_positions
+             where topic = ${this.topic} group by partition) p
+      where m.topic = ${this.topic} and m.partition = p.partition and m.msg_offset < p.upto`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+class PostgresBusConsumer implements BusConsumer {
+  private client: pg.Client | undefined;
+  private readonly owned = new Set<number>();
+  private readonly waiters = new Map<number, Set<() => void>>();
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly databaseUrl: string,
+    private readonly partitions: number,
+    private readonly topic: string,
+    private readonly groupId: string,
+  ) {}
+
+  async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'nexus-bus-consumer' });
+    client.on('error', () => this.lostConnection(client));
+    client.on('end', () => this.lostConnection(client));
+    client.on('notification', (n) => {
+      if (n.channel !== CHANNEL || !n.payload) return;
+      const [topic, p] = n.payload.split(':');
+      if (topic === this.topic) this.wake(Number(p));
+    });
+    await client.connect();
+    await client.query(`listen ${CHANNEL}`);
+    this.client = client;
+  }
+
+  private lostConnection(client: pg.Client) {
+    if (this.client !== client) return;
+    // Session advisory locks died with the connection: another process may own these partitions now.
+    this.client = undefined;
+    this.owned.clear();
+    for (const p of this.waiters.keys()) this.wake(p);
+  }
+
+  private wake(partition: number) {
+    const set = this.waiters.get(partition);
+    if (!set) return;
+    this.waiters.delete(partition);
+    for (const w of set) w();
+  }
+
+  async claimPartitions(): Promise<number[]> {
+    if (this.closed) return [];
+    if (!this.client) await this.connect();
+    const client = this.client!;
+    for (let p = 0; p < this.partitions; p++) {
+      if (this.owned.has(p)) continue;
+      const res = await client.query<{ ok: boolean }>(
+        'select pg_try_advisory_lock(hashtext($1), $2) as ok',
+        [`${this.groupId}:${this.topic}`, p],
+      );
+      if (res.rows[0]?.ok) this.owned.add(p);
+    }
+    return [...this.owned].sort((a, b) => a - b);
+  }
+
+  async position(partition: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('bus_consumer_positions')
+      .select('next_offset')
+      .where('group_id', '=', this.groupId)
+      .where('topic', '=', this.topic)
+      .where('partition', '=', partition)
+      .executeTakeFirst();
+    return row ? Number(row.next_offset) : 0;
+  }
+
+  async fetch(partition: number, fromOffset: number, max: number, waitMs: number): Promise<BusMessage[]> {
+    const read = async () =>
+      this.db
+        .selectFrom('bus_messages')
+        .select(['msg_offset', 'key', 'payload'])
+        .where('topic', '=', this.topic)
+        .where('partition', '=', partition)
+        .where('msg_offset', '>=', String(fromOffset))
+        .orderBy('msg_offset')
+        .limit(max)
+        .execute();
+    let rows = await read();
+    if (rows.length === 0 && waitMs > 0 && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, waitMs);
+        const set = this.waiters.get(partition) ?? new Set();
+        set.add(done);
+        this.waiters.set(partition, set);
+        function done() {
+          clearTimeout(timer);
+          set.delete(done);
+          resolve();
+        }
+      });
+      rows = await read();
+    }
+    return rows.map((r) => ({
+      partition,
+      offset: Number(r.msg_offset),
+      key: r.key,
+      value: rawRecordMessageSchema.parse(r.payload),
+    }));
+  }
+
+  async commit(partition: number, nextOffset: number): Promise<void> {
+    await this.db
+      .insertInto('bus_consumer_positions')
+      .values({ group_id: this.groupId, topic: this.topic, partition, next_offset: String(nextOffset) })
+      .onConflict((oc) =>
+        oc.columns(['group_id', 'topic', 'partition']).doUpdateSet({
+          next_offset: sql`greatest(bus_consumer_positions.next_offset, excluded.next_offset)`,
+          updated_at: sql`now()`,
+        }),
+      )
+      .execute();
+  }
+
+  async lag(): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('bus_partitions as p')
+      .leftJoin('bus_consumer_positions as c', (j) =>
+        j
+          .onRef('c.topic', '=', 'p.topic')
+          .onRef('c.partition', '=', 'p.partition')
+          .on('c.group_id', '=', this.groupId),
+      )
+      .select(['p.partition', 'p.next_offset as end', 'c.next_offset as position'])
+      .where('p.topic', '=', this.topic)
+      .execute();
+    return new Map(rows.map((r) => [r.partition, Number(r.end) - Number(r.position ?? 0)]));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of [...this.waiters.keys()]) this.wake(p);
+    const client = this.client;
+    this.client = undefined;
+    this.owned.clear();
+    if (client) await client.end().catch(() => undefined);
+  }
+}

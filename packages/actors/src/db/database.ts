@@ -1,0 +1,39 @@
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrationProvider, type Database } from '@nexus/schema';
+
+export type Db = Kysely<Database>;
+
+export interface DbOptions {
+  /** Connections in this pool; each worker thread and the main thread have their own pool. */
+  maxConnections?: number;
+  applicationName?: string;
+}
+
+export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName ?? 'nexus',
+  });
+  // An idle client that loses its server (restart, kill) must not crash the process.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export class MigrationError extends Error {
+  readonly code = 'DB.MIGRATION_FAILED';
+}
+
+/** Brings the schema to the latest migration; safe to run from several processes at once. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are typed against no schema
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    throw new MigrationError(`database migration failed: ${String((error as Error).message ?? error)}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,76 @@
+/**
+ * Blocking keys: a record is compared only with golden records that share at least one key, so
+ * the keys must catch nearly every true pair (each key survives the errors that break another)
+ * while no key is shared by a large share of the population. Every key is prefixed by its kind;
+ * the engine also takes advisory locks on them, so a record has at most about a dozen.
+ *
+ *   nid:  national id            em: e-mail          ph: phone
+ *   n:    given|family codes (order-free, so swapped names still meet)
+ *   fy:   family code|birth year       gd: given code|full birth date
+ *   df:   birth date|family initial    dg: birth date|given initial
+ *   dp:   birth date|postcode or locality or city (for records whose names are missing or garbled)
+ *   ad:   postcode|street number|street code       gp: given code|family initial|postcode
+ */
+import { streetName } from './addresses';
+import { emailLocalPart } from './emails';
+import { phoneticCodes } from './names';
+import type { NormalisedRecord } from './normaliseRecord';
+
+/** The engine locks every key of a record; beyond this the least specific keys are dropped. */
+export const MAX_KEYS = 12;
+/** Identifiers shorter than this are too likely to be shared by strangers ("0", "na"). */
+const MIN_IDENTIFIER_LENGTH = 4;
+
+/** A nickname blocks with its formal name: bob and robert meet under ROBERT's code. */
+function formalCode(n: NormalisedRecord): string | undefined {
+  const formal = n.givenRoots?.find((r) => r !== n.given);
+  if (formal === undefined) return n.givenCodes?.[0] ?? n.given;
+  return phoneticCodes(formal)[0] ?? formal;
+}
+
+function fullDate(n: NormalisedRecord): string | undefined {
+  const d = n.dob;
+  return d !== undefined && (d.precision === 'day' || (d.precision === 'invalid' && d.digits.length === 8))
+    ? d.digits
+    : undefined;
+}
+
+export function blockingKeys(n: NormalisedRecord): string[] {
+  const keys: string[] = [];
+  const add = (...parts: Array<string | number | undefined>) => {
+    if (parts.some((p) => p === undefined || p === '')) return;
+    keys.push(parts.join(''));
+  };
+  if ((n.national_id?.length ?? 0) >= MIN_IDENTIFIER_LENGTH) add('nid:', n.national_id);
+  if (n.email?.includes('@') === true) {
+    // A distinctive mailbox name survives a mistyped domain; a short one needs its domain.
+    const local = emailLocalPart(n.email);
+    if (local.length >= MIN_IDENTIFIER_LENGTH) add('el:', local);
+    else add('em:', n.email);
+  }
+  if (n.phone !== undefined) add('ph:', n.phone);
+
+  const given = n.givenCodes?.[0] ?? n.given;
+  const formal = formalCode(n);
+  const family = n.familyCodes?.[0] ?? n.family;
+  const date = fullDate(n);
+  const year = n.dob?.year;
+  const place = n.postcode ?? n.locality ?? n.city;
+  if (given !== undefined && family !== undefined) add('n:', [given, family].sort().join('|'));
+  if (n.given !== undefined && n.family !== undefined) {
+    add('np:', [n.given.slice(0, 3), n.family.slice(0, 3)].sort().join('|'));
+  }
+  add('fy:', family, '|', year);
+  add('gy:', formal, '|', year);
+  add('d:', date);
+  add('yp:', year, '|', place);
+  if (n.street !== undefined) {
+    const street = phoneticCodes(streetName(n.street).replace(/\s+/g, ''))[0];
+    add('sp:', street, '|', n.postcode ?? n.locality);
+  }
+  add('gp:', formal, '|', place);
+  add('fp:', family, '|', place);
+  add('md:', family, '|', date?.slice(4));
+  add('md:', formal, '|', date?.slice(4));
+  return [...new Set(keys)].slice(0, MAX_KEYS);
+}

@@ -1,0 +1,165 @@
+/**
+ * Offline evaluator: replays each labelled data set through the online decision, one record at
+ * a time in file order, as the engine does, and prints pairwise precision, recall and F1.
+ *
+ *   npx tsx packages/actors/src/matching/evaluate.ts [--data DIR] [--only NAME] [--link=N]
+ *       [--review=N] [--no-tf]
+ *
+ * Candidates are the current clusters that share a blocking key with the record; a link joins
+ * the best cluster, a new decision opens one, a review leaves the record out of every cluster.
+ * Term frequencies come from the whole data set, as `nexus train` would compute them from the
+ * register; with --no-tf the model's own u is used throughout.
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { blockingKeys } from './blockingKeys';
+import { decideRecord, DEFAULT_POLICY, type CandidateGolden, type DecisionPolicy } from './decide';
+import { DEFAULT_MODEL } from './defaultModel';
+import { loadDataSets, type LabelledDataSet } from './evaluationData';
+import { blockingRecall, pairwiseScores } from './evaluationMetrics';
+import type { MatchModel, TermFrequencies } from './model';
+import { normaliseRecord, type NormalisedRecord } from './normaliseRecord';
+import { InMemoryTermFrequencies } from './termFrequencies';
+
+interface RunResult {
+  name: string;
+  records: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  reviewShare: number;
+  mergeProposals: number;
+  blockingRecall: number;
+  meanCandidates: number;
+  maxCandidates: number;
+  recordsPerSecond: number;
+}
+
+function simulate(
+  set: LabelledDataSet,
+  model: MatchModel,
+  policy: DecisionPolicy,
+  useTf: boolean,
+): RunResult {
+  const started = performance.now();
+  const normalised: NormalisedRecord[] = set.records.map((r) => normaliseRecord(r.record));
+  const tf: TermFrequencies | undefined = useTf ? InMemoryTermFrequencies.fromRecords(normalised) : undefined;
+  const keysOf = normalised.map(blockingKeys);
+  const clusterOfKey = new Map<string, Set<string>>();
+  const members = new Map<string, CandidateGolden['members']>();
+  const clusterOf: Array<string | undefined> = [];
+  let reviews = 0;
+  let mergeProposals = 0;
+  let candidateTotal = 0;
+  let maxCandidates = 0;
+
+  normalised.forEach((n, i) => {
+    const recordId = set.records[i]?.record.external_id ?? String(i);
+    const keys = keysOf[i] ?? [];
+    const ids = new Set<string>();
+    for (const k of keys) for (const c of clusterOfKey.get(k) ?? []) ids.add(c);
+    const candidates = [...ids].map((goldenId) => ({ goldenId, members: members.get(goldenId) ?? [] }));
+    candidateTotal += candidates.length;
+    maxCandidates = Math.max(maxCandidates, candidates.length);
+    const decision = decideRecord(n, candidates, model, policy, tf);
+    let cluster: string | undefined;
+    switch (decision.kind) {
+      case 'link':
+        cluster = decision.goldenId;
+        break;
+      case 'new':
+        cluster = `g${i}`;
+        members.set(cluster, []);
+        break;
+      case 'review':
+        reviews++;
+        if (decision.reviewKind === 'merge_proposal') mergeProposals++;
+        break;
+    }
+    clusterOf.push(cluster);
+    if (cluster === undefined) return;
+    members.get(cluster)?.push({ recordId, normalised: n });
+    for (const k of keys) {
+      const set = clusterOfKey.get(k) ?? new Set<string>();
+      set.add(cluster);
+      clusterOfKey.set(k, set);
+    }
+  });
+
+  const seconds = (performance.now() - started) / 1000;
+  const entity = set.records.map((r) => r.entity);
+  const scores = pairwiseScores(entity, clusterOf);
+  return {
+    name: set.name,
+    records: set.records.length,
+    precision: scores.precision,
+    recall: scores.recall,
+    f1: scores.f1,
+    reviewShare: reviews / set.records.length,
+    mergeProposals,
+    blockingRecall: blockingRecall(entity, keysOf),
+    meanCandidates: candidateTotal / set.records.length,
+    maxCandidates,
+    recordsPerSecond: set.records.length / seconds,
+  };
+}
+
+function format(r: RunResult): string {
+  const cells = [
+    r.name.padEnd(30),
+    String(r.records).padStart(6),
+    r.precision.toFixed(4),
+    r.recall.toFixed(4),
+    r.f1.toFixed(4),
+    `${(r.reviewShare * 100).toFixed(2)}%`.padStart(7),
+    String(r.mergeProposals).padStart(5),
+    r.blockingRecall.toFixed(4),
+    `${r.meanCandidates.toFixed(1)}/${r.maxCandidates}`.padStart(8),
+    r.recordsPerSecond.toFixed(0).padStart(7),
+  ];
+  return cells.join('  ');
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      // The labelled data live in shared/ beside the repository (see shared/data/README.md).
+      data: {
+        type: 'string',
+        default: fileURLToPath(new URL('../../../../../shared/data', import.meta.url)),
+      },
+      only: { type: 'string' },
+      link: { type: 'string' },
+      review: { type: 'string' },
+      'no-tf': { type: 'boolean', default: false },
+    },
+  });
+  const policy: DecisionPolicy = {
+    linkThreshold: values.link === undefined ? DEFAULT_POLICY.linkThreshold : Number(values.link),
+    reviewThreshold: values.review === undefined ? DEFAULT_POLICY.reviewThreshold : Number(values.review),
+  };
+  const sets = loadDataSets(values.data).filter(
+    (s) => values.only === undefined || s.name.includes(values.only),
+  );
+  console.log(
+    `model ${DEFAULT_MODEL.version}, link >= ${policy.linkThreshold}, review >= ${policy.reviewThreshold}, ` +
+      `term frequencies ${values['no-tf'] ? 'off' : 'on'}`,
+  );
+  console.log(
+    [
+      'data set'.padEnd(30),
+      'recs'.padStart(6),
+      'P     ',
+      'R     ',
+      'F1    ',
+      'review'.padStart(7),
+      'merge',
+      'blockR',
+      'cand'.padStart(8),
+      'rec/s'.padStart(7),
+    ].join('  '),
+  );
+  for (const set of sets) console.log(format(simulate(set, DEFAULT_MODEL, policy, !values['no-tf'])));
+}
+
+main();

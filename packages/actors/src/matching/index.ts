@@ -1,0 +1,25 @@
+/** The pure matching core: normalise, block, score (Fellegi-Sunter), decide, explain. */
+export { normaliseRecord, normaliseIdentifier, NORMALISER_VERSION } from './normaliseRecord';
+export type { NormalisedRecord, NormaliseOptions } from './normaliseRecord';
+export type { NormalisedDate, DatePrecision } from './dates';
+export type { Gender } from './gender';
+export { blockingKeys, MAX_KEYS } from './blockingKeys';
+export { jaro, jaroWinkler, levenshtein, damerauLevenshtein, levenshteinSimilarity } from './comparators';
+export { COMPARED_FIELDS, MISSING, levelWeight, log2BayesFactor, priorLog2Odds } from './model';
+export type { ComparedField, FieldParams, LevelParams, MatchModel, TermFrequencies } from './model';
+export { DEFAULT_MODEL } from './defaultModel';
+export { InMemoryTermFrequencies, TF_FIELDS } from './termFrequencies';
+export { comparePair, matchProbability } from './comparePair';
+export type { FieldScore, PairScore } from './comparePair';
+export { decideRecord, DEFAULT_POLICY } from './decide';
+export type {
+  CandidateGolden,
+  CandidateScore,
+  Decision,
+  DecisionPolicy,
+  DecisionRule,
+  Explanation,
+  ReviewKind,
+} from './decide';
+export { waterfall } from './waterfall';
+export type { Waterfall, WaterfallStep } from './waterfall';

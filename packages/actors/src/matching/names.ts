@@ -1,0 +1,144 @@
+/**
+ * Person-name normalisation.
+ *
+ * Phonetic codes come from the `double-metaphone` package (wooorm): a maintained, dependency-free
+ * ESM implementation with types, and Double Metaphone handles non-English surnames (Slavic,
+ * Germanic, Romance spellings) far better than Soundex or plain Metaphone, while its codes stay
+ * short enough to serve as blocking keys.
+ */
+import { doubleMetaphone } from 'double-metaphone';
+import { foldWords } from './fold';
+import { nameRoots } from './nicknames';
+
+/** Surname particles that one source writes and another drops ("van der Berg" / "Berg"). */
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'ter',
+  'ten',
+  'de',
+  'del',
+  'della',
+  'dela',
+  'di',
+  'da',
+  'das',
+  'dos',
+  'do',
+  'du',
+  'des',
+  'la',
+  'le',
+  'lo',
+  'bin',
+  'ibn',
+  'bint',
+  'al',
+  'el',
+]);
+/** Generational suffixes: they say which family member, not how the name is spelt. */
+const SUFFIXES = new Set(['jr', 'jnr', 'junior', 'sr', 'snr', 'senior', 'ii', 'iii', 'iv', '2nd', '3rd']);
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'rev', 'fr']);
+
+export interface NormalisedName {
+  given?: string;
+  middle?: string;
+  family?: string;
+  /** The given name and every formal name it may be a nickname of. */
+  givenRoots?: string[];
+  /** Double Metaphone codes (primary, then alternate when it differs). */
+  givenCodes?: string[];
+  familyCodes?: string[];
+}
+
+export interface NameParts {
+  given_name?: string;
+  middle_name?: string;
+  family_name?: string;
+  full_name?: string;
+}
+
+function dropAffixes(words: string[]): string[] {
+  let start = 0;
+  while (start < words.length - 1 && TITLES.has(words[start] ?? '')) start++;
+  let end = words.length;
+  while (end > start + 1 && SUFFIXES.has(words[end - 1] ?? '')) end--;
+  return words.slice(start, end);
+}
+
+/** Folded family name without particles (kept when nothing else is left), words joined. */
+export function normaliseFamilyName(value: string): string | undefined {
+  const words = dropAffixes(foldWords(value));
+  const core = words.filter((w) => !PARTICLES.has(w));
+  const kept = core.length > 0 ? core : words;
+  return kept.length === 0 ? undefined : kept.join('');
+}
+
+/** Folded given name split into the first name and whatever follows it (treated as middle). */
+export function normaliseGivenName(value: string): { given?: string; middle?: string } {
+  const words = dropAffixes(foldWords(value));
+  const [first, ...rest] = words;
+  return { given: first, middle: rest.length > 0 ? rest.join(' ') : undefined };
+}
+
+/** "Family, Given Middle" or "Given Middle [particles] Family". */
+export function splitFullName(value: string): { given?: string; middle?: string; family?: string } {
+  const comma = value.indexOf(',');
+  if (comma >= 0) {
+    const family = normaliseFamilyName(value.slice(0, comma));
+    return { ...normaliseGivenName(value.slice(comma + 1)), family };
+  }
+  const words = dropAffixes(foldWords(value));
+  if (words.length === 0) return {};
+  if (words.length === 1) return { given: words[0] };
+  let familyStart = words.length - 1;
+  while (familyStart > 1 && PARTICLES.has(words[familyStart - 1] ?? '')) familyStart--;
+  const middle = words.slice(1, familyStart).join(' ');
+  return {
+    given: words[0],
+    middle: middle === '' ? undefined : middle,
+    family: normaliseFamilyName(words.slice(familyStart).join(' ')),
+  };
+}
+
+/** Distinct non-empty Double Metaphone codes of a folded name. */
+export function phoneticCodes(name: string): string[] {
+  const letters = name.replace(/[^a-z]/g, '');
+  if (letters === '') return [];
+  const [primary, alternate] = doubleMetaphone(letters);
+  return [...new Set([primary, alternate])].filter((c) => c !== '');
+}
+
+/** Given, middle and family names, filled from full_name for whatever the record lacks. */
+export function normaliseName(parts: NameParts): NormalisedName {
+  const givenParts = parts.given_name === undefined ? {} : normaliseGivenName(parts.given_name);
+  let given = givenParts.given;
+  let middle = givenParts.middle;
+  if (parts.middle_name !== undefined) {
+    const words = foldWords(parts.middle_name);
+    if (words.length > 0) middle = words.join(' ');
+  }
+  let family = parts.family_name === undefined ? undefined : normaliseFamilyName(parts.family_name);
+  if (parts.full_name !== undefined && (given === undefined || family === undefined)) {
+    const full = splitFullName(parts.full_name);
+    given ??= full.given;
+    middle ??= full.middle;
+    family ??= full.family;
+  }
+  const out: NormalisedName = {};
+  if (given !== undefined) {
+    out.given = given;
+    out.givenRoots = nameRoots(given);
+    const codes = phoneticCodes(given);
+    if (codes.length > 0) out.givenCodes = codes;
+  }
+  if (middle !== undefined) out.middle = middle;
+  if (family !== undefined) {
+    out.family = family;
+    const codes = phoneticCodes(family);
+    if (codes.length > 0) out.familyCodes = codes;
+  }
+  return out;
+}

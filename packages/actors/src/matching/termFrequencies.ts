@@ -1,0 +1,71 @@
+/**
+ * Term frequencies built in memory from a list of normalised records: the share of records,
+ * among those where the field is present, that have a given value. The engine may back the same
+ * interface with a database table; the evaluator and tests use this one.
+ */
+import type { ComparedField, TermFrequencies } from './model';
+import type { NormalisedRecord } from './normaliseRecord';
+
+/**
+ * Fields whose exact agreement is worth less on a common value ("smith", "london") and more on a
+ * rare one. Identifiers are left out: their model u already describes a unique value, which a
+ * frequency counted in a sample can only overstate.
+ */
+export const TF_FIELDS: readonly ComparedField[] = [
+  'given_name',
+  'middle_name',
+  'family_name',
+  'street_number',
+  'street',
+  'locality',
+  'city',
+  'postcode',
+  'birth_place',
+];
+
+const PICK: Partial<Record<ComparedField, (r: NormalisedRecord) => string | undefined>> = {
+  given_name: (r) => r.given,
+  family_name: (r) => r.family,
+  street_number: (r) => r.street_number,
+  street: (r) => r.street,
+  locality: (r) => r.locality,
+  city: (r) => r.city,
+  postcode: (r) => r.postcode,
+  birth_place: (r) => r.birth_place,
+  middle_name: (r) => r.middle,
+};
+
+export class InMemoryTermFrequencies implements TermFrequencies {
+  private readonly counts = new Map<string, Map<string, number>>();
+  private readonly totals = new Map<string, number>();
+
+  /** Below this many records with the field, shares are too noisy: the model's u is used. */
+  constructor(private readonly minimumRecords = 100) {}
+
+  static fromRecords(records: Iterable<NormalisedRecord>, minimumRecords?: number): InMemoryTermFrequencies {
+    const tf = new InMemoryTermFrequencies(minimumRecords);
+    for (const r of records) tf.add(r);
+    return tf;
+  }
+
+  add(record: NormalisedRecord): void {
+    for (const field of TF_FIELDS) {
+      const value = PICK[field]?.(record);
+      if (value === undefined) continue;
+      let values = this.counts.get(field);
+      if (values === undefined) {
+        values = new Map();
+        this.counts.set(field, values);
+      }
+      values.set(value, (values.get(value) ?? 0) + 1);
+      this.totals.set(field, (this.totals.get(field) ?? 0) + 1);
+    }
+  }
+
+  frequency(field: string, value: string): number | undefined {
+    const total = this.totals.get(field) ?? 0;
+    if (total < this.minimumRecords) return undefined;
+    const count = this.counts.get(field)?.get(value) ?? 0;
+    return Math.max(count, 1) / total;
+  }
+}

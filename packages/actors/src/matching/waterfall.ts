@@ -1,0 +1,32 @@
+/**
+ * The reviewers' waterfall: the prior, then each field's weight in the model's field order,
+ * each bar starting where the previous one ended, so that the last bar ends at the score the
+ * decision was made on, drawn against the two thresholds.
+ */
+import type { Explanation } from './decide';
+
+export interface WaterfallStep {
+  field: string;
+  level: string;
+  weight: number;
+  /** Running total before and after this field. */
+  start: number;
+  end: number;
+}
+
+export interface Waterfall {
+  prior: number;
+  steps: WaterfallStep[];
+  total: number;
+  thresholds: { link: number; review: number };
+}
+
+export function waterfall(explanation: Explanation): Waterfall {
+  let running = explanation.prior;
+  const steps = explanation.fields.map((f): WaterfallStep => {
+    const start = running;
+    running += f.weight;
+    return { field: f.field, level: f.level, weight: f.weight, start, end: running };
+  });
+  return { prior: explanation.prior, steps, total: running, thresholds: { ...explanation.thresholds } };
+}
