@@ -1,96 +1,89 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { canonicalRecordSchema } from '@nexus/schema';
+import { canonicalRecordSchema, type CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../db/database';
-import { appendAudit, ENGINE_ACTOR } from './audit';
-import { survivingValues } from './survivorship';
+import { ENGINE_ACTOR } from './audit';
+import { survivingValues, type SurvivorMember } from './survivorship';
+import { insertAuditEntries, insertGoldenRecord, insertMember, updateGoldenRecord, type WriteSet } from './writeSet';
+
+export interface LockedGoldenRecord {
+  id: string;
+  best: Record<string, unknown>;
+  members: SurvivorMember[];
+}
 
 /**
- * The moment of the link itself, not of the transaction's start: a decision that waited on a
- * twin's locks started before the twin's commit, yet links after it.
+ * Locks a golden record before it changes, then reads its members (a later statement, so it
+ * sees every member committed before the lock was granted) for survivorship.
  */
-const LINK_TIME = sql<Date>`clock_timestamp()`;
-
-/** Recomputes a golden record's best values from all its members (survivorship). */
-async function recomputeBest(trx: Db, goldenId: string): Promise<Record<string, string>> {
+export async function lockGoldenRecord(trx: Db, goldenId: string): Promise<LockedGoldenRecord> {
+  const golden = await trx
+    .selectFrom('golden_records')
+    .select(['id', 'best'])
+    .where('id', '=', goldenId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   // Lateral index look-ups: a stable plan even before the tables have statistics.
   const members = await sql<{ payload: Record<string, unknown>; linked_at: Date }>`
     select r.payload, m.linked_at
     from golden_record_members m
     cross join lateral (select rr.payload from records rr where rr.id = m.record_id) as r
     where m.golden_id = ${goldenId}`.execute(trx);
-  return survivingValues(
-    members.rows.map((m) => ({ record: canonicalRecordSchema.parse(m.payload), linkedAt: m.linked_at })),
-  );
+  return {
+    id: golden.id,
+    best: golden.best,
+    members: members.rows.map((m) => ({ record: canonicalRecordSchema.parse(m.payload), linkedAt: m.linked_at })),
+  };
 }
 
-export async function createGoldenRecord(
-  trx: Db,
-  recordId: string,
-  payload: Record<string, unknown>,
-  actor = ENGINE_ACTOR,
-): Promise<string> {
+/** A new golden record with the record as its primary member. Returns its id. */
+export function createGoldenRecord(writes: WriteSet, recordId: string, record: CanonicalRecord, actor = ENGINE_ACTOR): string {
   const goldenId = randomUUID();
-  const best = survivingValues([{ record: canonicalRecordSchema.parse(payload), linkedAt: new Date() }]);
-  await trx
-    .insertInto('golden_records')
-    .values({ id: goldenId, status: 'active', merged_into: null, best: JSON.stringify(best) as never, member_count: 1, version: 1 })
-    .execute();
-  await trx
-    .insertInto('golden_record_members')
-    .values({ record_id: recordId, golden_id: goldenId, precedence: 'primary', link_score: null, linked_at: LINK_TIME })
-    .execute();
-  await appendAudit(trx, [
-    {
-      actor,
-      action: 'golden_record.created',
-      entity_type: 'golden_record',
-      entity_id: goldenId,
-      record_id: recordId,
-      before: null,
-      after: { best, members: [recordId] },
-    },
-  ]);
+  const best = survivingValues([{ record, linkedAt: new Date() }]);
+  writes
+    .add(insertGoldenRecord(goldenId, best))
+    .add(insertMember(recordId, goldenId, 'primary', null))
+    .add(
+      insertAuditEntries([
+        {
+          actor,
+          action: 'golden_record.created',
+          entity_type: 'golden_record',
+          entity_id: goldenId,
+          record_id: recordId,
+          before: null,
+          after: { best, members: [recordId] },
+        },
+      ]),
+    );
   return goldenId;
 }
 
-export async function linkToGoldenRecord(
-  trx: Db,
-  goldenId: string,
+/** Links the record to a locked golden record as a secondary member; best values recomputed. */
+export function linkToGoldenRecord(
+  writes: WriteSet,
+  golden: LockedGoldenRecord,
   recordId: string,
+  record: CanonicalRecord,
   score: number,
   actor = ENGINE_ACTOR,
-): Promise<void> {
-  const before = await trx
-    .selectFrom('golden_records')
-    .select(['best', 'member_count', 'version'])
-    .where('id', '=', goldenId)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto('golden_record_members')
-    .values({ record_id: recordId, golden_id: goldenId, precedence: 'secondary', link_score: score, linked_at: LINK_TIME })
-    .execute();
-  const best = await recomputeBest(trx, goldenId);
-  await trx
-    .updateTable('golden_records')
-    .set({
-      best: JSON.stringify(best) as never,
-      member_count: sql`member_count + 1`,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', goldenId)
-    .execute();
-  await appendAudit(trx, [
-    {
-      actor,
-      action: 'golden_record.linked',
-      entity_type: 'golden_record',
-      entity_id: goldenId,
-      record_id: recordId,
-      before: { best: before.best, member_count: before.member_count },
-      after: { best, member_count: before.member_count + 1, linked: recordId, score },
-    },
-  ]);
+): void {
+  const best = survivingValues([...golden.members, { record, linkedAt: new Date() }]);
+  const memberCount = golden.members.length + 1;
+  writes
+    .add(insertMember(recordId, golden.id, 'secondary', score))
+    .add(updateGoldenRecord(golden.id, best, memberCount))
+    .add(
+      insertAuditEntries([
+        {
+          actor,
+          action: 'golden_record.linked',
+          entity_type: 'golden_record',
+          entity_id: golden.id,
+          record_id: recordId,
+          before: { best: golden.best, member_count: golden.members.length },
+          after: { best, member_count: memberCount, linked: recordId, score },
+        },
+      ]),
+    );
 }

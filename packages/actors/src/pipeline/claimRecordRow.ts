@@ -1,0 +1,32 @@
+import { sql } from 'kysely';
+import type { RawRecordMessage, RecordStatus } from '@nexus/schema';
+import type { Db } from '../db/database';
+
+export class DuplicateExternalIdError extends Error {
+  readonly code = 'RECORD.DUPLICATE_EXTERNAL_ID';
+}
+
+/**
+ * Makes sure the record's row exists (path B writes it here, path A wrote it at ingest) and locks
+ * it for this decision, in one statement: the no-op update on conflict takes the row lock and
+ * returns the status another delivery may already have set.
+ */
+export async function claimRecordRow(trx: Db, partition: number, message: RawRecordMessage): Promise<RecordStatus> {
+  try {
+    const { rows } = await sql<{ status: RecordStatus }>`
+      insert into records (id, batch_id, source, external_id, partition, payload, status, received_at)
+      values (${message.recordId}, ${message.batchId}, ${message.source}, ${message.record.external_id},
+              ${partition}, ${JSON.stringify(message.record)}::jsonb, 'relayed', ${message.receivedAt})
+      on conflict (id) do update set partition = records.partition
+      returning status`.execute(trx);
+    return rows[0]!.status;
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      throw new DuplicateExternalIdError(
+        `record ${message.recordId}: ${message.source}/${message.record.external_id} is already another record`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
