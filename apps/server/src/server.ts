@@ -13,9 +13,15 @@ export interface RunningNexus {
   shutdown: ShutdownRegistry;
 }
 
-/** `nexus start`: Postgres (given or embedded), migrations, the engine, the HTTP server. */
-export async function startNexus(config: Config, log: (line: string) => void): Promise<RunningNexus> {
-  const shutdown = new ShutdownRegistry();
+/**
+ * `nexus start`: Postgres (given or embedded), migrations, the engine, the HTTP server. Pass the
+ * registry in to be able to stop a start that is still under way (Ctrl-C while it starts).
+ */
+export async function startNexus(
+  config: Config,
+  log: (line: string) => void,
+  shutdown = new ShutdownRegistry(),
+): Promise<RunningNexus> {
   try {
     const postgres = await resolvePostgres(config.DATABASE_URL, config.NEXUS_DATA_DIR);
     shutdown.register('postgres', () => postgres.stop());

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { pairwiseScores } from '@nexus/actors';
 import { FEBRL_MAP_WITH_SSN, sharedDataDir } from '../../../test/sharedData';
 
 const run = promisify(execFile);
@@ -44,6 +45,18 @@ describe('nexus dedupe', () => {
     const clusters = new Set(rows.filter((r) => r.customer_id).map((r) => r.customer_id));
     expect(clusters.size).toBe(summary.new);
     expect(summary.records_per_second).toBeGreaterThan(0);
+
+    // A regression floor for matching quality (the goal, 0.996, is tracked by bench:accuracy).
+    const truth = parse<{ record_id: string; entity_id: string }>(
+      fs.readFileSync(path.join(sharedDataDir(), 'truth/febrl3_clusters.csv')),
+      { columns: true },
+    );
+    const cluster = new Map(rows.map((r) => [r.external_id, r.customer_id || undefined]));
+    const scores = pairwiseScores(
+      truth.map((t) => t.entity_id),
+      truth.map((t) => cluster.get(t.record_id)),
+    );
+    expect(scores.f1).toBeGreaterThan(0.97);
   }, 240_000);
 
   it('loads the good rows of a broken file and reports each bad row with its line', async () => {

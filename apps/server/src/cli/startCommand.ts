@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config';
+import { ShutdownRegistry } from '../lifecycle/shutdown';
 import { startNexus } from '../server';
 
 export function registerStart(program: Command): void {
@@ -9,12 +10,13 @@ export function registerStart(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const log = (line: string) => process.stderr.write(`nexus: ${line}\n`);
-      const nexus = await startNexus(config, log);
-      process.stdout.write(`Nexus is running at ${nexus.http.url} (health: ${nexus.http.url}/health)\n`);
-      await new Promise<void>((resolve) => {
+      const shutdown = new ShutdownRegistry();
+      // Signals are handled from the first moment: a Ctrl-C during start-up still stops the
+      // embedded Postgres and the workers started so far, instead of orphaning them.
+      const stopped = new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           log(`${signal}: draining the engine and closing...`);
-          void nexus.shutdown.shutdown().then((errors) => {
+          void shutdown.shutdown().then((errors) => {
             for (const e of errors) log(`shutdown: ${e}`);
             resolve();
           });
@@ -22,5 +24,9 @@ export function registerStart(program: Command): void {
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
+      const nexus = await Promise.race([startNexus(config, log, shutdown), stopped.then(() => undefined)]);
+      if (!nexus) return;
+      process.stdout.write(`Nexus is running at ${nexus.http.url} (health: ${nexus.http.url}/health)\n`);
+      await stopped;
     });
 }

@@ -50,7 +50,8 @@ async function clearStalePid(dataDir: string) {
   try {
     process.kill(pid, 0);
     throw new PostgresStartError(
-      `the embedded database in ${dataDir} is already in use by process ${pid}: stop the other Nexus, or set NEXUS_DATA_DIR to another folder`,
+      `the embedded database in ${dataDir} is already in use by process ${pid}: stop the other Nexus ` +
+        `(or, if none runs, that left-over Postgres: kill ${pid}), or set NEXUS_DATA_DIR to another folder`,
     );
   } catch (error) {
     if (error instanceof PostgresStartError) throw error;

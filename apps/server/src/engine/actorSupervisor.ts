@@ -63,7 +63,15 @@ export class ActorSupervisor extends EventEmitter<SupervisorEvents> {
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData: { ...o.worker, poolSize: o.concurrency + 1 } satisfies WorkerConfig,
     });
+    // A worker that dies outside a task (e.g. its set-up fails while the database goes away)
+    // surfaces here; tasks in flight fail on their own and the actors retry them.
+    this.pool.on('error', (error: unknown) => {
+      this.lastPoolError = error instanceof Error ? error.message : String(error);
+    });
   }
+
+  /** Why a worker thread last died outside a task, for /health. */
+  lastPoolError: string | undefined;
 
   async start(): Promise<void> {
     // A worker that cannot set up (database unreachable, bad model) must stop the start here,

@@ -91,3 +91,14 @@ function catchError(fn: () => unknown): RecordFileError {
   }
   throw new Error('expected a RecordFileError');
 }
+
+describe('dropping columns with --map col=-', () => {
+  it('maps the column to nothing, so it is neither a field nor an attribute', () => {
+    expect(parseColumnMap('soc_sec_id=-,cluster=-,rec_id=external_id')).toEqual({
+      soc_sec_id: '',
+      cluster: '',
+      rec_id: 'external_id',
+    });
+    expect(() => parseColumnMap('a=-,a=-')).toThrow(/mapped twice/);
+  });
+});

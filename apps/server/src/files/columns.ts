@@ -8,9 +8,13 @@ export function normaliseColumnName(name: string): string {
   return name.trim().toLowerCase();
 }
 
+/** `--map col=-` drops a column: it is neither matched on nor kept as an attribute. */
+const DROP = '-';
+
 /**
  * Parses `--map col=field,...` into `{ col: field }`. Column names are normalised like header names;
- * every target must be a canonical field, and no column or field may appear twice.
+ * every target must be a canonical field (or `-` to drop the column), and no column or field may
+ * appear twice.
  */
 export function parseColumnMap(spec: string): Record<string, string> {
   const map: Record<string, string> = {};
@@ -24,9 +28,14 @@ export function parseColumnMap(spec: string): Record<string, string> {
     if (eq < 0 || col === '' || field === '' || field.includes('=')) {
       throw new ColumnMapError(`--map: "${item}" is not col=field`);
     }
+    if (field === DROP) {
+      if (Object.hasOwn(map, col)) throw new ColumnMapError(`--map: column "${col}" is mapped twice`);
+      map[col] = '';
+      continue;
+    }
     if (!canonical.has(field)) {
       throw new ColumnMapError(
-        `--map: "${field}" (in "${item}") is not a canonical field; use one of ${CANONICAL_FIELDS.join(', ')}`,
+        `--map: "${field}" (in "${item}") is not a canonical field; use one of ${CANONICAL_FIELDS.join(', ')}, or - to drop the column`,
       );
     }
     if (Object.hasOwn(map, col)) throw new ColumnMapError(`--map: column "${col}" is mapped twice`);

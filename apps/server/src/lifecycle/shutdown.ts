@@ -6,7 +6,12 @@ export class ShutdownRegistry {
   private readonly steps: Array<{ name: string; close: () => Promise<void> | void }> = [];
   private running: Promise<string[]> | undefined;
 
+  /** After shutdown has begun, a late registration (a start still under way) closes at once. */
   register(name: string, close: () => Promise<void> | void): void {
+    if (this.running) {
+      void this.running.then(async () => close());
+      return;
+    }
     this.steps.push({ name, close });
   }
 

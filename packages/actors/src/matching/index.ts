@@ -6,9 +6,22 @@ export type { Gender } from './gender';
 export { blockingKeys, MAX_KEYS } from './blockingKeys';
 export { jaro, jaroWinkler, levenshtein, damerauLevenshtein, levenshteinSimilarity } from './comparators';
 export { COMPARED_FIELDS, MISSING, levelWeight, log2BayesFactor, priorLog2Odds } from './model';
-export type { ComparedField, FieldParams, LevelParams, MatchModel, TermFrequencies } from './model';
+export type {
+  ComparedField,
+  FieldParams,
+  LevelParams,
+  MatchModel,
+  TermFrequencies,
+  TermFrequencyTable,
+} from './model';
 export { DEFAULT_MODEL } from './defaultModel';
-export { InMemoryTermFrequencies, TF_FIELDS } from './termFrequencies';
+export {
+  InMemoryTermFrequencies,
+  ModelTermFrequencies,
+  TF_FIELDS,
+  termFrequenciesOf,
+  termFrequencyValue,
+} from './termFrequencies';
 export { comparePair, matchProbability } from './comparePair';
 export type { FieldScore, PairScore } from './comparePair';
 export { decideRecord, DEFAULT_POLICY } from './decide';
@@ -23,3 +36,5 @@ export type {
 } from './decide';
 export { waterfall } from './waterfall';
 export type { Waterfall, WaterfallStep } from './waterfall';
+export { pairwiseScores, blockingRecall } from './evaluationMetrics';
+export type { PairwiseScores } from './evaluationMetrics';
