@@ -6,22 +6,9 @@ export type { Gender } from './gender';
 export { blockingKeys, MAX_KEYS } from './blockingKeys';
 export { jaro, jaroWinkler, levenshtein, damerauLevenshtein, levenshteinSimilarity } from './comparators';
 export { COMPARED_FIELDS, MISSING, levelWeight, log2BayesFactor, priorLog2Odds } from './model';
-export type {
-  ComparedField,
-  FieldParams,
-  LevelParams,
-  MatchModel,
-  TermFrequencies,
-  TermFrequencyTable,
-} from './model';
+export type { ComparedField, FieldParams, LevelParams, MatchModel, TermFrequencies } from './model';
 export { DEFAULT_MODEL } from './defaultModel';
-export {
-  InMemoryTermFrequencies,
-  ModelTermFrequencies,
-  TF_FIELDS,
-  termFrequenciesOf,
-  termFrequencyValue,
-} from './termFrequencies';
+export { InMemoryTermFrequencies, TF_FIELDS } from './termFrequencies';
 export { comparePair, matchProbability } from './comparePair';
 export type { FieldScore, PairScore } from './comparePair';
 export { decideRecord, DEFAULT_POLICY } from './decide';
