@@ -25,6 +25,14 @@ interface DedupeOptions {
 
 const MAX_PROBLEMS_SHOWN = 20;
 
+function progressText(read: number, decided: number, stored: number, started: number): string {
+  const share = stored === 0 ? 0 : Math.min(1, decided / stored);
+  const width = 24;
+  const bar = '#'.repeat(Math.round(share * width)).padEnd(width, '.');
+  const rate = decided / Math.max(0.001, (performance.now() - started) / 1000);
+  return `[${bar}] ${(share * 100).toFixed(0).padStart(3)}%  decided ${decided}/${stored}  read ${read}  ${rate.toFixed(0)} records/s`;
+}
+
 export function registerDedupe(program: Command): void {
   program
     .command('dedupe')
@@ -73,7 +81,7 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
 
     const { read, batchIds, invalid } = await loadAndDecide(db, engine, { files, source: opts.source, map }, {
       onProblem,
-      onProgress: (p) => progress.update(`read ${p.read}  decided ${p.decided}/${p.stored}`),
+      onProgress: (p) => progress.update(progressText(p.read, p.decided, p.stored, started)),
     });
     progress.done();
     if (hidden > 0) process.stderr.write(`... and ${hidden} more rows with problems\n`);

@@ -39,6 +39,23 @@ function pick<T>(rnd: () => number, list: readonly T[]): T {
   return list[Math.floor(rnd() * list.length)]!;
 }
 
+const ONSETS = ['b', 'ch', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 'sh', 't', 'v', 'w', 'y', 'z'];
+const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ei', 'ou'];
+const CODAS = ['', '', 'n', 'r', 's', 'l', 'm', 'k', 'th', 'ng'];
+
+/**
+ * Real registers have long-tailed name distributions: a few very common names and a great many
+ * rare ones. A fixed short list would put hundreds of people on every blocking key, which no
+ * real population does; so most names are composed from syllables.
+ */
+function name(rnd: () => number, common: readonly string[]): string {
+  if (rnd() < 0.35) return pick(rnd, common);
+  const syllables = 2 + Math.floor(rnd() * 2);
+  let out = '';
+  for (let i = 0; i < syllables; i++) out += pick(rnd, ONSETS) + pick(rnd, VOWELS) + (i === syllables - 1 ? pick(rnd, CODAS) : '');
+  return out;
+}
+
 function typo(rnd: () => number, s: string): string {
   if (s.length < 3) return s;
   const i = 1 + Math.floor(rnd() * (s.length - 2));
@@ -56,8 +73,8 @@ export function makePerson(rnd: () => number, index: number): Person {
   const year = 1940 + Math.floor(rnd() * 65);
   const month = 1 + Math.floor(rnd() * 12);
   const day = 1 + Math.floor(rnd() * 28);
-  const given = pick(rnd, GIVEN);
-  const family = pick(rnd, FAMILY);
+  const given = name(rnd, GIVEN);
+  const family = name(rnd, FAMILY);
   return {
     personId: `p${index}`,
     record: {
@@ -67,7 +84,7 @@ export function makePerson(rnd: () => number, index: number): Person {
       gender: rnd() < 0.5 ? 'f' : 'm',
       street_number: String(1 + Math.floor(rnd() * 200)),
       street: `${pick(rnd, STREETS)} ${pick(rnd, KINDS)}`,
-      city: pick(rnd, CITIES),
+      city: rnd() < 0.5 ? pick(rnd, CITIES) : name(rnd, CITIES),
       postcode: String(10000 + Math.floor(rnd() * 89999)),
       phone: `+4420${String(Math.floor(rnd() * 1e8)).padStart(8, '0')}`,
       email: `${given}.${family}${Math.floor(rnd() * 1000)}@example.org`,
