@@ -22,7 +22,7 @@ export function writeBenchmarkSection(title: string, body: string): void {
   } else {
     const rest = current.slice(start + heading.length);
     const end = rest.search(/\n## /);
-    next = current.slice(0, start) + section + (end === -1 ? '' : rest.slice(end + 1));
+    next = current.slice(0, start) + section + (end === -1 ? '' : `\n${rest.slice(end + 1)}`);
   }
   fs.mkdirSync(path.dirname(BENCHMARKS_FILE), { recursive: true });
   fs.writeFileSync(BENCHMARKS_FILE, next.endsWith('\n') ? next : `${next}\n`);

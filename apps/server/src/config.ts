@@ -27,6 +27,45 @@ const envSchema = z.object({
   NEXUS_ADMIN_PASSWORD: z.string().min(8).optional(),
   NEXUS_IDENTIFY_PUBLIC: bool.default(false),
   NEXUS_CONSUMER_GROUP: z.string().default('nexus-deciders'),
+  // Kafka and Elasticsearch (docs/decisions/0013-kafka-record-bus.md, 0014-elasticsearch-candidate-search.md).
+  /** Comma-separated host:port list; unset: the record bus is a partitioned log in Postgres. */
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'must be host:port[,host:port...]' })
+    .optional(),
+  /** Consumer group session timeout: how long a dead process keeps its partitions (broker minimum 6 s). */
+  NEXUS_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
+  /** Elasticsearch for candidate search; unset: Postgres blocking keys. */
+  ELASTICSEARCH_URL: z.string().url().optional(),
+  /** The alias of the golden record index. */
+  NEXUS_SEARCH_INDEX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'must be a lowercase Elasticsearch index name' })
+    .default('nexus-golden-records'),
+  // Tech5 biometrics (docs/decisions/0012-tech5-biometrics.md).
+  /** T5-LDS (liveness) base URL; with TECH5_ABIS_URL. Both unset: the simulator on a loopback port. */
+  TECH5_LDS_URL: z.string().url().optional(),
+  /** T5-ABIS (1:N, MOSIP ABIS messages) URL; with TECH5_LDS_URL. */
+  TECH5_ABIS_URL: z.string().url().optional(),
+  // Control plane (docs/decisions/0006-control-plane-auth.md).
+  /** HS256 signing key of access tokens; unset: one is generated once and kept in the database. */
+  NEXUS_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  NEXUS_JWT_ISSUER: z.string().min(1).default('nexus'),
+  NEXUS_JWT_AUDIENCE: z.string().min(1).default('nexus-api'),
+  /** Lifetime of an access token, in seconds (short: a refresh token renews it). */
+  NEXUS_ACCESS_TOKEN_TTL: z.coerce.number().int().min(10).max(86_400).default(900),
+  /** Lifetime of a refresh token, in seconds. */
+  NEXUS_REFRESH_TOKEN_TTL: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
+  /** Largest HTTP request body (REST and tRPC), in bytes. */
+  NEXUS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(32 * 1024 * 1024),
+  /** Largest WebSocket message, in bytes. */
+  NEXUS_WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1024 * 1024),
+  /** Requests per second each client (token, or address when anonymous) may make, sustained. */
+  NEXUS_RATE_LIMIT_RPS: z.coerce.number().min(0.1).max(1_000_000).default(50),
+  /** Requests a client may make at once above the sustained rate. */
+  NEXUS_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** Sign-in attempts per minute from one address. */
+  NEXUS_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,26 +1,51 @@
+import { pino, type Logger } from 'pino';
 import { createDb, loadActiveModel, migrateToLatest, type Db } from '@nexus/actors';
+import { AccessTokens } from './auth/accessTokens';
+import { resolveTech5 } from './biometrics/tech5';
+import { ensureFirstAdmin } from './auth/firstAdmin';
+import { resolveSigningKey } from './auth/signingKey';
 import type { Config } from './config';
 import { redact, resolvePostgres } from './db/postgres';
 import { startEngine, type Engine } from './engine/engine';
 import { startHttpServer, type RunningHttpServer } from './http/httpServer';
+import { RateLimiter } from './http/rateLimiter';
 import { ShutdownRegistry } from './lifecycle/shutdown';
+import { LiveHub } from './live/liveHub';
+import { createMetrics } from './metrics/metrics';
+import type { ServerDeps } from './trpc/context';
 
 export interface RunningNexus {
   db: Db;
   databaseUrl: string;
   engine: Engine;
   http: RunningHttpServer;
+  deps: ServerDeps;
   shutdown: ShutdownRegistry;
 }
 
+export interface StartOptions {
+  /** Structured logs (requests, auth failures); default: pino at LOG_LEVEL on stderr. */
+  logger?: Logger;
+}
+
+/** The structured logger of `nexus start`: JSON lines on stderr, stdout stays for people. */
+export function createLogger(level: Config['LOG_LEVEL']): Logger {
+  return pino(
+    { level, base: { service: 'nexus' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination(2),
+  );
+}
+
 /**
- * `nexus start`: Postgres (given or embedded), migrations, the engine, the HTTP server. Pass the
- * registry in to be able to stop a start that is still under way (Ctrl-C while it starts).
+ * `nexus start`: Postgres (given or embedded), migrations, the first admin, the engine, the HTTP
+ * and WebSocket server. Everything started registers in `shutdown` (the caller's, so a signal
+ * during start-up closes what was started so far).
  */
 export async function startNexus(
   config: Config,
   log: (line: string) => void,
-  shutdown = new ShutdownRegistry(),
+  shutdown: ShutdownRegistry = new ShutdownRegistry(),
+  options: StartOptions = {},
 ): Promise<RunningNexus> {
   try {
     const postgres = await resolvePostgres(config.DATABASE_URL, config.NEXUS_DATA_DIR);
@@ -35,14 +60,54 @@ export async function startNexus(
     await migrateToLatest(db);
     const model = await loadActiveModel(db);
     log(`matching model: version ${model.version}`);
-    const engine = await startEngine(config, db, postgres.url);
+    const admin = await ensureFirstAdmin(db, config.NEXUS_ADMIN_PASSWORD);
+    if (admin.created) log(firstAdminMessage(admin.generatedPassword));
+    const tokens = new AccessTokens({
+      secret: await resolveSigningKey(db, config.NEXUS_JWT_SECRET),
+      issuer: config.NEXUS_JWT_ISSUER,
+      audience: config.NEXUS_JWT_AUDIENCE,
+      ttlSeconds: config.NEXUS_ACCESS_TOKEN_TTL,
+    });
+    const tech5 = await resolveTech5(config, shutdown, log);
+    const engine = await startEngine({ ...config, ...tech5 }, db, postgres.url);
     shutdown.register('engine', () => engine.stop());
     log(`engine: ${config.NEXUS_PARTITIONS} partitions, ${config.NEXUS_WORKERS} worker threads`);
-    const http = await startHttpServer(db, engine, config.HOST, config.PORT);
-    shutdown.register('http server', () => http.close());
-    return { db, databaseUrl: postgres.url, engine, http, shutdown };
+    const live = new LiveHub(engine);
+    live.start();
+    shutdown.register('live feeds', () => live.stop());
+    const metrics = createMetrics(db, engine);
+    shutdown.register('metrics', () => metrics.stop());
+    const deps: ServerDeps = {
+      config,
+      db,
+      engine,
+      live,
+      auth: { db, tokens, refreshTtlSeconds: config.NEXUS_REFRESH_TOKEN_TTL },
+      logger: options.logger ?? createLogger(config.LOG_LEVEL),
+      loginLimiter: new RateLimiter(
+        config.NEXUS_LOGIN_RATE_PER_MINUTE / 60,
+        config.NEXUS_LOGIN_RATE_PER_MINUTE,
+      ),
+    };
+    const http = await startHttpServer(deps, metrics, { host: config.HOST, port: config.PORT });
+    shutdown.register('http and websocket server', () => http.close());
+    return { db, databaseUrl: postgres.url, engine, http, deps, shutdown };
   } catch (error) {
     await shutdown.shutdown();
     throw error;
   }
+}
+
+function firstAdminMessage(generatedPassword: string | undefined): string {
+  const signIn = 'sign in with POST /api/v1/auth/login {"username":"admin","password":"..."}';
+  if (!generatedPassword)
+    return `created the first user "admin" with the password in NEXUS_ADMIN_PASSWORD; ${signIn}`;
+  return [
+    'created the first user "admin". Its password, shown only this once:',
+    '',
+    `    ${generatedPassword}`,
+    '',
+    `  ${signIn}, then add people with \`npx nexus user add NAME --role ROLE\`.`,
+    '  (Set NEXUS_ADMIN_PASSWORD before the first start to choose it instead.)',
+  ].join('\n');
 }

@@ -58,5 +58,5 @@ describe('a server process killed mid-batch', () => {
     const entries = await decisionEntriesPerRecord(tdb.db);
     expect(entries.size).toBe(decided);
     expect([...entries.values()].filter((n) => n !== 1)).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -1,6 +1,17 @@
 export * from './db/database';
 export * from './bus/recordBus';
 export * from './bus/postgresBus';
+export * from './bus/kafkaBus';
+export { DEFAULT_KAFKA_TOPICS, TopicPartitionsError, type KafkaTopics } from './bus/kafkaTopics';
+export type { BusLog, BusLogLevel } from './bus/kafkaClient';
+export type { EventPublisher } from './events/eventPublisher';
+export * from './events/decisionEvents';
+export * from './search/candidateSearch';
+export * from './search/elasticsearchSearch';
+export * from './search/elasticsearchClient';
+export * from './search/searchIndexer';
+export { indexLagSeconds, syncedThrough } from './search/searchIndexState';
+export { findCandidates, MAX_CANDIDATE_GOLDEN_RECORDS } from './pipeline/candidates';
 export * from './actor/partitionActor';
 export * from './actor/supervision';
 export * from './actor/deadLetters';
@@ -10,7 +21,10 @@ export * from './pipeline/audit';
 export { blockingKeyLockIds } from './pipeline/advisoryLocks';
 export * from './pipeline/goldenRecords';
 export * from './pipeline/survivorship';
-export { NonRetriableError } from './pipeline/errors';
+export { NonRetriableError, InfrastructureError, isInfrastructureError } from './pipeline/errors';
+export * from './tech5';
+export { Tech5Biometrics, DEFAULT_TARGET_FPIR, type Tech5BiometricsOptions } from './pipeline/tech5Biometrics';
+export type { BiometricSearch, BiometricStages, LivenessResult } from './pipeline/biometricStages';
 export * from './matching';
 
 /** The Piscina worker entry (a .mjs shim that loads the TypeScript worker). */

@@ -93,6 +93,19 @@ function cleanValue(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Text Postgres cannot store: a NUL character, or half of a UTF-16 surrogate pair (broken
+ * Unicode). Such a value is refused where it enters, as a field error, not failed on at insert.
+ */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
+export const UNSTORABLE_TEXT_MESSAGE = 'contains a NUL character or broken Unicode';
+
 const DATE_FORMATS = /^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?$/;
 
 /** Why a date of birth cannot be read as YYYY-MM-DD, YYYYMMDD, YYYY-MM or YYYY; undefined if it can. */
@@ -128,10 +141,16 @@ export function parseCanonicalRecord(raw: unknown, defaults: { source?: string }
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     const field = key.trim();
+    if (!isStorableText(field)) {
+      errors.push({ field: '(record)', message: `a field name ${UNSTORABLE_TEXT_MESSAGE}` });
+      continue;
+    }
     if (field === 'attributes' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const s = cleanValue(v);
-        if (s !== undefined) attributes[k] = s;
+        if (s === undefined) continue;
+        if (!isStorableText(k) || !isStorableText(s)) errors.push({ field: `attributes.${k}`, message: UNSTORABLE_TEXT_MESSAGE });
+        else attributes[k] = s;
       }
       continue;
     }
@@ -141,6 +160,10 @@ export function parseCanonicalRecord(raw: unknown, defaults: { source?: string }
     }
     const s = cleanValue(value);
     if (s === undefined) continue;
+    if (!isStorableText(s)) {
+      errors.push({ field, message: UNSTORABLE_TEXT_MESSAGE });
+      continue;
+    }
     if (canonicalSet.has(field)) candidate[field] = s;
     else if (field !== '') attributes[field] = s;
   }

@@ -98,7 +98,7 @@ export interface AuditLogTable {
   at: Timestamp;
   actor: string;
   action: string;
-  entity_type: 'golden_record' | 'review_case' | 'record' | 'batch' | 'dead_letter' | 'model';
+  entity_type: 'golden_record' | 'review_case' | 'record' | 'batch' | 'dead_letter' | 'model' | 'user';
   entity_id: string;
   record_id: string | null;
   before: Json<Record<string, unknown>> | null;
@@ -179,3 +179,77 @@ export type GoldenRecordRow = Selectable<GoldenRecordsTable>;
 export type BatchRow = Selectable<BatchesTable>;
 export type AuditEntryRow = Selectable<AuditLogTable>;
 export type NewAuditEntry = Insertable<AuditLogTable>;
+
+// ---- Control plane: accounts, keys, sessions (migration 2026_11_23_0002_users) ----
+
+export type UserRole = 'admin' | 'operator' | 'reviewer' | 'ingest';
+export const USER_ROLES = ['admin', 'operator', 'reviewer', 'ingest'] as const satisfies readonly UserRole[];
+export type UserKind = 'person' | 'service';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  kind: UserKind;
+  role: UserRole;
+  /** `scrypt$N$r$p$salt$hash` (base64url); null for service accounts, which use API keys. */
+  password_hash: string | null;
+  disabled_at: NullableTimestamp;
+  created_at: Timestamp;
+  created_by: string | null;
+  last_login_at: NullableTimestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  /** sha256 of the key's secret part (hex): the secret is random, so no slow hash is needed. */
+  key_hash: string;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  user_id: string;
+  /** Every token issued from one sign-in shares a family; reusing a spent token revokes the family. */
+  family_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+  used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: Timestamp;
+}
+
+/** Declaration merging: the control plane's tables join the one Database interface above. */
+export interface Database {
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  refresh_tokens: RefreshTokensTable;
+  server_secrets: ServerSecretsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+
+// ---- Biometrics: face references enrolled in T5-ABIS (migration 2026_11_23_0003_biometrics) ----
+
+export interface BiometricReferencesTable {
+  /** The record's id, which is also its reference id in ABIS. */
+  reference_id: string;
+  /** The golden record the record joined; follow merged_into for the one it belongs to now. */
+  golden_id: string;
+  modality: 'face';
+  status: 'pending' | 'enrolled';
+  created_at: Timestamp;
+  enrolled_at: NullableTimestamp;
+}
+
+export interface Database {
+  biometric_references: BiometricReferencesTable;
+}

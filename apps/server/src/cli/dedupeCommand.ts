@@ -10,6 +10,7 @@ import { loadConfig } from '../config';
 import { resolvePostgres, startEmbeddedPostgres } from '../db/postgres';
 import { exportClusters } from '../dedupe/exportClusters';
 import { loadAndDecide, type DedupeSummary, type RowProblem } from '../dedupe/runDedupe';
+import { resolveTech5 } from '../biometrics/tech5';
 import { startEngine } from '../engine/engine';
 import { parseColumnMap } from '../files';
 import { ShutdownRegistry } from '../lifecycle/shutdown';
@@ -76,7 +77,10 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
     const db = createDb(postgres.url, { maxConnections: 10, applicationName: 'nexus-dedupe' });
     shutdown.register('database pool', () => db.destroy());
     await migrateToLatest(db);
-    const engine = await startEngine(config, db, postgres.url);
+    const tech5 = await resolveTech5(config, shutdown, () => undefined);
+    // A throw-away run: its own Postgres bus and candidates, never a shared Kafka topic or index.
+    const local = { KAFKA_BROKERS: undefined, ELASTICSEARCH_URL: undefined };
+    const engine = await startEngine({ ...config, ...tech5, ...local }, db, postgres.url);
     shutdown.register('engine', () => engine.stop());
 
     const { read, batchIds, invalid } = await loadAndDecide(db, engine, { files, source: opts.source, map }, {

@@ -1,7 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerDedupe } from './dedupeCommand';
+import { registerGenerate } from './generateCommand';
+import { registerIngest } from './ingestCommand';
 import { registerMigrate } from './migrateCommand';
+import { registerReindex } from './reindexCommand';
+import { registerWorker } from './workerCommand';
 import { registerStart } from './startCommand';
+import { registerTrain } from './trainCommand';
+import { registerUser } from './userCommand';
 
 /** `nexus` — every subcommand is a thin adapter over a service; errors end as one clear line. */
 export async function main(argv: string[]): Promise<number> {
@@ -11,7 +17,13 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run nexus --help for usage)');
   registerStart(program);
   registerDedupe(program);
+  registerGenerate(program);
   registerMigrate(program);
+  registerTrain(program);
+  registerReindex(program);
+  registerWorker(program);
+  registerIngest(program);
+  registerUser(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -11,6 +11,11 @@ export class ProgressLine {
     this.tty = enabled && stream.isTTY === true;
   }
 
+  /** Whether anything is drawn (a terminal, not quiet). */
+  get enabled(): boolean {
+    return this.tty;
+  }
+
   update(text: string): void {
     if (!this.tty || text === this.last) return;
     const now = Date.now();

@@ -4,6 +4,7 @@ import type { Db } from '@nexus/actors';
 import { readRecordFile } from '../files';
 import type { Engine } from '../engine/engine';
 import { submitBatch } from '../ingest/submitBatch';
+import { resolveFaceImagePath } from './facePaths';
 
 export interface DedupeInput {
   files: string[];
@@ -80,7 +81,7 @@ export async function loadAndDecide(
         continue;
       }
       if (row.warnings.length > 0) hooks.onProblem({ file, line: row.line, errors: row.warnings, severity: 'warning' });
-      pending.push({ line: row.line, record: row.record });
+      pending.push({ line: row.line, record: resolveFaceImagePath(row.record, file) });
       if (pending.length >= BATCH) await flush();
       if (read % 500 === 0) hooks.onProgress({ read, stored, decided: await countDecided(db, batchIds) });
     }

@@ -26,6 +26,8 @@ export interface SupervisorOptions {
   worker: Omit<WorkerConfig, 'poolSize'>;
   /** How often to try to take partitions that another process let go. */
   claimIntervalMs?: number;
+  /** Runs before a position is committed, with the records persisted up to it (events out). */
+  beforeCommit?: (partition: number, recordIds: string[]) => Promise<void>;
 }
 
 export interface SupervisorEvents {
@@ -48,6 +50,8 @@ export class ActorSupervisor extends EventEmitter<SupervisorEvents> {
   private consumer: BusConsumer | undefined;
   private claimTimer: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** Claims run one at a time: the timer and ownership changes (rebalances) both ask for them. */
+  private claiming: Promise<void> = Promise.resolve();
   private decidedSinceAnalyze = 0;
   private decidedTotal = 0;
   private analyzing = false;
@@ -83,18 +87,34 @@ export class ActorSupervisor extends EventEmitter<SupervisorEvents> {
       throw new WorkerStartError(`record workers failed to start: ${String(error)}`, { cause: error });
     }
     this.consumer = await this.o.bus.openConsumer(this.o.groupId);
-    await this.claim();
-    this.claimTimer = setInterval(() => void this.claim().catch(() => undefined), this.o.claimIntervalMs ?? 2000);
+    this.consumer.onOwnershipChange(() => void this.claimSoon());
+    await this.claimSoon();
+    this.claimTimer = setInterval(() => void this.claimSoon(), this.o.claimIntervalMs ?? 2000);
+  }
+
+  private claimSoon(): Promise<void> {
+    this.claiming = this.claiming.then(() => this.claim()).catch(() => undefined);
+    return this.claiming;
   }
 
   private async claim(): Promise<void> {
     if (this.stopping || !this.consumer) return;
-    const owned = new Set(await this.consumer.claimPartitions());
-    for (const [partition, actor] of this.actors) {
-      if (!owned.has(partition)) {
+    const consumer = this.consumer;
+    const owned = new Set(await consumer.claimPartitions());
+    // Lost partitions: each actor finishes its task in flight and commits, then the partition is
+    // released, so its next owner starts from that position and never overlaps with this one.
+    const lost = [...this.actors].filter(([partition]) => !owned.has(partition));
+    await Promise.all(
+      lost.map(async ([partition, actor]) => {
         this.actors.delete(partition);
         await actor.stop();
-      }
+        await consumer.release(partition);
+      }),
+    );
+    for (const [partition, actor] of this.actors) {
+      // An actor whose loop died (e.g. events could not be published) starts again from its
+      // committed position.
+      if (actor.snapshot().state === 'stopped') this.actors.delete(partition);
     }
     for (const partition of owned) {
       if (this.actors.has(partition) || this.stopping) continue;
@@ -110,6 +130,7 @@ export class ActorSupervisor extends EventEmitter<SupervisorEvents> {
           this.keepStatisticsFresh();
         },
         onDeadLetter: (p, id, error) => this.emit('deadLetter', p, id, error),
+        beforeCommit: this.o.beforeCommit,
       });
       this.actors.set(partition, actor);
       actor.start();
@@ -144,7 +165,14 @@ export class ActorSupervisor extends EventEmitter<SupervisorEvents> {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.claimTimer);
-    await Promise.all([...this.actors.values()].map((a) => a.stop()));
+    await this.claiming;
+    const consumer = this.consumer;
+    await Promise.all(
+      [...this.actors].map(async ([partition, actor]) => {
+        await actor.stop();
+        await consumer?.release(partition);
+      }),
+    );
     this.actors.clear();
     await this.pool.destroy();
     await this.consumer?.close();

@@ -1,12 +1,28 @@
-import { DEFAULT_SUPERVISION, PostgresRecordBus, type Db, type RecordBus } from '@nexus/actors';
+import {
+  DEFAULT_SUPERVISION,
+  KafkaRecordBus,
+  PostgresRecordBus,
+  publishDecisionEvents,
+  type BusLog,
+  type Db,
+  type EventPublisher,
+  type KafkaTopics,
+  type RecordBus,
+  type Tech5ClientOptions,
+} from '@nexus/actors';
 import type { Config } from '../config';
 import { ActorSupervisor } from './actorSupervisor';
 import { startRelay, type Relay } from './relay';
+import { startEngineSearch, type EngineSearch } from './search';
 
 export interface Engine {
   bus: RecordBus;
   relay: Relay;
   supervisor: ActorSupervisor;
+  /** Elasticsearch candidate search, when ELASTICSEARCH_URL is set. */
+  search?: EngineSearch;
+  /** Kafka and Elasticsearch, when configured, for /health. */
+  health(): Promise<Record<string, { ok: boolean; detail?: string }>>;
   stop(): Promise<void>;
 }
 
@@ -19,16 +35,41 @@ export type EngineConfig = Pick<
   | 'NEXUS_MAX_ATTEMPTS'
   | 'NEXUS_CONSUMER_GROUP'
   | 'NEXUS_DEFAULT_COUNTRY'
->;
+> &
+  Partial<
+    Pick<
+      Config,
+      | 'KAFKA_BROKERS'
+      | 'NEXUS_KAFKA_SESSION_TIMEOUT_MS'
+      | 'ELASTICSEARCH_URL'
+      | 'NEXUS_SEARCH_INDEX'
+      | 'TECH5_LDS_URL'
+      | 'TECH5_ABIS_URL'
+    >
+  >;
 
-/** The record engine of one process: the bus, the outbox relay and the partition actors. */
+export interface EngineOptions {
+  policy?: Partial<typeof DEFAULT_SUPERVISION>;
+  bus?: RecordBus;
+  /** Kafka topic names (tests use fresh ones) and where kafkajs logs go. */
+  kafka?: { topics?: Partial<KafkaTopics>; log?: BusLog };
+  /** Where decision events go; default: Kafka's `nexus.events` with Kafka, nowhere without. */
+  events?: EventPublisher;
+  /** Timeouts, retries and circuit breaker of the workers' Tech5 clients. */
+  tech5Client?: Partial<Tech5ClientOptions>;
+}
+
+/** The record engine of one process: the bus, the outbox relay, the partition actors, the search index. */
 export async function startEngine(
   config: EngineConfig,
   db: Db,
   databaseUrl: string,
-  options: { policy?: Partial<typeof DEFAULT_SUPERVISION>; bus?: RecordBus } = {},
+  options: EngineOptions = {},
 ): Promise<Engine> {
-  const bus = options.bus ?? (await PostgresRecordBus.open(db, databaseUrl, config.NEXUS_PARTITIONS));
+  const bus = options.bus ?? (await openBus(config, db, databaseUrl, options));
+  const events = options.events ?? (bus instanceof KafkaRecordBus ? bus : undefined);
+  const index = config.NEXUS_SEARCH_INDEX ?? 'nexus-golden-records';
+  const url = config.ELASTICSEARCH_URL;
   const supervisor = new ActorSupervisor({
     db,
     bus,
@@ -37,18 +78,53 @@ export async function startEngine(
     concurrency: config.NEXUS_WORKER_CONCURRENCY,
     batchSize: config.NEXUS_BATCH_SIZE,
     policy: { ...DEFAULT_SUPERVISION, maxAttempts: config.NEXUS_MAX_ATTEMPTS, ...options.policy },
-    worker: { databaseUrl, defaultCountry: config.NEXUS_DEFAULT_COUNTRY },
+    worker: {
+      databaseUrl,
+      defaultCountry: config.NEXUS_DEFAULT_COUNTRY,
+      search: url ? { elasticsearchUrl: url, index } : undefined,
+      tech5LdsUrl: config.TECH5_LDS_URL,
+      tech5AbisUrl: config.TECH5_ABIS_URL,
+      tech5Client: options.tech5Client,
+    },
+    beforeCommit: events ? (_partition, recordIds) => publishDecisionEvents(db, events, recordIds) : undefined,
   });
-  await supervisor.start();
+  try {
+    await supervisor.start();
+  } catch (error) {
+    if (!options.bus) await bus.close();
+    throw error;
+  }
+  const search = url ? startEngineSearch(db, url, index, supervisor) : undefined;
   const relay = startRelay(db, bus);
   return {
     bus,
     relay,
     supervisor,
+    search,
+    health: async () => {
+      const parts: Record<string, { ok: boolean; detail?: string }> = {};
+      if (bus instanceof KafkaRecordBus) parts.kafka = await bus.health();
+      if (search) parts.elasticsearch = await search.health();
+      return parts;
+    },
     stop: async () => {
       await relay.stop();
       await supervisor.stop();
+      await search?.stop();
       await bus.close();
     },
   };
+}
+
+function openBus(config: EngineConfig, db: Db, databaseUrl: string, options: EngineOptions): Promise<RecordBus> {
+  if (!config.KAFKA_BROKERS) return PostgresRecordBus.open(db, databaseUrl, config.NEXUS_PARTITIONS);
+  return KafkaRecordBus.open({
+    brokers: config.KAFKA_BROKERS.split(','),
+    partitions: config.NEXUS_PARTITIONS,
+    databaseUrl,
+    clientId: `nexus-${config.NEXUS_CONSUMER_GROUP}`,
+    topics: options.kafka?.topics,
+    sessionTimeoutMs: config.NEXUS_KAFKA_SESSION_TIMEOUT_MS,
+    log: options.kafka?.log,
+  });
 }

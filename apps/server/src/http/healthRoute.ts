@@ -23,6 +23,8 @@ export async function checkHealth(db: Db, engine: Engine): Promise<Health> {
   parts.engine = paused.length
     ? { ok: false, detail: `partitions paused after repeated failures: ${paused.join(', ')}` }
     : { ok: true, detail: `${actors.length} partition actors` };
+  // Kafka and Elasticsearch when configured (Elasticsearch down: decisions fall back to Postgres).
+  Object.assign(parts, await engine.health().catch((error: unknown) => ({ engine: { ok: false, detail: String(error) } })));
   return {
     status: Object.values(parts).every((p) => p.ok) ? 'ok' : 'degraded',
     parts,

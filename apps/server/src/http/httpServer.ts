@@ -1,12 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Db } from '@nexus/actors';
-import type { Engine } from '../engine/engine';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { bearerToken } from '../auth/authService';
+import { sha256 } from '../auth/secrets';
+import { describeError } from '../errors/errorMapping';
+import type { Metrics } from '../metrics/metrics';
+import { appRouter } from '../trpc/appRouter';
+import { contextFactory, requestIds, type ServerDeps } from '../trpc/context';
 import { checkHealth } from './healthRoute';
+import { RateLimiter } from './rateLimiter';
+import { sendJson } from './respond';
+import { handleRest } from './restHandler';
+import { createTrpcWebSocketServer, type TrpcWebSocketServer } from './wsServer';
 
 export interface RunningHttpServer {
   url: string;
   port: number;
+  webSockets: Pick<TrpcWebSocketServer, 'connections' | 'reconnectAll' | 'terminateAll'>;
   close(): Promise<void>;
 }
 
@@ -14,43 +25,170 @@ export class PortInUseError extends Error {
   readonly code = 'SERVER.PORT_IN_USE';
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** Rate limits are per credential when one is sent, else per address. */
+function clientKey(req: http.IncomingMessage): string {
+  const credential = bearerToken(req.headers.authorization);
+  return credential ? `t:${sha256(credential).slice(0, 24)}` : `a:${req.socket.remoteAddress ?? 'unknown'}`;
 }
 
-/** The HTTP front: `/health` for now; the control plane (tRPC, REST) mounts here. */
-export async function startHttpServer(db: Db, engine: Engine, host: string, port: number): Promise<RunningHttpServer> {
+/**
+ * The HTTP front: `/health`, `/metrics`, the REST bridge under `/api`, tRPC under `/trpc` (HTTP)
+ * and `/trpc` (WebSocket upgrade). Every request gets a request id (echoed as x-request-id) and
+ * one structured log line; clients over their rate get 429.
+ */
+export async function startHttpServer(
+  deps: ServerDeps,
+  metrics: Metrics,
+  listen: { host: string; port: number },
+): Promise<RunningHttpServer> {
+  const { config, logger } = deps;
+  const limiter = new RateLimiter(config.NEXUS_RATE_LIMIT_RPS, config.NEXUS_RATE_LIMIT_BURST);
+  const createContext = contextFactory(deps);
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    createContext,
+    basePath: '/trpc/',
+    maxBodySize: config.NEXUS_MAX_BODY_BYTES,
+    onError: ({ error, path, ctx }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        (ctx?.log ?? logger).error({ err: error.cause ?? error, path }, 'procedure failed');
+    },
+  });
+  const ws = createTrpcWebSocketServer(deps);
+
+  const limited = (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): boolean => {
+    const taken = limiter.take(clientKey(req));
+    if (taken.ok) return false;
+    res.setHeader('retry-after', String(taken.retryAfterSeconds));
+    sendJson(res, 429, {
+      error: {
+        code: 'REQUEST.RATE_LIMITED',
+        message: `too many requests: try again in ${taken.retryAfterSeconds} s`,
+      },
+      requestId,
+    });
+    return true;
+  };
+
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'GET' && url.pathname === '/health') {
-      checkHealth(db, engine).then(
-        (health) => send(res, health.status === 'ok' ? 200 : 503, health),
-        (error: unknown) => send(res, 503, { status: 'degraded', error: String(error) }),
+    const started = performance.now();
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    requestIds.set(req, requestId);
+    res.setHeader('x-request-id', requestId);
+    const log = logger.child({ requestId });
+    let pathname = '/';
+    try {
+      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // a request line that is no URL: answered as not found below
+    }
+    res.on('finish', () => {
+      const level =
+        res.statusCode >= 500 ? 'error' : res.statusCode === 401 || res.statusCode === 403 ? 'warn' : 'info';
+      log[level](
+        {
+          method: req.method,
+          path: pathname,
+          status: res.statusCode,
+          ms: Number((performance.now() - started).toFixed(1)),
+          client: req.socket.remoteAddress,
+        },
+        'request',
+      );
+    });
+    void (async () => {
+      if (req.method === 'GET' && pathname === '/health') {
+        const health = await checkHealth(deps.db, deps.engine).catch((error: unknown) => ({
+          status: 'degraded' as const,
+          error: String(error),
+        }));
+        return sendJson(res, health.status === 'ok' ? 200 : 503, health);
+      }
+      if (req.method === 'GET' && pathname === '/metrics') {
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+        return void res.end(text);
+      }
+      if (pathname === '/trpc' || pathname.startsWith('/trpc/')) {
+        if (limited(req, res, requestId)) return;
+        return trpc(req, res);
+      }
+      if (pathname.startsWith('/api/')) {
+        if (limited(req, res, requestId)) return;
+        return handleRest(
+          deps,
+          { deps, requestId, clientAddress: req.socket.remoteAddress ?? 'unknown', log },
+          req,
+          res,
+          pathname,
+        );
+      }
+      sendJson(res, 404, {
+        error: { code: 'REQUEST.NOT_FOUND', message: `no route ${req.method ?? ''} ${pathname}` },
+        requestId,
+      });
+    })().catch((error: unknown) => {
+      log.error({ err: error, path: pathname }, 'request failed');
+      const described = describeError(error);
+      sendJson(res, described.status, { error: described.body, requestId });
+    });
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const requestId = randomUUID();
+    requestIds.set(req, requestId);
+    if (pathname !== '/trpc') {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    const taken = limiter.take(clientKey(req));
+    if (!taken.ok) {
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nretry-after: ${taken.retryAfterSeconds}\r\nconnection: close\r\n\r\n`,
       );
       return;
     }
-    send(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${url.pathname}` } });
+    ws.handleUpgrade(req, socket, head);
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
   });
   server.keepAliveTimeout = 5000;
+  server.requestTimeout = 5 * 60_000;
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new PortInUseError(`port ${port} on ${host} is in use: stop the other server or set PORT`)
+          ? new PortInUseError(
+              `port ${listen.port} on ${listen.host} is in use: stop the other server or set PORT`,
+            )
           : error,
       ),
     );
-    server.listen(port, host, resolve);
+    server.listen(listen.port, listen.host, resolve);
   });
   const actual = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host}:${actual}`,
+    url: `http://${listen.host}:${actual}`,
     port: actual,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
+    webSockets: ws,
+    close: async () => {
+      await ws.close();
+      await new Promise<void>((resolve) => {
+        // Long-lived responses (SSE subscriptions) would hold close() open: cut them after a grace period.
+        const force = setTimeout(() => server.closeAllConnections(), 2000).unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
-      }),
+      });
+    },
   };
 }

@@ -32,9 +32,25 @@ export async function getBatch(db: Db, batchId: string): Promise<BatchView> {
     .where('batch_id', '=', batchId)
     .groupBy('status')
     .execute();
-  const by = new Map<RecordStatus, number>(rows.map((r) => [r.status, Number(r.n)]));
-  const counts: BatchCounts = {
-    records: batch.record_count,
+  const counts = toBatchCounts(batch.record_count, new Map(rows.map((r) => [r.status, Number(r.n)])));
+  let status = batch.status;
+  // A batch whose records were all duplicates or invalid stores none: nothing to wait for.
+  if ((status === 'processing' || status === 'received') && counts.pending === 0) {
+    status = 'completed';
+    await db
+      .updateTable('batches')
+      .set({ status, completed_at: sql`now()`, updated_at: sql`now()` })
+      .where('id', '=', batchId)
+      .where('status', 'in', ['processing', 'received'])
+      .execute();
+  }
+  return { id: batch.id, source: batch.source, status, createdAt: batch.created_at.toISOString(), counts };
+}
+
+/** Counts by decision from a batch's record count and its records grouped by status. */
+export function toBatchCounts(recordCount: number, by: Map<RecordStatus, number>): BatchCounts {
+  return {
+    records: recordCount,
     pending: (by.get('received') ?? 0) + (by.get('relayed') ?? 0),
     new: by.get('new') ?? 0,
     linked: by.get('linked') ?? 0,
@@ -43,34 +59,34 @@ export async function getBatch(db: Db, batchId: string): Promise<BatchView> {
     dead_lettered: by.get('dead_lettered') ?? 0,
     cancelled: by.get('cancelled') ?? 0,
   };
-  let status = batch.status;
-  if (status === 'processing' && counts.pending === 0) {
-    status = 'completed';
-    await db
-      .updateTable('batches')
-      .set({ status, completed_at: sql`now()`, updated_at: sql`now()` })
-      .where('id', '=', batchId)
-      .where('status', '=', 'processing')
-      .execute();
-  }
-  return { id: batch.id, source: batch.source, status, createdAt: batch.created_at.toISOString(), counts };
 }
 
-/** Cancels what is not yet decided; decided records stay as they are. */
+/**
+ * Cancels what is not yet decided; decided records stay as they are. Locks are taken in the
+ * relay's order (the batch's records, then the batch row), so a cancel racing the relay waits
+ * for it instead of deadlocking; records the relay is publishing right now are cancelled once it
+ * commits, and the deciders skip cancelled records.
+ */
 export async function cancelBatch(db: Db, batchId: string, actor: string): Promise<BatchView> {
   await db.transaction().execute(async (trx) => {
-    const batch = await trx.selectFrom('batches').select('status').where('id', '=', batchId).forUpdate().executeTakeFirst();
-    if (!batch) throw new IngestError('BATCH.NOT_FOUND', `no batch ${batchId}`);
-    if (batch.status === 'completed' || batch.status === 'cancelled') {
-      throw new IngestError('BATCH.NOT_CANCELLABLE', `batch ${batchId} is already ${batch.status}`);
-    }
+    const found = await trx.selectFrom('batches').select('status').where('id', '=', batchId).executeTakeFirst();
+    if (!found) throw new IngestError('BATCH.NOT_FOUND', `no batch ${batchId}`);
+    const notCancellable = (status: string) => new IngestError('BATCH.NOT_CANCELLABLE', `batch ${batchId} is already ${status}`);
+    if (found.status === 'completed' || found.status === 'cancelled') throw notCancellable(found.status);
     const cancelled = await trx
       .updateTable('records')
       .set({ status: 'cancelled', decided_at: sql`now()` })
       .where('batch_id', '=', batchId)
       .where('status', 'in', ['received', 'relayed'])
       .executeTakeFirst();
-    await trx.updateTable('batches').set({ status: 'cancelled', updated_at: sql`now()` }).where('id', '=', batchId).execute();
+    const batch = await trx
+      .updateTable('batches')
+      .set({ status: 'cancelled', updated_at: sql`now()` })
+      .where('id', '=', batchId)
+      .where('status', 'not in', ['completed', 'cancelled'])
+      .returning('id')
+      .executeTakeFirst();
+    if (!batch) throw notCancellable('finished');
     await trx
       .insertInto('audit_log')
       .values({
@@ -79,7 +95,7 @@ export async function cancelBatch(db: Db, batchId: string, actor: string): Promi
         entity_type: 'batch',
         entity_id: batchId,
         record_id: null,
-        before: JSON.stringify({ status: batch.status }) as never,
+        before: JSON.stringify({ status: found.status }) as never,
         after: JSON.stringify({ status: 'cancelled', recordsCancelled: Number(cancelled.numUpdatedRows) }) as never,
       })
       .execute();

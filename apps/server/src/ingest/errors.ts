@@ -1,9 +1,12 @@
+import { DomainError, type DomainErrorCode } from '../errors/domainError';
+
 /** Domain errors of ingestion, each with a stable code that the API maps to a status once. */
-export class IngestError extends Error {
+export class IngestError extends DomainError {
   constructor(
-    readonly code: 'BATCH.EMPTY' | 'BATCH.TOO_LARGE' | 'BATCH.NOT_FOUND' | 'BATCH.NOT_CANCELLABLE' | 'SOURCE.INVALID',
+    code: Extract<DomainErrorCode, `BATCH.${string}` | `SOURCE.${string}` | `RECORD.${string}`>,
     message: string,
+    options: ConstructorParameters<typeof DomainError>[2] = {},
   ) {
-    super(message);
+    super(code, message, options);
   }
 }

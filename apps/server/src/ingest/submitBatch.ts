@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { parseCanonicalRecord, partitionFor, partitionKey, type CanonicalRecord, type FieldError } from '@nexus/schema';
+import {
+  MAX_BATCH_RECORDS,
+  parseCanonicalRecord,
+  partitionFor,
+  partitionKey,
+  type CanonicalRecord,
+  type FieldError,
+} from '@nexus/schema';
 import type { Db } from '@nexus/actors';
 import { IngestError } from './errors';
 
-export const MAX_BATCH_RECORDS = 10_000;
+export { MAX_BATCH_RECORDS };
 const INSERT_CHUNK = 1_000;
 
 export interface BatchSubmission {
@@ -49,6 +56,8 @@ export async function submitBatch(db: Db, partitions: number, submission: BatchS
     valid.push({ index, record });
   });
 
+  // Repeats within this batch; records the database already holds are found below.
+  const repeats = receipt.duplicates.length;
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('batches')
@@ -81,7 +90,7 @@ export async function submitBatch(db: Db, partitions: number, submission: BatchS
     }
     await trx.updateTable('batches').set({ record_count: stored }).where('id', '=', receipt.batchId).execute();
   });
-  receipt.accepted = valid.length + receipt.duplicates.length;
+  receipt.accepted = valid.length + repeats;
   receipt.duplicates.sort((a, b) => a.index - b.index);
   return receipt;
 }

@@ -30,6 +30,12 @@ export interface PartitionActorOptions {
   runTask: (task: WorkerTask) => Promise<WorkerReply>;
   onOutcome?: (partition: number, outcome: RecordOutcome) => void;
   onDeadLetter?: (partition: number, recordId: string, error: string) => void;
+  /**
+   * Runs after records are persisted (decided or dead-lettered) and before their position is
+   * committed, e.g. to publish their events: a crash in between redelivers them, and the events
+   * are published again. A failure stops the actor; the supervisor starts it again.
+   */
+  beforeCommit?: (partition: number, recordIds: string[]) => Promise<void>;
 }
 
 /**
@@ -52,6 +58,8 @@ export class PartitionActor {
   private loop: Promise<void> | undefined;
   /** After a failure, tasks carry one record until one succeeds, so a crash is blamed precisely. */
   private careful = false;
+  /** Infrastructure failures in a row (an outage): they pace the backoff, never the dead-lettering. */
+  private outageRetries = 0;
 
   constructor(private readonly o: PartitionActorOptions) {
     this.restarts = new RestartWindow(o.policy);
@@ -111,6 +119,8 @@ export class PartitionActor {
       if (lastDone) {
         this.position = lastDone.offset + 1;
         this.careful = false;
+        this.outageRetries = 0;
+        await this.o.beforeCommit?.(partition, done.map((o) => o.recordId));
         await consumer.commit(partition, this.position);
       }
       if (failure) await this.supervise(failure, precise);
@@ -149,6 +159,15 @@ export class PartitionActor {
 
   private async supervise(failure: Extract<RecordOutcome, { result: 'failed' }>, precise: boolean): Promise<void> {
     const { policy, partition } = this.o;
+    if (failure.infrastructure) {
+      // A part the pipeline needs is down (Tech5): wait it out. Not the record's fault, so it
+      // counts neither as an attempt nor as a restart; the record is retried until it goes through.
+      this.lastError = failure.error;
+      this.state = 'backing_off';
+      await this.pause(backoffMs(policy, ++this.outageRetries));
+      if (!this.stopped) this.state = 'running';
+      return;
+    }
     const attempts = (this.attempts.get(failure.offset) ?? 0) + (precise ? 1 : 0);
     this.attempts.set(failure.offset, attempts);
     this.lastError = failure.error;
@@ -161,6 +180,7 @@ export class PartitionActor {
       this.mailbox.shift();
       this.deadLettered++;
       this.position = message.offset + 1;
+      await this.o.beforeCommit?.(partition, [message.value.recordId]);
       await this.o.consumer.commit(partition, this.position);
       this.careful = false;
       return;

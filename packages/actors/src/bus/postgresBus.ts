@@ -98,6 +98,7 @@ class PostgresBusConsumer implements BusConsumer {
   private client: pg.Client | undefined;
   private readonly owned = new Set<number>();
   private readonly waiters = new Map<number, Set<() => void>>();
+  private ownershipListener: (() => void) | undefined;
   private closed = false;
 
   constructor(
@@ -128,6 +129,18 @@ class PostgresBusConsumer implements BusConsumer {
     this.client = undefined;
     this.owned.clear();
     for (const p of this.waiters.keys()) this.wake(p);
+    this.ownershipListener?.();
+  }
+
+  onOwnershipChange(listener: () => void): void {
+    this.ownershipListener = listener;
+  }
+
+  async release(partition: number): Promise<void> {
+    if (!this.owned.delete(partition)) return;
+    await this.client
+      ?.query('select pg_advisory_unlock(hashtext($1), $2)', [`${this.groupId}:${this.topic}`, partition])
+      .catch(() => undefined);
   }
 
   private wake(partition: number) {

@@ -30,5 +30,12 @@ export interface BusConsumer {
   commit(partition: number, nextOffset: number): Promise<void>;
   /** Messages published but not yet committed by this group, per partition. */
   lag(): Promise<Map<number, number>>;
+  /**
+   * The actor of this partition has stopped after committing its last position: another process
+   * may take the partition now (Kafka: the next owner waits for this, so two never overlap).
+   */
+  release(partition: number): Promise<void>;
+  /** Ownership may have changed (a rebalance, a lost connection): the owner claims again at once. */
+  onOwnershipChange(listener: () => void): void;
   close(): Promise<void>;
 }

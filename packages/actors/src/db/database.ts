@@ -28,7 +28,9 @@ export class MigrationError extends Error {
 /** Brings the schema to the latest migration; safe to run from several processes at once. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are typed against no schema
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Unordered: migrations written in parallel land out of name order (0006 before 0003), and a
+  // database that already ran a later one must still get an earlier newcomer. Each is independent.
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     throw new MigrationError(`database migration failed: ${String((error as Error).message ?? error)}`, {

@@ -3,6 +3,7 @@
  * scores as its best-matching member (a person's records differ from one another, and the
  * newest member may be the one that resembles the incoming record). Thresholds are log2 odds.
  */
+import type { BiometricEvidence, BiometricHit, BiometricLevel, GoldenBiometric } from './biometricEvidence';
 import { comparePair, type FieldScore } from './comparePair';
 import { priorLog2Odds, type MatchModel, type TermFrequencies } from './model';
 import type { NormalisedRecord } from './normaliseRecord';
@@ -37,6 +38,9 @@ export interface CandidateScore {
   /** The member that scored best. */
   recordId: string;
   score: number;
+  /** With face evidence: the demographic part of the score, and the face part. */
+  demographic?: number;
+  biometric?: GoldenBiometric;
 }
 
 export type DecisionRule =
@@ -44,21 +48,37 @@ export type DecisionRule =
   | 'below_review_threshold'
   | 'between_thresholds'
   | 'at_or_above_link_threshold'
-  | 'several_golden_records_above_link_threshold';
+  | 'several_golden_records_above_link_threshold'
+  | 'biometric_demographic_conflict';
+
+/** The face evidence of a decision: about the candidate it explains, and what ABIS returned. */
+export interface BiometricExplanation {
+  level: BiometricLevel | 'none';
+  /** Bits added to the score (0 when the golden record has no enrolled face). */
+  weight: number;
+  referenceId: string | null;
+  scaledScore: number | null;
+  strongMatchWeight: number;
+  noMatchWeight: number;
+  /** The best ABIS candidates, with the golden record each belongs to. */
+  hits: BiometricHit[];
+}
 
 export interface Explanation {
   modelVersion: string;
   prior: number;
   /** Field by field comparison with the best candidate member; empty without candidates. */
   fields: FieldScore[];
-  /** prior + the field weights: the decision's score. */
+  /** prior + the field weights (+ the face weight): the decision's score. */
   total: number;
   thresholds: { link: number; review: number };
   rule: DecisionRule;
   candidates: CandidateScore[];
+  /** Present when the record's face was searched (T5-ABIS). */
+  biometric?: BiometricExplanation;
 }
 
-export type ReviewKind = 'possible_match' | 'merge_proposal';
+export type ReviewKind = 'possible_match' | 'merge_proposal' | 'biometric_conflict';
 
 export type Decision =
   | { kind: 'new'; score: number; explanation: Explanation }
@@ -91,30 +111,44 @@ export function decideRecord(
   model: MatchModel,
   policy: DecisionPolicy,
   tf?: TermFrequencies,
+  biometric?: BiometricEvidence,
 ): Decision {
   const scored: Scored[] = [];
   for (const golden of candidates) {
     const best = bestMember(record, golden, model, tf);
-    if (best !== undefined) scored.push(best);
+    if (best !== undefined) scored.push(withFaceEvidence(best, biometric));
   }
   // Ties go to the lower golden id so that a replayed record gets the same answer.
   scored.sort(
     (a, b) => b.score - a.score || (a.goldenId < b.goldenId ? -1 : a.goldenId > b.goldenId ? 1 : 0),
   );
   const top = scored[0];
-  const explain = (rule: DecisionRule): Explanation => ({
+  const explain = (rule: DecisionRule, focus: Scored | undefined = top): Explanation => ({
     modelVersion: model.version,
     prior: priorLog2Odds(model),
-    fields: top?.fields ?? [],
-    total: top?.score ?? priorLog2Odds(model),
+    fields: focus?.fields ?? [],
+    total: focus?.score ?? priorLog2Odds(model),
     thresholds: { link: policy.linkThreshold, review: policy.reviewThreshold },
     rule,
     candidates: scored
       .slice(0, TOP_CANDIDATES)
-      .map(({ goldenId, recordId, score }) => ({ goldenId, recordId, score })),
+      .map(({ goldenId, recordId, score, demographic, biometric: face }) =>
+        face ? { goldenId, recordId, score, demographic, biometric: face } : { goldenId, recordId, score },
+      ),
+    ...(biometric ? { biometric: explainFace(focus, biometric) } : {}),
   });
   if (top === undefined)
     return { kind: 'new', score: priorLog2Odds(model), explanation: explain('no_candidates') };
+  // Face and demographics disagree: a person must look (DESIGN.md "Matching"), never an automatic link.
+  const conflicts = biometric ? scored.filter((s) => isConflict(s, policy, biometric)) : [];
+  const conflict = conflicts[0];
+  if (conflict !== undefined) {
+    const goldenIds = [
+      ...new Set([...conflicts, ...scored.filter((s) => s.score >= policy.reviewThreshold)].map((s) => s.goldenId)),
+    ];
+    const explanation = explain('biometric_demographic_conflict', conflict);
+    return { kind: 'review', reviewKind: 'biometric_conflict', goldenIds, score: conflict.score, explanation };
+  }
   const linked = scored.filter((s) => s.score >= policy.linkThreshold);
   if (linked.length > 1) {
     const goldenIds = linked.map((s) => s.goldenId);
@@ -131,4 +165,36 @@ export function decideRecord(
     return { kind: 'review', reviewKind: 'possible_match', goldenIds, score: top.score, explanation };
   }
   return { kind: 'new', score: top.score, explanation: explain('below_review_threshold') };
+}
+
+/** The golden record's score with its face evidence added; the demographic part kept beside it. */
+function withFaceEvidence(best: Scored, evidence: BiometricEvidence | undefined): Scored {
+  const face = evidence?.byGolden.get(best.goldenId);
+  if (face === undefined) return best;
+  return { ...best, demographic: best.score, biometric: face, score: best.score + face.weight };
+}
+
+/**
+ * A strong face match that the demographics contradict (below the review threshold), or
+ * demographics that link while the golden record's enrolled face did not match.
+ */
+function isConflict(s: Scored, policy: DecisionPolicy, evidence: BiometricEvidence): boolean {
+  if (s.biometric === undefined || s.demographic === undefined) return false;
+  if (s.biometric.level === 'match') {
+    return s.biometric.weight >= evidence.policy.strongMatchWeight && s.demographic < policy.reviewThreshold;
+  }
+  return s.demographic >= policy.linkThreshold;
+}
+
+function explainFace(focus: Scored | undefined, evidence: BiometricEvidence): BiometricExplanation {
+  const face = focus?.biometric;
+  return {
+    level: face?.level ?? 'none',
+    weight: face?.weight ?? 0,
+    referenceId: face?.referenceId ?? null,
+    scaledScore: face?.scaledScore ?? null,
+    strongMatchWeight: evidence.policy.strongMatchWeight,
+    noMatchWeight: evidence.policy.noMatchWeight,
+    hits: evidence.hits.slice(0, TOP_CANDIDATES),
+  };
 }

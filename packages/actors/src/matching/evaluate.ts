@@ -3,12 +3,15 @@
  * a time in file order, as the engine does, and prints pairwise precision, recall and F1.
  *
  *   npx tsx packages/actors/src/matching/evaluate.ts [--data DIR] [--only NAME] [--link=N]
- *       [--review=N] [--no-tf]
+ *       [--review=N] [--no-tf] [--train] [--verbose]
  *
  * Candidates are the current clusters that share a blocking key with the record; a link joins
  * the best cluster, a new decision opens one, a review leaves the record out of every cluster.
  * Term frequencies come from the whole data set, as `nexus train` would compute them from the
- * register; with --no-tf the model's own u is used throughout.
+ * register; with --no-tf the model's own u is used throughout. With --train each set is also
+ * run under a model trained on the set itself without labels (as `nexus train` after a default
+ * run: u from random pairs, m by EM over blocked pairs, the model's own term frequencies);
+ * --verbose prints its m/u against the defaults.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,7 +22,10 @@ import { loadDataSets, type LabelledDataSet } from './evaluationData';
 import { blockingRecall, pairwiseScores } from './evaluationMetrics';
 import type { MatchModel, TermFrequencies } from './model';
 import { normaliseRecord, type NormalisedRecord } from './normaliseRecord';
-import { InMemoryTermFrequencies } from './termFrequencies';
+import { InMemoryTermFrequencies, termFrequenciesOf } from './termFrequencies';
+import { blockedPairIndexes } from './training/blockedPairs';
+import { formatModelComparison } from './training/compareModels';
+import { trainModel, type TrainingResult } from './training/trainModel';
 
 interface RunResult {
   name: string;
@@ -35,15 +41,23 @@ interface RunResult {
   recordsPerSecond: number;
 }
 
+type TfChoice = 'data' | 'model' | 'off';
+
 function simulate(
   set: LabelledDataSet,
   model: MatchModel,
   policy: DecisionPolicy,
-  useTf: boolean,
+  tfChoice: TfChoice,
+  name = set.name,
 ): RunResult {
   const started = performance.now();
   const normalised: NormalisedRecord[] = set.records.map((r) => normaliseRecord(r.record));
-  const tf: TermFrequencies | undefined = useTf ? InMemoryTermFrequencies.fromRecords(normalised) : undefined;
+  const tf: TermFrequencies | undefined =
+    tfChoice === 'data'
+      ? InMemoryTermFrequencies.fromRecords(normalised)
+      : tfChoice === 'model'
+        ? termFrequenciesOf(model)
+        : undefined;
   const keysOf = normalised.map(blockingKeys);
   const clusterOfKey = new Map<string, Set<string>>();
   const members = new Map<string, CandidateGolden['members']>();
@@ -90,7 +104,7 @@ function simulate(
   const entity = set.records.map((r) => r.entity);
   const scores = pairwiseScores(entity, clusterOf);
   return {
-    name: set.name,
+    name,
     records: set.records.length,
     precision: scores.precision,
     recall: scores.recall,
@@ -120,6 +134,19 @@ function format(r: RunResult): string {
   return cells.join('  ');
 }
 
+/** Trains on the set's own records, without their labels, starting from the defaults. */
+function trainOn(set: LabelledDataSet): TrainingResult {
+  const normalised = set.records.map((r) => normaliseRecord(r.record));
+  const blocked = blockedPairIndexes(normalised).map(
+    ([i, j]) => [normalised[i], normalised[j]] as [NormalisedRecord, NormalisedRecord],
+  );
+  return trainModel(
+    DEFAULT_MODEL,
+    { sample: normalised, blockedPairs: blocked, blockedPairsTotal: blocked.length, recordsTotal: normalised.length },
+    { version: `trained-on-${set.name}` },
+  );
+}
+
 function main(): void {
   const { values } = parseArgs({
     options: {
@@ -132,6 +159,8 @@ function main(): void {
       link: { type: 'string' },
       review: { type: 'string' },
       'no-tf': { type: 'boolean', default: false },
+      train: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const policy: DecisionPolicy = {
@@ -159,7 +188,21 @@ function main(): void {
       'rec/s'.padStart(7),
     ].join('  '),
   );
-  for (const set of sets) console.log(format(simulate(set, DEFAULT_MODEL, policy, !values['no-tf'])));
+  for (const set of sets) {
+    console.log(format(simulate(set, DEFAULT_MODEL, policy, values['no-tf'] ? 'off' : 'data')));
+    if (!values.train) continue;
+    const trained = trainOn(set);
+    const tf = values['no-tf'] ? 'off' : 'model';
+    console.log(format(simulate(set, trained.model, policy, tf, `  trained (${trained.iterations} it)`)));
+    if (values.verbose) {
+      console.log(
+        `  random pairs ${trained.randomPairs} (${trained.randomPairMatches.toFixed(1)} matches left out), ` +
+          `blocked pairs ${trained.blockedPairs}, patterns ${trained.patterns}, ` +
+          `expected matches ${trained.expectedMatches.toFixed(0)}, converged ${trained.converged}`,
+      );
+      console.log(formatModelComparison(DEFAULT_MODEL, trained.model));
+    }
+  }
 }
 
 main();

@@ -6,13 +6,27 @@ export type { Gender } from './gender';
 export { blockingKeys, MAX_KEYS } from './blockingKeys';
 export { jaro, jaroWinkler, levenshtein, damerauLevenshtein, levenshteinSimilarity } from './comparators';
 export { COMPARED_FIELDS, MISSING, levelWeight, log2BayesFactor, priorLog2Odds } from './model';
-export type { ComparedField, FieldParams, LevelParams, MatchModel, TermFrequencies } from './model';
+export type {
+  ComparedField,
+  FieldParams,
+  LevelParams,
+  MatchModel,
+  TermFrequencies,
+  TermFrequencyTable,
+} from './model';
 export { DEFAULT_MODEL } from './defaultModel';
-export { InMemoryTermFrequencies, TF_FIELDS } from './termFrequencies';
+export {
+  InMemoryTermFrequencies,
+  ModelTermFrequencies,
+  TF_FIELDS,
+  termFrequenciesOf,
+  termFrequencyValue,
+} from './termFrequencies';
 export { comparePair, matchProbability } from './comparePair';
 export type { FieldScore, PairScore } from './comparePair';
 export { decideRecord, DEFAULT_POLICY } from './decide';
 export type {
+  BiometricExplanation,
   CandidateGolden,
   CandidateScore,
   Decision,
@@ -25,3 +39,6 @@ export { waterfall } from './waterfall';
 export type { Waterfall, WaterfallStep } from './waterfall';
 export { pairwiseScores, blockingRecall } from './evaluationMetrics';
 export type { PairwiseScores } from './evaluationMetrics';
+export * from './training';
+export { biometricEvidence, matchWeight, DEFAULT_BIOMETRIC_POLICY } from './biometricEvidence';
+export type { BiometricEvidence, BiometricHit, BiometricLevel, BiometricPolicy, GoldenBiometric } from './biometricEvidence';

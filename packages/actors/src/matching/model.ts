@@ -46,6 +46,23 @@ export interface MatchModel {
   fields: Partial<Record<ComparedField, FieldParams>>;
   /** Floor on a term-frequency u, so one rare value cannot outweigh everything else. */
   tfMinimumU: number;
+  /**
+   * Term frequencies measured by `nexus train` on the register, carried in the model so that the
+   * engine needs no table of its own; absent in the shipped defaults (model u used throughout).
+   */
+  termFrequencies?: Partial<Record<ComparedField, TermFrequencyTable>>;
+}
+
+/** The common values of one field with their share, and one share standing for every other value. */
+export interface TermFrequencyTable {
+  /** Share of records (among those with the field) holding each of the most common values. */
+  values: Record<string, number>;
+  /**
+   * Share of a value outside `values`: the mean share of those values, weighted by how often two
+   * records agree on each (sum of share squared over sum of share), so it is what an exact
+   * agreement on an uncommon value is worth on average.
+   */
+  other: number;
 }
 
 /** Share of records having a value of a field, among records where the field is present. */

@@ -3,7 +3,7 @@
  * among those where the field is present, that have a given value. The engine may back the same
  * interface with a database table; the evaluator and tests use this one.
  */
-import type { ComparedField, TermFrequencies } from './model';
+import type { ComparedField, MatchModel, TermFrequencies, TermFrequencyTable } from './model';
 import type { NormalisedRecord } from './normaliseRecord';
 
 /**
@@ -34,6 +34,28 @@ const PICK: Partial<Record<ComparedField, (r: NormalisedRecord) => string | unde
   birth_place: (r) => r.birth_place,
   middle_name: (r) => r.middle,
 };
+
+/** The value of a term-frequency field that an exact agreement is about, if the record has one. */
+export function termFrequencyValue(field: ComparedField, record: NormalisedRecord): string | undefined {
+  return PICK[field]?.(record);
+}
+
+/** Term frequencies carried in a trained model (`model.termFrequencies`), as the engine uses them. */
+export class ModelTermFrequencies implements TermFrequencies {
+  constructor(private readonly tables: Partial<Record<ComparedField, TermFrequencyTable>>) {}
+
+  frequency(field: string, value: string): number | undefined {
+    const table = this.tables[field as ComparedField];
+    if (table === undefined) return undefined;
+    return Object.hasOwn(table.values, value) ? table.values[value] : table.other;
+  }
+}
+
+/** The model's own term frequencies, or none (the shipped defaults carry none). */
+export function termFrequenciesOf(model: MatchModel): TermFrequencies | undefined {
+  const tables = model.termFrequencies;
+  return tables === undefined || Object.keys(tables).length === 0 ? undefined : new ModelTermFrequencies(tables);
+}
 
 export class InMemoryTermFrequencies implements TermFrequencies {
   private readonly counts = new Map<string, Map<string, number>>();

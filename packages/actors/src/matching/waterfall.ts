@@ -1,7 +1,7 @@
 /**
  * The reviewers' waterfall: the prior, then each field's weight in the model's field order,
  * each bar starting where the previous one ended, so that the last bar ends at the score the
- * decision was made on, drawn against the two thresholds.
+ * decision was made on, drawn against the two thresholds. The face, when searched, is the last bar.
  */
 import type { Explanation } from './decide';
 
@@ -23,7 +23,15 @@ export interface Waterfall {
 
 export function waterfall(explanation: Explanation): Waterfall {
   let running = explanation.prior;
-  const steps = explanation.fields.map((f): WaterfallStep => {
+  const bars: Array<{ field: string; level: string; weight: number }> = explanation.fields.map((f) => ({
+    field: f.field,
+    level: f.level,
+    weight: f.weight,
+  }));
+  // The face (T5-ABIS) is one more bar when it weighed on the decision.
+  const face = explanation.biometric;
+  if (face && face.level !== 'none') bars.push({ field: 'face', level: face.level, weight: face.weight });
+  const steps = bars.map((f): WaterfallStep => {
     const start = running;
     running += f.weight;
     return { field: f.field, level: f.level, weight: f.weight, start, end: running };

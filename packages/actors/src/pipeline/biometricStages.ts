@@ -5,18 +5,34 @@ export interface LivenessResult {
   live: boolean;
   score: number | null;
   reason: string;
+  /** Capture quality (0..1) and the liveness threshold, when T5-LDS answered. */
+  quality?: number;
+  threshold?: number;
+}
+
+/** The answer of a 1:N face search: the ABIS candidates, best first. */
+export interface BiometricSearch {
+  targetFPIR: number;
+  matches: Array<{ referenceId: string; scaledScore: number; internalScore: number }>;
 }
 
 /**
- * The Tech5 stages of the pipeline. Until the biometrics issue lands they are no-ops: every record
- * counts as live and nothing is enrolled.
+ * The Tech5 stages of the pipeline (pipeline/tech5Biometrics.ts). Liveness comes first and a
+ * record that fails it is rejected without a search (invariant 4); a live face is searched 1:N
+ * before the decision, and enrolled once the decision has committed.
  */
 export interface BiometricStages {
   checkLiveness(record: CanonicalRecord): Promise<LivenessResult>;
-  enrol(goldenId: string, record: CanonicalRecord): Promise<void>;
+  /** 1:N search of the record's (live) face; null when the record has no face. */
+  identify(record: CanonicalRecord): Promise<BiometricSearch | null>;
+  /** Enrols the record's face as reference `referenceId`; done already counts as done. */
+  enrol(referenceId: string, record: CanonicalRecord): Promise<void>;
 }
 
+/** Without Tech5 configured: every record counts as live, nothing is searched or enrolled. */
 export const noBiometrics: BiometricStages = {
-  checkLiveness: () => Promise.resolve({ checked: false, live: true, score: null, reason: 'no biometric stage' }),
+  checkLiveness: () =>
+    Promise.resolve({ checked: false, live: true, score: null, reason: 'no biometric stage' }),
+  identify: () => Promise.resolve(null),
   enrol: () => Promise.resolve(),
 };

@@ -1,22 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { parseCanonicalRecord, type CanonicalRecord, type RawRecordMessage, type RecordStatus } from '@nexus/schema';
+import {
+  parseCanonicalRecord,
+  type CanonicalRecord,
+  type RawRecordMessage,
+  type RecordStatus,
+} from '@nexus/schema';
 import type { Db } from '../db/database';
-import { blockingKeys, decideRecord, normaliseRecord, type Decision, type NormalisedRecord } from '../matching';
+import {
+  blockingKeys,
+  decideRecord,
+  normaliseRecord,
+  type Decision,
+  type NormalisedRecord,
+} from '../matching';
 import type { ActiveModel } from './activeModel';
 import { lockBlockingKeys } from './advisoryLocks';
 import { ENGINE_ACTOR } from './audit';
+import { insertBiometricReference } from './biometricReferences';
 import { noBiometrics, type BiometricStages, type LivenessResult } from './biometricStages';
+import { completeEnrolment, priorDecision } from './faceEnrolment';
+import { faceEvidence } from './faceEvidence';
+import type { CandidateSearch } from '../search/candidateSearch';
 import { findCandidates } from './candidates';
 import { claimRecordRow, DuplicateExternalIdError } from './claimRecordRow';
 import { createGoldenRecord, linkToGoldenRecord, lockGoldenRecord } from './goldenRecords';
-import { insertAuditEntries, insertBlockingKeys, insertReviewCandidates, insertReviewCase, WriteSet } from './writeSet';
+import {
+  insertAuditEntries,
+  insertBlockingKeys,
+  insertReviewCandidates,
+  insertReviewCase,
+  WriteSet,
+} from './writeSet';
 
 export interface PipelineContext {
   db: Db;
   model: ActiveModel;
   defaultCountry?: string;
   biometrics?: BiometricStages;
+  /** Where candidates come from (unset: Postgres blocking keys, findCandidates). */
+  candidates?: CandidateSearch;
 }
 
 export interface RecordDecided {
@@ -30,9 +53,10 @@ export interface RecordDecided {
 const TERMINAL = new Set<RecordStatus>(['new', 'linked', 'review', 'rejected', 'dead_lettered', 'cancelled']);
 
 /**
- * The pipeline for one record: validate + normalise -> liveness -> (under lock) candidates ->
- * score -> decide -> persist, in one transaction that is idempotent on the record id:
- * claim the record row (1 statement), lock its keys (1), read candidates (1), write it all (1).
+ * The pipeline for one record: validate + normalise -> liveness -> face 1:N (live faces only) ->
+ * (under lock) candidates -> score -> decide -> persist, in one transaction that is idempotent on
+ * the record id: claim the record row (1 statement), lock its keys (1), read candidates (1), write
+ * it all (1). Then the face is enrolled (docs/decisions/0012-tech5-biometrics.md).
  */
 export async function decideRecordMessage(
   ctx: PipelineContext,
@@ -41,15 +65,27 @@ export async function decideRecordMessage(
 ): Promise<RecordDecided> {
   const biometrics = ctx.biometrics ?? noBiometrics;
   const parsed = parseCanonicalRecord(message.record, { source: message.source });
-  const normalised = parsed.ok ? normaliseRecord(parsed.record, { defaultCountry: ctx.defaultCountry }) : null;
+  const normalised = parsed.ok
+    ? normaliseRecord(parsed.record, { defaultCountry: ctx.defaultCountry })
+    : null;
   const keys = normalised ? blockingKeys(normalised) : [];
-  const liveness = parsed.ok ? await biometrics.checkLiveness(parsed.record) : null;
+  // A redelivered record with a face skips Tech5; one not yet decided goes liveness first, and
+  // only a live face is searched (invariant 4: a spoof never reaches ABIS).
+  const prior = parsed.ok && parsed.record.face_image ? await priorDecision(ctx.db, message.recordId) : null;
+  const face = prior !== null && !prior.decided;
+  const liveness =
+    parsed.ok && (face || !parsed.record.face_image) ? await biometrics.checkLiveness(parsed.record) : null;
+  const search = parsed.ok && face && liveness?.live ? await biometrics.identify(parsed.record) : null;
   const replayed = (status: RecordStatus): RecordDecided => ({
     recordId: message.recordId,
     status,
     goldenId: null,
     replayed: true,
   });
+
+  // A remote candidate search (Elasticsearch) runs before the transaction, not under the key locks.
+  const prefetched =
+    normalised && ctx.candidates?.prefetch ? await ctx.candidates.prefetch(ctx.db, normalised) : undefined;
 
   let result: RecordDecided;
   try {
@@ -61,15 +97,34 @@ export async function decideRecordMessage(
         return { recordId: message.recordId, status: 'rejected', goldenId: null, replayed: false };
       }
       if (liveness && !liveness.live) {
-        await rejectRecord(trx, message.recordId, 'liveness_failed', [{ field: 'face_image', message: liveness.reason }]);
+        await rejectRecord(
+          trx,
+          message.recordId,
+          'liveness_failed',
+          [{ field: 'face_image', message: liveness.reason }],
+          {
+            liveness,
+          },
+        );
         return { recordId: message.recordId, status: 'rejected', goldenId: null, replayed: false };
       }
       await lockBlockingKeys(trx, keys);
-      const candidates = await findCandidates<NormalisedRecord>(trx, keys);
-      const decision = decideRecord(normalised, candidates, ctx.model.params, ctx.model.policy);
+      const candidates = ctx.candidates
+        ? await ctx.candidates.find<NormalisedRecord>(trx, normalised, keys, prefetched)
+        : await findCandidates<NormalisedRecord>(trx, keys);
+      const faces = search && prior ? await faceEvidence(trx, search, candidates, prior.at) : null;
+      const decision = decideRecord(
+        normalised,
+        faces ? [...candidates, ...faces.extra] : candidates,
+        ctx.model.params,
+        ctx.model.policy,
+        ctx.model.tf,
+        faces?.evidence,
+      );
       const writes = new WriteSet();
       const { status, goldenId } = await planDecision(trx, writes, message.recordId, parsed.record, decision);
       writes.add(insertBlockingKeys(message.recordId, keys));
+      if (search && goldenId) writes.add(insertBiometricReference(message.recordId, goldenId));
       await writes.execute(
         trx,
         sql`update records set
@@ -89,7 +144,7 @@ export async function decideRecordMessage(
     if (error instanceof DuplicateExternalIdError) return replayed('rejected');
     throw error;
   }
-  if (!result.replayed && result.goldenId && parsed.ok) await biometrics.enrol(result.goldenId, parsed.record);
+  if (parsed.ok) await completeEnrolment(ctx.db, biometrics, result, search !== null, parsed.record);
   return result;
 }
 
@@ -97,13 +152,20 @@ function explain(decision: Decision, liveness: LivenessResult | null) {
   return { ...decision.explanation, liveness };
 }
 
-async function rejectRecord(trx: Db, recordId: string, rule: string, errors: Array<{ field: string; message: string }>) {
+async function rejectRecord(
+  trx: Db,
+  recordId: string,
+  rule: string,
+  errors: Array<{ field: string; message: string }>,
+  explanation?: Record<string, unknown>,
+) {
   await trx
     .updateTable('records')
     .set({
       status: 'rejected',
       decision_rule: rule,
       errors: JSON.stringify(errors) as never,
+      ...(explanation ? { explanation: JSON.stringify(explanation) as never } : {}),
       decided_at: sql`clock_timestamp()`,
     })
     .where('id', '=', recordId)
@@ -124,7 +186,7 @@ async function planDecision(
     case 'link': {
       const golden = await lockGoldenRecord(trx, decision.goldenId);
       linkToGoldenRecord(writes, golden, recordId, record, decision.score);
-      return { status: 'linked', goldenId: decision.goldenId };
+      return { status: 'linked', goldenId: golden.id };
     }
     case 'review': {
       const caseId = randomUUID();
@@ -137,7 +199,10 @@ async function planDecision(
             decision.goldenIds.map((goldenId) => ({
               goldenId,
               score: scores.get(goldenId)?.score ?? decision.score,
-              explanation: { bestMember: scores.get(goldenId)?.recordId ?? null },
+              explanation: {
+                bestMember: scores.get(goldenId)?.recordId ?? null,
+                ...faceOf(scores.get(goldenId)),
+              },
             })),
           ),
         )
@@ -157,4 +222,9 @@ async function planDecision(
       return { status: 'review', goldenId: null };
     }
   }
+}
+
+/** The demographic and face parts of a candidate's score, when the face was searched. */
+function faceOf(score: { demographic?: number; biometric?: unknown } | undefined) {
+  return score?.biometric ? { demographic: score.demographic, biometric: score.biometric } : {};
 }

@@ -9,3 +9,16 @@ export class NonRetriableError extends Error {
 export function isRetriable(error: unknown): boolean {
   return !(error instanceof NonRetriableError);
 }
+
+/**
+ * A part the pipeline depends on is down (Tech5 after its own retries, say). The record is not at
+ * fault: its partition retries it with backoff for as long as the outage lasts, and these tries
+ * do not count towards dead-lettering. An outage delays records; it never drops them.
+ */
+export class InfrastructureError extends Error {
+  readonly infrastructure = true;
+}
+
+export function isInfrastructureError(error: unknown): boolean {
+  return error instanceof InfrastructureError;
+}

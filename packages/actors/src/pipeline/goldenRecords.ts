@@ -17,23 +17,32 @@ export interface LockedGoldenRecord {
  * sees every member committed before the lock was granted) for survivorship.
  */
 export async function lockGoldenRecord(trx: Db, goldenId: string): Promise<LockedGoldenRecord> {
-  const golden = await trx
-    .selectFrom('golden_records')
-    .select(['id', 'best'])
-    .where('id', '=', goldenId)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
+  let golden = await lockOne(trx, goldenId);
+  // A manual merge may have closed it between the candidate read and this lock: follow it to
+  // the golden record it was merged into, which now holds its members.
+  for (let hops = 0; golden.status === 'merged' && golden.merged_into !== null && hops < 20; hops++) {
+    golden = await lockOne(trx, golden.merged_into);
+  }
   // Lateral index look-ups: a stable plan even before the tables have statistics.
   const members = await sql<{ payload: Record<string, unknown>; linked_at: Date }>`
     select r.payload, m.linked_at
     from golden_record_members m
     cross join lateral (select rr.payload from records rr where rr.id = m.record_id) as r
-    where m.golden_id = ${goldenId}`.execute(trx);
+    where m.golden_id = ${golden.id}`.execute(trx);
   return {
     id: golden.id,
     best: golden.best,
     members: members.rows.map((m) => ({ record: canonicalRecordSchema.parse(m.payload), linkedAt: m.linked_at })),
   };
+}
+
+function lockOne(trx: Db, goldenId: string) {
+  return trx
+    .selectFrom('golden_records')
+    .select(['id', 'best', 'status', 'merged_into'])
+    .where('id', '=', goldenId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
 }
 
 /** A new golden record with the record as its primary member. Returns its id. */

@@ -1,4 +1,5 @@
 import type { RawRecordMessage, RecordStatus } from '@nexus/schema';
+import type { Tech5ClientOptions } from '../tech5/resilientCaller';
 
 /** Main thread -> worker thread. */
 export type WorkerTask =
@@ -15,7 +16,15 @@ export type RecordOutcome =
       replayed: boolean;
       ms: number;
     }
-  | { result: 'failed'; offset: number; recordId: string; error: string; retriable: boolean };
+  | {
+      result: 'failed';
+      offset: number;
+      recordId: string;
+      error: string;
+      retriable: boolean;
+      /** A part the pipeline needs is down (Tech5): retried until it is back, never counted. */
+      infrastructure?: boolean;
+    };
 
 /** Worker thread -> main thread. */
 export type WorkerReply =
@@ -28,6 +37,13 @@ export interface WorkerConfig {
   /** Connections in each worker's pool: one per concurrent task plus one. */
   poolSize: number;
   defaultCountry?: string;
+  /** Candidate search in Elasticsearch (unset: Postgres blocking keys). */
+  search?: { elasticsearchUrl: string; index: string };
+  /** Tech5 liveness (T5-LDS) and 1:N search (T5-ABIS); both unset: no biometric stages. */
+  tech5LdsUrl?: string;
+  tech5AbisUrl?: string;
+  /** Timeouts, retries and circuit breaker of the Tech5 clients (defaults otherwise). */
+  tech5Client?: Partial<Tech5ClientOptions>;
 }
 
 export function assertNever(value: never): never {

@@ -1,22 +1,66 @@
 import { threadId, workerData } from 'node:worker_threads';
 import { createDb } from '../db/database';
-import { loadActiveModel } from '../pipeline/activeModel';
+import { activeModelVersion, loadActiveModel } from '../pipeline/activeModel';
 import { decideRecordMessage, type PipelineContext } from '../pipeline/decideRecordMessage';
-import { isRetriable } from '../pipeline/errors';
+import { isInfrastructureError, isRetriable } from '../pipeline/errors';
+import { Tech5Biometrics } from '../pipeline/tech5Biometrics';
+import { createSearchClient } from '../search/elasticsearchClient';
+import { ElasticsearchCandidateSearch } from '../search/elasticsearchSearch';
 import { assertNever, type RecordOutcome, type WorkerConfig, type WorkerReply, type WorkerTask } from './protocol';
 
 /**
  * A Piscina worker thread. Its long-lived state (a pg pool, the matching model) is set up once
  * when the thread starts; each task decides a micro-batch of one partition's records in offset
  * order and stops at the first failure, so nothing after it is decided out of order.
+ *
+ * The model follows the active version (`nexus train --activate`): at most every
+ * MODEL_CHECK_MS a task asks which version is active and loads it if it changed. Each task
+ * decides its whole micro-batch with the model it started with, and every decision records it.
  */
+const MODEL_CHECK_MS = 5_000;
+
+class ModelFollower {
+  private checkedAt = performance.now();
+  private checking: Promise<void> | undefined;
+
+  constructor(public ctx: PipelineContext) {}
+
+  async current(): Promise<PipelineContext> {
+    if (this.checking === undefined && performance.now() - this.checkedAt >= MODEL_CHECK_MS) {
+      this.checkedAt = performance.now();
+      this.checking = this.refresh().finally(() => (this.checking = undefined));
+    }
+    await this.checking;
+    return this.ctx;
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const active = await activeModelVersion(this.ctx.db);
+      if (active !== undefined && active !== this.ctx.model.version) {
+        this.ctx = { ...this.ctx, model: await loadActiveModel(this.ctx.db) };
+      }
+    } catch {
+      // The database is unreachable: keep deciding with the model in hand; the next task's
+      // own queries will fail and be retried as usual.
+    }
+  }
+}
+
 async function setUp(config: WorkerConfig): Promise<PipelineContext> {
   const db = createDb(config.databaseUrl, {
     maxConnections: config.poolSize,
     applicationName: `nexus-worker-${threadId}`,
   });
   const model = await loadActiveModel(db);
-  return { db, model, defaultCountry: config.defaultCountry };
+  const candidates = config.search
+    ? new ElasticsearchCandidateSearch(createSearchClient(config.search.elasticsearchUrl), config.search.index)
+    : undefined;
+  const biometrics =
+    config.tech5LdsUrl && config.tech5AbisUrl
+      ? new Tech5Biometrics({ ldsUrl: config.tech5LdsUrl, abisUrl: config.tech5AbisUrl, client: config.tech5Client })
+      : undefined;
+  return { db, model, defaultCountry: config.defaultCountry, candidates, biometrics };
 }
 
 async function decide(ctx: PipelineContext, task: Extract<WorkerTask, { type: 'decide' }>): Promise<WorkerReply> {
@@ -33,6 +77,7 @@ async function decide(ctx: PipelineContext, task: Extract<WorkerTask, { type: 'd
         recordId: value.recordId,
         error: error instanceof Error ? error.message : String(error),
         retriable: isRetriable(error),
+        infrastructure: isInfrastructureError(error),
       });
       break;
     }
@@ -41,8 +86,9 @@ async function decide(ctx: PipelineContext, task: Extract<WorkerTask, { type: 'd
 }
 
 export default (async () => {
-  const ctx = await setUp(workerData as WorkerConfig);
+  const follower = new ModelFollower(await setUp(workerData as WorkerConfig));
   return async (task: WorkerTask): Promise<WorkerReply> => {
+    const ctx = await follower.current();
     switch (task.type) {
       case 'decide':
         return decide(ctx, task);

@@ -1,9 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026_11_23_0001_initial';
+import * as users from './2026_11_23_0002_users';
+import * as biometrics from './2026_11_23_0003_biometrics';
+import * as searchIndex from './2026_11_23_0006_search_index';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
   '2026_11_23_0001_initial': initial,
+  '2026_11_23_0002_users': users,
+  '2026_11_23_0003_biometrics': biometrics,
+  '2026_11_23_0006_search_index': searchIndex,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+import type { Db } from '@nexus/actors';
+import type { Principal } from './roles';
+import { newOpaqueCredential, parseOpaqueCredential, sameHash } from './secrets';
+
+export const API_KEY_PREFIX = 'nxk_';
+
+/** A new API key for a (service) account; the key is shown once, only its hash is kept. */
+export async function createApiKey(db: Db, userId: string): Promise<string> {
+  const credential = newOpaqueCredential(API_KEY_PREFIX);
+  await db
+    .insertInto('api_keys')
+    .values({ id: credential.id, user_id: userId, key_hash: credential.hash })
+    .execute();
+  return credential.token;
+}
+
+export function looksLikeApiKey(token: string): boolean {
+  return token.startsWith(API_KEY_PREFIX);
+}
+
+/** The account behind an API key, if the key is valid, not revoked, and its account enabled. */
+export async function principalForApiKey(db: Db, key: string): Promise<Principal | undefined> {
+  const parsed = parseOpaqueCredential(API_KEY_PREFIX, key);
+  if (!parsed) return undefined;
+  const row = await db
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .select(['k.key_hash', 'u.id', 'u.username', 'u.role', 'u.kind'])
+    .where('k.id', '=', parsed.id)
+    .where('k.revoked_at', 'is', null)
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst();
+  if (!row || !sameHash(parsed.secret, row.key_hash)) return undefined;
+  // At most one write a minute per key, not one per request.
+  await db
+    .updateTable('api_keys')
+    .set({ last_used_at: sql`now()` })
+    .where('id', '=', parsed.id)
+    .where((eb) =>
+      eb.or([
+        eb('last_used_at', 'is', null),
+        eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`),
+      ]),
+    )
+    .execute();
+  return { userId: row.id, username: row.username, role: row.role, kind: row.kind, via: 'api_key' };
+}

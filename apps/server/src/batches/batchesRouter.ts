@@ -1,0 +1,27 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { batchIdInput, listBatchesInput } from '@nexus/schema';
+import { cancelBatch, getBatch } from '../ingest/batchStatus';
+import { ingestProcedure, operatorProcedure } from '../trpc/trpc';
+import { listBatches, retryFailedRecords } from './batchesService';
+
+export const batchesRouter = {
+  list: ingestProcedure.input(listBatchesInput).query(({ ctx, input }) => listBatches(ctx.deps.db, input)),
+  get: ingestProcedure.input(batchIdInput).query(({ ctx, input }) => getBatch(ctx.deps.db, input.batchId)),
+  /** Cancels what is not yet decided; decided records stay. */
+  cancel: ingestProcedure.input(batchIdInput).mutation(async ({ ctx, input }) => {
+    const batch = await cancelBatch(ctx.deps.db, input.batchId, ctx.principal.username);
+    ctx.deps.live.nudge();
+    return batch;
+  }),
+  /** Re-publishes the batch's dead-lettered records. */
+  retryFailed: operatorProcedure.input(batchIdInput).mutation(async ({ ctx, input }) => {
+    const result = await retryFailedRecords(
+      ctx.deps.db,
+      ctx.deps.engine.bus,
+      input.batchId,
+      ctx.principal.username,
+    );
+    ctx.deps.live.nudge();
+    return result;
+  }),
+} satisfies TRPCRouterRecord;

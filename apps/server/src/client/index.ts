@@ -1,0 +1,7 @@
+export {
+  createNexusClient,
+  type NexusClient,
+  type NexusClientOptions,
+  type NexusTrpcClient,
+} from './createNexusClient';
+export type { AppRouter } from '../trpc/appRouter';

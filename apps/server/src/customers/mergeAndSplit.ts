@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { appendAudit, type AuditEntry, type Db } from '@nexus/actors';
+import { CustomerError } from './customerErrors';
+import {
+  bestOf,
+  lockActiveGoldenRecords,
+  lockKeysOfRecords,
+  membersOf,
+  settlePrimary,
+  type MemberRow,
+} from './customersRepository';
+
+const memberIds = (members: readonly MemberRow[], goldenId: string) =>
+  members.filter((m) => m.golden_id === goldenId).map((m) => m.record_id);
+
+/** Locks the deciders' keys of every member, then the golden rows; members are read again under the row locks. */
+async function lockForChange(trx: Db, goldenIds: string[]) {
+  await lockKeysOfRecords(
+    trx,
+    (await membersOf(trx, goldenIds)).map((m) => m.record_id),
+  );
+  const golden = await lockActiveGoldenRecords(trx, goldenIds);
+  const members = await membersOf(trx, goldenIds);
+  return { golden, members };
+}
+
+export interface MergeInput {
+  survivorId: string;
+  mergedIds: string[];
+  reason: string;
+  actor: string;
+}
+
+/**
+ * Manual merge, inside the caller's transaction: the members of `mergedIds` move to the survivor,
+ * which recomputes its best values (survivorship) and keeps its oldest member as primary; the
+ * merged golden records point at it. Audited before and after, each golden record.
+ */
+export async function mergeGoldenRecords(
+  trx: Db,
+  input: MergeInput,
+): Promise<{ survivorId: string; best: Record<string, string> }> {
+  const merged = [...new Set(input.mergedIds)];
+  if (merged.length === 0 || merged.includes(input.survivorId)) {
+    throw new CustomerError('CUSTOMER.SAME_RECORD', 'merge needs a survivor and at least one other customer');
+  }
+  const all = [input.survivorId, ...merged];
+  const { golden, members } = await lockForChange(trx, all);
+  const survivor = golden.get(input.survivorId)!;
+  await trx
+    .updateTable('golden_record_members')
+    .set({ golden_id: input.survivorId, precedence: 'secondary' })
+    .where('golden_id', 'in', merged)
+    .execute();
+  const after = members.map((m) => ({ ...m, golden_id: input.survivorId }));
+  await settlePrimary(trx, input.survivorId, after);
+  const best = bestOf(after);
+  await trx
+    .updateTable('golden_records')
+    .set({
+      best: JSON.stringify(best) as never,
+      member_count: after.length,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', input.survivorId)
+    .execute();
+  await trx
+    .updateTable('golden_records')
+    .set({
+      status: 'merged',
+      merged_into: input.survivorId,
+      member_count: 0,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('id', 'in', merged)
+    .execute();
+  const entries: AuditEntry[] = [
+    {
+      actor: input.actor,
+      action: 'golden_record.merged',
+      entity_type: 'golden_record',
+      entity_id: input.survivorId,
+      record_id: null,
+      before: {
+        best: survivor.best,
+        member_count: survivor.member_count,
+        members: memberIds(members, input.survivorId),
+      },
+      after: {
+        best,
+        member_count: after.length,
+        members: after.map((m) => m.record_id),
+        merged,
+        reason: input.reason,
+      },
+    },
+    ...merged.map((id): AuditEntry => {
+      const g = golden.get(id)!;
+      return {
+        actor: input.actor,
+        action: 'golden_record.merged_into',
+        entity_type: 'golden_record',
+        entity_id: id,
+        record_id: null,
+        before: {
+          status: 'active',
+          best: g.best,
+          member_count: g.member_count,
+          members: memberIds(members, id),
+        },
+        after: { status: 'merged', merged_into: input.survivorId, member_count: 0, reason: input.reason },
+      };
+    }),
+  ];
+  await appendAudit(trx, entries);
+  return { survivorId: input.survivorId, best };
+}
+
+export interface SplitInput {
+  goldenId: string;
+  recordId: string;
+  reason: string;
+  actor: string;
+}
+
+/**
+ * Manual split, inside the caller's transaction: one member leaves its golden record and founds
+ * a new one; both recompute their best values, the old one keeps (or promotes) its oldest member
+ * as primary. Audited before and after, each golden record.
+ */
+export async function splitGoldenRecord(
+  trx: Db,
+  input: SplitInput,
+): Promise<{ goldenId: string; newGoldenId: string }> {
+  const { golden, members } = await lockForChange(trx, [input.goldenId]);
+  const old = golden.get(input.goldenId)!;
+  const leaving = members.find((m) => m.record_id === input.recordId);
+  if (!leaving)
+    throw new CustomerError(
+      'CUSTOMER.NOT_A_MEMBER',
+      `record ${input.recordId} is not a member of customer ${input.goldenId}`,
+    );
+  if (members.length < 2)
+    throw new CustomerError('CUSTOMER.LAST_MEMBER', 'a customer with one member cannot be split');
+  const staying = members.filter((m) => m.record_id !== input.recordId);
+  const newGoldenId = randomUUID();
+  const linkedAt = new Date();
+  const newBest = bestOf([{ ...leaving, linked_at: linkedAt }]);
+  await trx
+    .insertInto('golden_records')
+    .values({
+      id: newGoldenId,
+      status: 'active',
+      merged_into: null,
+      best: JSON.stringify(newBest) as never,
+      member_count: 1,
+      version: 1,
+    })
+    .execute();
+  await trx
+    .updateTable('golden_record_members')
+    .set({
+      golden_id: newGoldenId,
+      precedence: 'primary',
+      linked_at: sql`clock_timestamp()`,
+      link_score: null,
+    })
+    .where('record_id', '=', input.recordId)
+    .execute();
+  await settlePrimary(trx, input.goldenId, staying);
+  const best = bestOf(staying);
+  await trx
+    .updateTable('golden_records')
+    .set({
+      best: JSON.stringify(best) as never,
+      member_count: staying.length,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', input.goldenId)
+    .execute();
+  // The record now founds a golden record of its own.
+  await trx
+    .updateTable('records')
+    .set({ status: 'new' })
+    .where('id', '=', input.recordId)
+    .where('status', '=', 'linked')
+    .execute();
+  await appendAudit(trx, [
+    {
+      actor: input.actor,
+      action: 'golden_record.split',
+      entity_type: 'golden_record',
+      entity_id: input.goldenId,
+      record_id: input.recordId,
+      before: { best: old.best, member_count: old.member_count, members: members.map((m) => m.record_id) },
+      after: {
+        best,
+        member_count: staying.length,
+        members: staying.map((m) => m.record_id),
+        splitInto: newGoldenId,
+        reason: input.reason,
+      },
+    },
+    {
+      actor: input.actor,
+      action: 'golden_record.created_by_split',
+      entity_type: 'golden_record',
+      entity_id: newGoldenId,
+      record_id: input.recordId,
+      before: null,
+      after: { best: newBest, members: [input.recordId], splitFrom: input.goldenId, reason: input.reason },
+    },
+  ]);
+  return { goldenId: input.goldenId, newGoldenId };
+}

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticate } from '../auth/authService';
+import { mayCall } from '../auth/roles';
+import { DomainError } from '../errors/domainError';
+import { describeError } from '../errors/errorMapping';
+import { matchRoute } from '../rest/restRoutes';
+import { credentialOf, type Context, type ServerDeps } from '../trpc/context';
+import { sendJson } from './respond';
+
+/** REST: authentication and role as the route states, then the route; every failure through the one error mapping. */
+export async function handleRest(
+  deps: ServerDeps,
+  base: Omit<Context, 'principal'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+) {
+  try {
+    const match = matchRoute(req.method ?? 'GET', pathname);
+    if (!match.route) {
+      if (match.methods.length > 0) {
+        res.setHeader('allow', match.methods.join(', '));
+        return sendJson(res, 405, {
+          error: { code: 'REQUEST.NOT_FOUND', message: `use ${match.methods.join(' or ')} on ${pathname}` },
+          requestId: base.requestId,
+        });
+      }
+      throw new DomainError('REQUEST.NOT_FOUND', `no route ${req.method ?? ''} ${pathname}`);
+    }
+    const { route, params } = match;
+    let ctx: Context = { ...base, principal: null };
+    if (route.level !== 'public') {
+      const auth = await authenticate(deps.auth, credentialOf(req, null));
+      if (!auth.principal) {
+        if (auth.failure) base.log.warn({ reason: auth.failure, path: pathname }, 'authentication failed');
+        throw new DomainError(
+          'AUTH.UNAUTHENTICATED',
+          'sign in first: send Authorization: Bearer TOKEN (POST /api/v1/auth/login)',
+        );
+      }
+      if (!mayCall(route.level, auth.principal.role)) {
+        base.log.warn(
+          { user: auth.principal.username, role: auth.principal.role, path: pathname, needs: route.level },
+          'forbidden',
+        );
+        throw new DomainError(
+          'AUTH.FORBIDDEN',
+          `${route.method} ${route.path} is for the ${route.level} role; you are ${auth.principal.role}`,
+        );
+      }
+      ctx = { ...ctx, principal: auth.principal };
+    }
+    const reply = await route.handle(ctx, req, params);
+    sendJson(res, reply.status, reply.body);
+  } catch (error) {
+    const described = describeError(error);
+    if (described.internal) base.log.error({ err: error, path: pathname }, 'request failed');
+    if (described.status === 413) res.setHeader('connection', 'close');
+    if (described.status === 401) res.setHeader('www-authenticate', 'Bearer');
+    sendJson(res, described.status, { error: described.body, requestId: base.requestId });
+  }
+}

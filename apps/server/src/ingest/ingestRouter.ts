@@ -1,0 +1,23 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { streamRecordInput, submitBatchInput } from '@nexus/schema';
+import { ingestProcedure } from '../trpc/trpc';
+import { streamRecord } from './streamRecord';
+import { submitBatch } from './submitBatch';
+
+export const ingestRouter = {
+  /** Path A: one transaction stores the batch; the relay is woken to publish it. */
+  submitBatch: ingestProcedure.input(submitBatchInput).mutation(async ({ ctx, input }) => {
+    const { db, engine, live } = ctx.deps;
+    const receipt = await submitBatch(db, engine.bus.partitions, {
+      ...input,
+      submittedBy: ctx.principal.username,
+    });
+    engine.relay.kick();
+    live.nudge();
+    return receipt;
+  }),
+  /** Path B: one record straight to the bus; answers its record id. */
+  stream: ingestProcedure
+    .input(streamRecordInput)
+    .mutation(({ ctx, input }) => streamRecord(ctx.deps.db, ctx.deps.engine.bus, input)),
+} satisfies TRPCRouterRecord;

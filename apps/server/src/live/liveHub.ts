@@ -1,0 +1,143 @@
+import { EventEmitter } from 'node:events';
+import type { ActorSnapshot, RecordOutcome } from '@nexus/actors';
+import type { Engine } from '../engine/engine';
+import { EventRing } from './eventRing';
+
+export interface ThroughputSample {
+  at: string;
+  windowMs: number;
+  /** Records decided in the window, by decision (redeliveries of decided records not counted). */
+  counts: {
+    new: number;
+    linked: number;
+    review: number;
+    rejected: number;
+    dead_lettered: number;
+    cancelled: number;
+  };
+  decided: number;
+  /** Mean time a worker spent deciding one record, in the window. */
+  meanDecisionMs: number | null;
+}
+
+export interface EngineSample {
+  at: string;
+  relayBacklog: number | null;
+  relayError: string | null;
+  partitions: Array<ActorSnapshot & { lag: number }>;
+}
+
+const zero = (): ThroughputSample['counts'] => ({
+  new: 0,
+  linked: 0,
+  review: 0,
+  rejected: 0,
+  dead_lettered: 0,
+  cancelled: 0,
+});
+
+/** Keeps engine samples this long after the last engine subscriber left, for reconnects. */
+const ENGINE_LINGER_MS = 60_000;
+
+/**
+ * The live side of the control plane: one listener on the supervisor feeds per-second throughput
+ * samples; engine samples (actor state, partition lag, relay backlog) are taken each second while
+ * someone watches. Both keep a short history for clients that reconnect with a lastEventId.
+ */
+export class LiveHub {
+  readonly throughput = new EventRing<ThroughputSample>(300);
+  readonly engineStates = new EventRing<EngineSample>(120);
+  private readonly activity = new EventEmitter();
+  private counts = zero();
+  private decisionMs = 0;
+  private decisionCount = 0;
+  private windowStart = Date.now();
+  private timer: NodeJS.Timeout | undefined;
+  private lastEngineWatcherAt = 0;
+  private sampling = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly tickMs = 1000,
+  ) {
+    this.activity.setMaxListeners(0);
+  }
+
+  private readonly onOutcome = (_partition: number, outcome: RecordOutcome) => {
+    if (outcome.result !== 'decided' || outcome.replayed) return;
+    if (outcome.status in this.counts) this.counts[outcome.status as keyof ThroughputSample['counts']]++;
+    this.decisionMs += outcome.ms;
+    this.decisionCount++;
+    this.activity.emit('activity');
+  };
+
+  private readonly onDeadLetter = () => {
+    this.counts.dead_lettered++;
+    this.activity.emit('activity');
+  };
+
+  start(): void {
+    this.engine.supervisor.on('outcome', this.onOutcome);
+    this.engine.supervisor.on('deadLetter', this.onDeadLetter);
+    this.timer = setInterval(() => void this.tick(), this.tickMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.engine.supervisor.off('outcome', this.onOutcome);
+    this.engine.supervisor.off('deadLetter', this.onDeadLetter);
+    this.activity.removeAllListeners();
+  }
+
+  /** Something changed that live feeds may want to read now (a resolution, a cancel...). */
+  nudge(): void {
+    this.activity.emit('activity');
+  }
+
+  onActivity(listener: () => void): () => void {
+    this.activity.on('activity', listener);
+    return () => this.activity.off('activity', listener);
+  }
+
+  private async tick(): Promise<void> {
+    const now = Date.now();
+    const counts = this.counts;
+    const decided = Object.values(counts).reduce((a, b) => a + b, 0);
+    this.throughput.push({
+      at: new Date(now).toISOString(),
+      windowMs: now - this.windowStart,
+      counts,
+      decided,
+      meanDecisionMs: this.decisionCount ? Number((this.decisionMs / this.decisionCount).toFixed(2)) : null,
+    });
+    this.counts = zero();
+    this.decisionMs = 0;
+    this.decisionCount = 0;
+    this.windowStart = now;
+    if (this.engineStates.listenerCount > 0) this.lastEngineWatcherAt = now;
+    if (now - this.lastEngineWatcherAt < ENGINE_LINGER_MS && !this.sampling) {
+      this.sampling = true;
+      try {
+        this.engineStates.push(await this.sampleEngine());
+      } catch {
+        // the next tick tries again
+      } finally {
+        this.sampling = false;
+      }
+    }
+  }
+
+  async sampleEngine(): Promise<EngineSample> {
+    const [lag, backlog] = await Promise.all([
+      this.engine.supervisor.lag().catch(() => new Map<number, number>()),
+      this.engine.relay.backlog().catch(() => null),
+    ]);
+    return {
+      at: new Date().toISOString(),
+      relayBacklog: backlog,
+      relayError: this.engine.relay.lastError() ?? null,
+      partitions: this.engine.supervisor.snapshot().map((a) => ({ ...a, lag: lag.get(a.partition) ?? 0 })),
+    };
+  }
+}

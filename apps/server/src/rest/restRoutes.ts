@@ -1,0 +1,180 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import { loginInput, refreshInput, streamRecordInput, submitBatchInput } from '@nexus/schema';
+import { throttledLogin } from '../auth/authRouter';
+import { refresh } from '../auth/authService';
+import type { ProcedureLevel } from '../auth/roles';
+import { RequestError } from '../errors/domainError';
+import { zodFieldErrors } from '../errors/errorMapping';
+import { cancelBatch, getBatch, type BatchView } from '../ingest/batchStatus';
+import { streamRecord } from '../ingest/streamRecord';
+import { submitBatch } from '../ingest/submitBatch';
+import type { Context } from '../trpc/context';
+import { openApiDocument } from './openapi';
+import { readJsonBody } from './readJsonBody';
+
+export type RestContext = Context;
+
+export interface RestReply {
+  status: number;
+  body: unknown;
+}
+
+export interface RestRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** `/api/v1/batches/:id` style; each `:name` becomes a parameter. */
+  path: string;
+  level: ProcedureLevel;
+  summary: string;
+  handle(ctx: RestContext, req: IncomingMessage, params: Record<string, string>): Promise<RestReply>;
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new RequestError('REQUEST.INVALID', 'the request is invalid', {
+      fields: zodFieldErrors(parsed.error),
+    });
+  }
+  return parsed.data;
+}
+
+const body = async <S extends z.ZodType>(ctx: RestContext, req: IncomingMessage, schema: S) =>
+  parse(schema, await readJsonBody(req, ctx.deps.config.NEXUS_MAX_BODY_BYTES));
+
+const batchParams = z.object({ id: z.string().uuid({ message: 'must be a batch id (a UUID)' }) });
+
+/** The REST contract's batch shape: exactly these keys. */
+export function restBatch(view: BatchView) {
+  const c = view.counts;
+  return {
+    id: view.id,
+    status: view.status,
+    counts: {
+      records: c.records,
+      pending: c.pending,
+      new: c.new,
+      linked: c.linked,
+      review: c.review,
+      rejected: c.rejected,
+      dead_lettered: c.dead_lettered,
+    },
+  };
+}
+
+/** Thin adapters over the same services as the tRPC procedures (DESIGN.md "Contracts"). */
+export const REST_ROUTES: RestRoute[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    level: 'public',
+    summary: 'Sign in: an access token (JWT) and a refresh token',
+    handle: async (ctx, req) => ({
+      status: 200,
+      body: await throttledLogin(ctx, await body(ctx, req, loginInput)),
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/refresh',
+    level: 'public',
+    summary: 'A new token pair for a refresh token (which is spent)',
+    handle: async (ctx, req) => {
+      const input = await body(ctx, req, refreshInput);
+      return { status: 200, body: await refresh(ctx.deps.auth, input.refreshToken) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/records',
+    level: 'ingest',
+    summary: 'Path A: a batch of records, stored in one transaction and decided asynchronously',
+    handle: async (ctx, req) => {
+      const input = await body(ctx, req, submitBatchInput);
+      const { db, engine, live } = ctx.deps;
+      const receipt = await submitBatch(db, engine.bus.partitions, {
+        ...input,
+        submittedBy: ctx.principal!.username,
+      });
+      engine.relay.kick();
+      live.nudge();
+      return {
+        status: 202,
+        body: { batchId: receipt.batchId, accepted: receipt.accepted, rejected: receipt.rejected },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/ingest',
+    level: 'ingest',
+    summary: 'Path B: one record straight to the record bus',
+    handle: async (ctx, req) => {
+      const input = await body(ctx, req, streamRecordInput);
+      const receipt = await streamRecord(ctx.deps.db, ctx.deps.engine.bus, input);
+      return { status: 202, body: { recordId: receipt.recordId } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/batches/:id',
+    level: 'ingest',
+    summary: 'A batch with its counts by decision',
+    handle: async (ctx, _req, params) => ({
+      status: 200,
+      body: restBatch(await getBatch(ctx.deps.db, parse(batchParams, params).id)),
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/batches/:id',
+    level: 'ingest',
+    summary: 'Cancels what is not yet decided in a batch',
+    handle: async (ctx, _req, params) => {
+      const view = await cancelBatch(ctx.deps.db, parse(batchParams, params).id, ctx.principal!.username);
+      ctx.deps.live.nudge();
+      return { status: 200, body: restBatch(view) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/openapi.json',
+    level: 'authed',
+    summary: 'This API, described as OpenAPI 3.1',
+    handle: () => Promise.resolve({ status: 200, body: openApiDocument() }),
+  },
+];
+
+/** The route for a method and path, with its parameters; `methods` lists the path's methods when only the method is wrong. */
+export function matchRoute(
+  method: string,
+  pathname: string,
+): { route: RestRoute; params: Record<string, string> } | { route: undefined; methods: string[] } {
+  const methods: string[] = [];
+  for (const route of REST_ROUTES) {
+    const params = matchPath(route.path, pathname);
+    if (!params) continue;
+    if (route.method === method) return { route, params };
+    methods.push(route.method);
+  }
+  return { route: undefined, methods };
+}
+
+function matchPath(template: string, pathname: string): Record<string, string> | undefined {
+  const want = template.split('/');
+  const got = pathname.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i]!;
+    if (w.startsWith(':')) {
+      try {
+        params[w.slice(1)] = decodeURIComponent(g);
+      } catch {
+        params[w.slice(1)] = g;
+      }
+    } else if (w !== g) return undefined;
+  }
+  return params;
+}

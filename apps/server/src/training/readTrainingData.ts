@@ -1,0 +1,81 @@
+/**
+ * What `nexus train` learns from, read from the register: a random sample of decided records
+ * (normalised forms), and a random sample of the pairs of records that share a blocking key
+ * (the blocking_keys table), with the counts needed to scale them back to the whole register.
+ */
+import { sql } from 'kysely';
+import type { Db, NormalisedRecord, TrainingData } from '@nexus/actors';
+
+export interface ReadTrainingOptions {
+  /** Records drawn at random for u and term frequencies. */
+  sample: number;
+  /** Blocked pairs drawn at random for EM. */
+  maxPairs: number;
+  /** Keys held by more records than this are skipped (many pairs, few matches). */
+  maxKeyRecords: number;
+  /** Seed of Postgres' random(), so that a run on the same data repeats. */
+  seed: number;
+}
+
+const DECIDED = ['new', 'linked', 'review'] as const;
+
+export async function readTrainingData(db: Db, options: ReadTrainingOptions): Promise<TrainingData> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select setseed(${seededFraction(options.seed)})`.execute(trx);
+    const count = await trx
+      .selectFrom('records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', 'in', DECIDED)
+      .where('normalised', 'is not', null)
+      .executeTakeFirstOrThrow();
+    const sampleRows = await trx
+      .selectFrom('records')
+      .select('normalised')
+      .where('status', 'in', DECIDED)
+      .where('normalised', 'is not', null)
+      .orderBy(sql`random()`)
+      .limit(options.sample)
+      .execute();
+
+    const pairs = await sql<{ a: string; b: string; total: string }>`
+      with small_keys as (
+        select key from blocking_keys group by key having count(*) between 2 and ${options.maxKeyRecords}
+      ), pairs as (
+        select distinct x.record_id as a, y.record_id as b
+        from blocking_keys x
+        join blocking_keys y on y.key = x.key and x.record_id < y.record_id
+        where x.key in (select key from small_keys)
+      )
+      select a, b, count(*) over () as total from pairs order by random() limit ${options.maxPairs}
+    `.execute(trx);
+    const ids = [...new Set(pairs.rows.flatMap((p) => [p.a, p.b]))];
+    const normalised = new Map<string, NormalisedRecord>();
+    for (let i = 0; i < ids.length; i += 10_000) {
+      const rows = await trx
+        .selectFrom('records')
+        .select(['id', 'normalised'])
+        .where('id', 'in', ids.slice(i, i + 10_000))
+        .where('status', 'in', DECIDED)
+        .where('normalised', 'is not', null)
+        .execute();
+      for (const r of rows) normalised.set(r.id, r.normalised as unknown as NormalisedRecord);
+    }
+    const blockedPairs: Array<[NormalisedRecord, NormalisedRecord]> = [];
+    for (const p of pairs.rows) {
+      const a = normalised.get(p.a);
+      const b = normalised.get(p.b);
+      if (a !== undefined && b !== undefined) blockedPairs.push([a, b]);
+    }
+    return {
+      sample: sampleRows.map((r) => r.normalised as unknown as NormalisedRecord),
+      blockedPairs,
+      blockedPairsTotal: Number(pairs.rows[0]?.total ?? 0),
+      recordsTotal: Number(count.n),
+    };
+  });
+}
+
+/** setseed() takes a number in [-1, 1]. */
+function seededFraction(seed: number): number {
+  return ((Math.abs(Math.trunc(seed)) % 1_000_003) / 1_000_003) * 2 - 1;
+}

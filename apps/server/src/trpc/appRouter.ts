@@ -1,0 +1,27 @@
+import { auditRouter } from '../audit/auditRouter';
+import { authRouter } from '../auth/authRouter';
+import { batchesRouter } from '../batches/batchesRouter';
+import { customersRouter } from '../customers/customersRouter';
+import { deadLettersRouter } from '../deadLetters/deadLettersRouter';
+import { ingestRouter } from '../ingest/ingestRouter';
+import { liveRouter } from '../live/liveRouter';
+import { recordsRouter } from '../records/recordsRouter';
+import { reviewRouter } from '../review/reviewRouter';
+import { usersRouter } from '../users/usersRouter';
+import { createRouter } from './trpc';
+
+/** The control plane's API: one router per feature. */
+export const appRouter = createRouter({
+  auth: authRouter,
+  ingest: ingestRouter,
+  batches: batchesRouter,
+  records: recordsRouter,
+  customers: customersRouter,
+  review: reviewRouter,
+  deadLetters: deadLettersRouter,
+  audit: auditRouter,
+  users: usersRouter,
+  live: liveRouter,
+});
+
+export type AppRouter = typeof appRouter;

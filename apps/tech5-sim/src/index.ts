@@ -1,0 +1,11 @@
+export { startTech5Simulator, type Tech5Simulator, type Tech5SimulatorOptions } from './simulator';
+export type { FaultInput, FaultSpec, Tech5Service } from './server/faults';
+export type { SimulatorStats } from './server/stats';
+export { syntheticCapture, type SyntheticCaptureOptions } from './faces/syntheticCapture';
+export { SPOOF_KINDS, type SpoofKind } from './faces/renderSpoof';
+export type { FaceSubject } from './faces/faceModel';
+export { readMark, type CaptureMark } from './faces/watermark';
+export { decodeImage, encodePng } from './faces/png';
+export { assessLiveness, DEFAULT_LIVENESS_THRESHOLD } from './liveness/livenessDetector';
+export { captureTemplate, hammingDistance, TEMPLATE_BITS } from './biometrics/templates';
+export { scaledScore, internalScore } from './biometrics/scores';

@@ -1,0 +1,128 @@
+/**
+ * Face references in Postgres: which golden record each ABIS reference belongs to now (following
+ * merges), which golden records have an enrolled face, and the enrolment bookkeeping.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import type { BiometricHit, CandidateGolden, NormalisedRecord } from '../matching';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A reference id that Nexus could have enrolled (others, e.g. another system's, are skipped). */
+const isNexusReference = (id: string) => UUID.test(id);
+
+/** Walks merged_into to the end of the chain: the golden record a reference belongs to now. */
+export async function goldenOfReferences(
+  trx: Db,
+  referenceIds: readonly string[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(referenceIds.filter(isNexusReference))];
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql<{ reference_id: string; golden_id: string }>`
+    with recursive chain(reference_id, id, merged_into, depth) as (
+      select b.reference_id, g.id, g.merged_into, 0
+      from biometric_references b join golden_records g on g.id = b.golden_id
+      where b.reference_id = any(${ids}::uuid[])
+      union all
+      select c.reference_id, g.id, g.merged_into, c.depth + 1
+      from chain c join golden_records g on g.id = c.merged_into
+      where c.depth < 64
+    )
+    select reference_id, id as golden_id from chain where merged_into is null`.execute(trx);
+  return new Map(rows.map((r) => [r.reference_id, r.golden_id]));
+}
+
+/**
+ * Of these (active) golden records, those with a face enrolled before `before`, directly or
+ * through a golden record merged into them: for them, a face that ABIS did not return is a
+ * no-match. Later enrolments may not have been searchable yet, so they say nothing.
+ */
+export async function goldenWithEnrolledFaces(
+  trx: Db,
+  goldenIds: readonly string[],
+  before: Date,
+): Promise<Set<string>> {
+  if (goldenIds.length === 0) return new Set();
+  const { rows } = await sql<{ root: string }>`
+    with recursive tree(id, root, depth) as (
+      select g.id, g.id, 0 from unnest(${[...goldenIds]}::uuid[]) as g(id)
+      union all
+      select g.id, t.root, t.depth + 1
+      from tree t join golden_records g on g.merged_into = t.id
+      where t.depth < 64
+    )
+    select distinct t.root
+    from tree t
+    cross join lateral (
+      select 1 from biometric_references b
+      where b.golden_id = t.id and b.status = 'enrolled' and b.enrolled_at < ${before}
+      limit 1
+    ) as enrolled`.execute(trx);
+  return new Set(rows.map((r) => r.root));
+}
+
+/** ABIS candidates with the golden record each belongs to now (null for unknown references). */
+export async function mapHitsToGolden(
+  trx: Db,
+  matches: ReadonlyArray<{ referenceId: string; scaledScore: number; internalScore: number }>,
+): Promise<BiometricHit[]> {
+  const golden = await goldenOfReferences(
+    trx,
+    matches.map((m) => m.referenceId),
+  );
+  return matches.map((m) => ({
+    referenceId: m.referenceId,
+    goldenId: golden.get(m.referenceId) ?? null,
+    scaledScore: m.scaledScore,
+    internalScore: m.internalScore,
+  }));
+}
+
+/** Active golden records with their members, for golden records only the face search found. */
+export async function loadGoldenCandidates(
+  trx: Db,
+  goldenIds: readonly string[],
+): Promise<CandidateGolden[]> {
+  if (goldenIds.length === 0) return [];
+  const { rows } = await sql<{ golden_id: string; id: string; normalised: NormalisedRecord | null }>`
+    select g.id as golden_id, r.id, r.normalised
+    from unnest(${[...goldenIds]}::uuid[]) as g(id)
+    cross join lateral (select 1 from golden_records gr where gr.id = g.id and gr.status = 'active') as active
+    cross join lateral (
+      select gm.record_id, gm.linked_at from golden_record_members gm where gm.golden_id = g.id
+    ) as m
+    cross join lateral (select rr.id, rr.normalised from records rr where rr.id = m.record_id) as r
+    order by m.linked_at`.execute(trx);
+  const byGolden = new Map<string, CandidateGolden>();
+  for (const row of rows) {
+    if (row.normalised === null) continue;
+    let golden = byGolden.get(row.golden_id);
+    if (!golden) byGolden.set(row.golden_id, (golden = { goldenId: row.golden_id, members: [] }));
+    golden.members.push({ recordId: row.id, normalised: row.normalised });
+  }
+  return [...byGolden.values()];
+}
+
+/** Part of the decision's WriteSet: the record's face, to be enrolled once the decision commits. */
+export function insertBiometricReference(recordId: string, goldenId: string) {
+  return sql`insert into biometric_references (reference_id, golden_id, status)
+    values (${recordId}, ${goldenId}, 'pending') on conflict (reference_id) do nothing`;
+}
+
+export async function isEnrolmentPending(db: Db, recordId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('biometric_references')
+    .select('status')
+    .where('reference_id', '=', recordId)
+    .executeTakeFirst();
+  return row?.status === 'pending';
+}
+
+export async function markEnrolled(db: Db, recordId: string): Promise<void> {
+  await db
+    .updateTable('biometric_references')
+    .set({ status: 'enrolled', enrolled_at: sql`clock_timestamp()` })
+    .where('reference_id', '=', recordId)
+    .where('status', '=', 'pending')
+    .execute();
+}

@@ -1,0 +1,43 @@
+/**
+ * After the decision commits: the record's face joins ABIS as reference = the record id. The
+ * pending row written with the decision makes this at-least-once and idempotent: a redelivered
+ * record finishes a pending enrolment and does nothing when it is done (and ABIS answering
+ * "reference exists" counts as done).
+ */
+import { sql } from 'kysely';
+import type { CanonicalRecord } from '@nexus/schema';
+import type { Db } from '../db/database';
+import { isEnrolmentPending, markEnrolled } from './biometricReferences';
+import type { BiometricStages } from './biometricStages';
+
+export async function completeEnrolment(
+  db: Db,
+  biometrics: BiometricStages,
+  decided: { recordId: string; goldenId: string | null; replayed: boolean },
+  searched: boolean,
+  record: CanonicalRecord,
+): Promise<void> {
+  if (!record.face_image) return;
+  const pending = decided.replayed
+    ? await isEnrolmentPending(db, decided.recordId)
+    : searched && decided.goldenId !== null;
+  if (!pending) return;
+  await biometrics.enrol(decided.recordId, record);
+  await markEnrolled(db, decided.recordId);
+}
+
+/**
+ * Whether the record was decided before (a redelivery needs no liveness check or search again),
+ * and the database's clock now: faces enrolled before this moment were in ABIS before the search.
+ */
+export async function priorDecision(db: Db, recordId: string): Promise<{ decided: boolean; at: Date }> {
+  const { rows } = await sql<{ status: string | null; now: Date }>`
+    select (select status from records where id = ${recordId}) as status, clock_timestamp() as now`.execute(
+    db,
+  );
+  const status = rows[0]?.status ?? null;
+  return {
+    decided: status !== null && status !== 'received' && status !== 'relayed',
+    at: rows[0]?.now ?? new Date(0),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The biometric stages on real Tech5 clients: T5-LDS for liveness, T5-ABIS for 1:N search and
+ * enrolment. The face image is read once per record (a small cache keeps it between the stages).
+ */
+import type { CanonicalRecord } from '@nexus/schema';
+import { AbisClient } from '../tech5/abisClient';
+import { FaceImageError, loadFaceImage, type FaceSample } from '../tech5/faceImage';
+import { LdsClient } from '../tech5/ldsClient';
+import { Tech5RequestError } from '../tech5/errors';
+import type { Tech5ClientOptions } from '../tech5/resilientCaller';
+import type { OperationMetrics } from '../tech5/callMetrics';
+import type { BiometricSearch, BiometricStages, LivenessResult } from './biometricStages';
+
+export interface Tech5BiometricsOptions {
+  ldsUrl: string;
+  abisUrl: string;
+  client?: Partial<Tech5ClientOptions>;
+  /** MOSIP identify flags: candidates at most, and -10·log10 of the acceptable FPIR. */
+  maxResults?: number;
+  targetFPIR?: number;
+}
+
+/** At most 1 false candidate in 100 searches: enough to weigh, rare enough not to mislead. */
+export const DEFAULT_TARGET_FPIR = 20;
+export const DEFAULT_MAX_RESULTS = 10;
+const CACHED_SAMPLES = 32;
+
+export class Tech5Biometrics implements BiometricStages {
+  readonly lds: LdsClient;
+  readonly abis: AbisClient;
+  private readonly samples = new Map<string, Promise<FaceSample>>();
+  private readonly maxResults: number;
+  private readonly targetFPIR: number;
+
+  constructor(options: Tech5BiometricsOptions) {
+    this.lds = new LdsClient(options.ldsUrl, options.client);
+    this.abis = new AbisClient(options.abisUrl, options.client);
+    this.maxResults = options.maxResults ?? DEFAULT_MAX_RESULTS;
+    this.targetFPIR = options.targetFPIR ?? DEFAULT_TARGET_FPIR;
+  }
+
+  async checkLiveness(record: CanonicalRecord): Promise<LivenessResult> {
+    if (!record.face_image) return { checked: false, live: true, score: null, reason: 'no face image' };
+    let sample: FaceSample;
+    try {
+      sample = await this.sample(record.face_image);
+    } catch (error) {
+      if (error instanceof FaceImageError)
+        return { checked: true, live: false, score: null, reason: error.message };
+      throw error;
+    }
+    try {
+      const answer = await this.lds.check(sample.dataUrl);
+      return {
+        checked: true,
+        live: answer.live,
+        score: answer.livenessScore,
+        quality: answer.quality,
+        threshold: answer.threshold,
+        reason: answer.live
+          ? 'live'
+          : `presentation attack suspected: liveness ${answer.livenessScore} below ${answer.threshold}`,
+      };
+    } catch (error) {
+      if (error instanceof Tech5RequestError) {
+        // The service read the request and refused the image: the record's face is at fault.
+        return {
+          checked: true,
+          live: false,
+          score: null,
+          reason: `face image refused by T5-LDS: ${error.message}`,
+        };
+      }
+      throw error;
+    }
+  }
+
+  async identify(record: CanonicalRecord): Promise<BiometricSearch | null> {
+    if (!record.face_image) return null;
+    const sample = await this.sample(record.face_image);
+    const matches = await this.abis.identify({
+      referenceUrl: sample.dataUrl,
+      maxResults: this.maxResults,
+      targetFPIR: this.targetFPIR,
+    });
+    return { targetFPIR: this.targetFPIR, matches };
+  }
+
+  async enrol(referenceId: string, record: CanonicalRecord): Promise<void> {
+    if (!record.face_image) return;
+    const sample = await this.sample(record.face_image);
+    await this.abis.insert(referenceId, sample.dataUrl);
+    this.samples.delete(record.face_image);
+  }
+
+  metrics(): { lds: Record<string, OperationMetrics>; abis: Record<string, OperationMetrics> } {
+    return { lds: this.lds.caller.metrics.snapshot(), abis: this.abis.caller.metrics.snapshot() };
+  }
+
+  /** The face image, read once for all stages of a record; a failed read is not cached. */
+  private sample(reference: string): Promise<FaceSample> {
+    let sample = this.samples.get(reference);
+    if (!sample) {
+      sample = loadFaceImage(reference);
+      void sample.catch(() => this.samples.delete(reference));
+      this.samples.set(reference, sample);
+      while (this.samples.size > CACHED_SAMPLES) this.samples.delete(this.samples.keys().next().value!);
+    }
+    return sample;
+  }
+}

@@ -1,0 +1,91 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Db } from '../db/database';
+import type { NormalisedRecord } from '../matching/normaliseRecord';
+import {
+  blockingKeyGoldenIds,
+  candidateMembers,
+  findCandidates,
+  MAX_CANDIDATE_GOLDEN_RECORDS,
+  type CandidateGolden,
+} from '../pipeline/candidates';
+import type { CandidateSearch } from './candidateSearch';
+import { candidateQuery } from './goldenRecordDocument';
+import { readSyncedThrough } from './searchIndexState';
+
+/** What the index said, and the sync point read *before* asking it. */
+interface IndexAnswer {
+  since: string;
+  hits: string[];
+}
+
+/**
+ * Candidate search in Elasticsearch. The index gives golden ids by fuzzy score; the members are
+ * then read from the decision's transaction, after its locks. The index is written after commit,
+ * so golden records changed since its sync point come from Postgres blocking keys as well
+ * (docs/decisions/0014). The sync point is read before the index is asked: whatever changed
+ * before it was searchable when the query ran, whatever changed after is read from Postgres.
+ * The query runs before the transaction (`prefetch`), so the key locks are not held meanwhile.
+ * When the node fails, this falls back to Postgres alone and tries the node again a few seconds
+ * later: decisions go on either way.
+ */
+export class ElasticsearchCandidateSearch implements CandidateSearch {
+  readonly name = 'elasticsearch';
+  private downUntil = 0;
+  /** Decisions that fell back to Postgres because the node failed (for tests and metrics). */
+  fallbacks = 0;
+
+  constructor(
+    private readonly client: Client,
+    private readonly index: string,
+    private readonly retryAfterMs = 5000,
+  ) {}
+
+  /** The sync point, then the index's answer; undefined when the node cannot answer now. */
+  async prefetch(db: Db, record: NormalisedRecord): Promise<IndexAnswer | undefined> {
+    if (Date.now() < this.downUntil) return undefined;
+    const since = await readSyncedThrough(db, this.index);
+    const hits = await this.search(record);
+    return hits === undefined ? undefined : { since, hits };
+  }
+
+  async find<N>(
+    trx: Db,
+    record: NormalisedRecord,
+    keys: readonly string[],
+    prefetched?: unknown,
+  ): Promise<CandidateGolden<N>[]> {
+    const answer =
+      prefetched === undefined ? await this.prefetch(trx, record) : (prefetched as IndexAnswer | undefined);
+    if (answer === undefined) {
+      this.fallbacks++;
+      return findCandidates<N>(trx, keys);
+    }
+    const unsynced = await blockingKeyGoldenIds(trx, keys, { changedSince: answer.since });
+    const ids = [...new Set([...unsynced, ...answer.hits])].slice(0, MAX_CANDIDATE_GOLDEN_RECORDS);
+    return candidateMembers<N>(trx, ids, { activeOnly: true });
+  }
+
+  /** Golden ids by score, or undefined when the node cannot answer now. */
+  async search(record: NormalisedRecord): Promise<string[] | undefined> {
+    const query = candidateQuery(record);
+    if (query === undefined) return [];
+    if (Date.now() < this.downUntil) return undefined;
+    try {
+      const result = await this.client.search({
+        index: this.index,
+        size: MAX_CANDIDATE_GOLDEN_RECORDS,
+        _source: false,
+        track_total_hits: false,
+        query,
+      });
+      return result.hits.hits.map((h) => h._id).filter((id): id is string => typeof id === 'string');
+    } catch {
+      this.downUntil = Date.now() + this.retryAfterMs;
+      return undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
