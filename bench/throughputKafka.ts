@@ -258,6 +258,10 @@ function lagRow(r: Result): string {
 
 async function main() {
   const config = loadConfig({});
+  const loadAtStart = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
   const started: LocalService[] = [];
   const [brokers, esUrl] = await Promise.all([
     service('kafka', process.env.KAFKA_BROKERS, started),
@@ -308,7 +312,17 @@ Consumer lag (records produced but not yet committed), sampled every ${SAMPLE_MS
 
 | run | lag over time |
 |---|---|
-${results.map(lagRow).join('\n')}`,
+${results.map(lagRow).join('\n')}
+
+Load average when the run started: ${loadAtStart} (other work shares these 2 cores).
+Reading: the bus is not the limit (the pass-through consumer drains the same topic one to two
+orders of magnitude faster); deciding is. Kafka costs a little against the Postgres bus on one
+machine: the broker's JVM takes CPU, and each micro-batch's events are read back and produced
+to nexus.events before its offset is committed. Elasticsearch costs more here: each decision adds
+a sync-point read and an index query (outside the key locks) to the same Postgres blocking
+query restricted to recent changes, and the node indexes and refreshes continuously, all on the
+2 cores that also run Postgres and the worker threads. Its gains are fuzzy recall
+(searchParity.test.ts) and, on separate nodes, taking the candidate search off the database.`,
     );
   } finally {
     await server.stop();
