@@ -107,16 +107,12 @@ async function engineRun(
     ...extra,
   };
   const id = randomBytes(4).toString('hex');
-  const engine = await startEngine(config, db, url, {
-    kafka: {
-      topics: {
-        records: `bench-${id}.raw_records`,
-        events: `bench-${id}.events`,
-        deadLetters: `bench-${id}.dlq`,
-      },
-      log: () => undefined,
-    },
-  });
+  const topics = {
+    records: `bench-${id}.raw_records`,
+    events: `bench-${id}.events`,
+    deadLetters: `bench-${id}.dlq`,
+  };
+  const engine = await startEngine(config, db, url, { kafka: { topics, log: () => undefined } });
   const lag: Array<[number, number]> = [];
   const started = performance.now();
   const sampler = setInterval(() => {
@@ -148,6 +144,16 @@ async function engineRun(
   } finally {
     clearInterval(sampler);
     await engine.stop();
+    if (extra.KAFKA_BROKERS) {
+      const admin = new Kafka({
+        clientId: 'nexus-bench',
+        brokers: [extra.KAFKA_BROKERS],
+        logLevel: logLevel.NOTHING,
+      }).admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.disconnect();
+    }
     if (extra.ELASTICSEARCH_URL) {
       const client = createSearchClient(extra.ELASTICSEARCH_URL);
       await client.indices.delete({ index: `${config.NEXUS_SEARCH_INDEX}*` }).catch(() => undefined);
