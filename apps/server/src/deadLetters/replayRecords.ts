@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { canonicalRecordSchema, partitionKey, type RawRecordMessage } from '@nexus/schema';
+import { busMessageOfRecord } from '../engine/relay';
 import { appendAudit, type Db, type RecordBus } from '@nexus/actors';
 
 export type ReplaySelection = { recordIds: string[] } | { batchId: string };
@@ -70,16 +70,7 @@ export async function replayDeadLettered(
         };
       }),
     );
-    const messages = rows.map((r) => {
-      const value: RawRecordMessage = {
-        recordId: r.id,
-        batchId: r.batch_id,
-        source: r.source,
-        record: canonicalRecordSchema.parse(r.payload),
-        receivedAt: r.received_at.toISOString(),
-      };
-      return { key: partitionKey(r.source, r.external_id), value };
-    });
+    const messages = rows.map(busMessageOfRecord);
     await bus.publish(messages);
     return rows.length;
   });

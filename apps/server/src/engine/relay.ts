@@ -2,6 +2,27 @@ import { sql } from 'kysely';
 import { canonicalRecordSchema, partitionKey, type RawRecordMessage } from '@nexus/schema';
 import type { Db, RecordBus } from '@nexus/actors';
 
+export interface StoredRecordRow {
+  id: string;
+  batch_id: string | null;
+  source: string;
+  external_id: string;
+  payload: Record<string, unknown>;
+  received_at: Date;
+}
+
+/** A stored record as it travels on raw_records, keyed to its partition (relay and replays). */
+export function busMessageOfRecord(r: StoredRecordRow): { key: string; value: RawRecordMessage } {
+  const value: RawRecordMessage = {
+    recordId: r.id,
+    batchId: r.batch_id,
+    source: r.source,
+    record: canonicalRecordSchema.parse(r.payload),
+    receivedAt: r.received_at.toISOString(),
+  };
+  return { key: partitionKey(r.source, r.external_id), value };
+}
+
 export interface Relay {
   /** Wakes the relay now (after a batch commit) instead of at its next tick. */
   kick(): void;
@@ -38,16 +59,7 @@ export function startRelay(db: Db, bus: RecordBus, options: { batchSize?: number
         .skipLocked()
         .execute();
       if (rows.length === 0) return 0;
-      const messages = rows.map((r) => {
-        const value: RawRecordMessage = {
-          recordId: r.id,
-          batchId: r.batch_id,
-          source: r.source,
-          record: canonicalRecordSchema.parse(r.payload),
-          receivedAt: r.received_at.toISOString(),
-        };
-        return { key: partitionKey(r.source, r.external_id), value };
-      });
+      const messages = rows.map(busMessageOfRecord);
       await bus.publish(messages);
       const ids = rows.map((r) => r.id);
       await trx
