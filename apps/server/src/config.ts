@@ -66,6 +66,8 @@ const envSchema = z.object({
   NEXUS_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** Sign-in attempts per minute from one address. */
   NEXUS_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** The built dashboard (apps/web/dist by default); `npm start` builds it when its sources changed. */
+  NEXUS_DASHBOARD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

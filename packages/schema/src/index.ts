@@ -7,3 +7,4 @@ export * from './liveness';
 export * from './events';
 export * from './searchTables';
 export * from './apiInputs';
+export * from './roles';

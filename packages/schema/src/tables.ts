@@ -1,3 +1,4 @@
+import type { UserRole } from './roles';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 
 /** Kysely table types. They describe rows; services map rows to API shapes and never return them raw. */
@@ -182,7 +183,7 @@ export type NewAuditEntry = Insertable<AuditLogTable>;
 
 // ---- Control plane: accounts, keys, sessions (migration 2026_11_23_0002_users) ----
 
-export type UserRole = 'admin' | 'operator' | 'reviewer' | 'ingest';
+export type { UserRole } from './roles';
 export const USER_ROLES = ['admin', 'operator', 'reviewer', 'ingest'] as const satisfies readonly UserRole[];
 export type UserKind = 'person' | 'service';
 

@@ -79,3 +79,21 @@ export async function rotateRefreshToken(
   if (outcome === 'invalid') throw invalid();
   return outcome;
 }
+
+/** Signs a session out: the presented token's whole family is revoked. Unknown tokens are ignored. */
+export async function revokeRefreshFamily(db: Db, presented: string): Promise<void> {
+  const parsed = parseOpaqueCredential(PREFIX, presented);
+  if (!parsed) return;
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .select(['family_id', 'token_hash'])
+    .where('id', '=', parsed.id)
+    .executeTakeFirst();
+  if (!row || !sameHash(parsed.secret, row.token_hash)) return;
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('family_id', '=', row.family_id)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

@@ -12,6 +12,8 @@ import { checkHealth } from './healthRoute';
 import { RateLimiter } from './rateLimiter';
 import { sendJson } from './respond';
 import { handleRest } from './restHandler';
+import { handleBrowserSession, SESSION_PATH } from '../web/browserSession';
+import { dashboardFiles } from '../web/dashboardFiles';
 import { createTrpcWebSocketServer, type TrpcWebSocketServer } from './wsServer';
 
 export interface RunningHttpServer {
@@ -57,6 +59,7 @@ export async function startHttpServer(
     },
   });
   const ws = createTrpcWebSocketServer(deps);
+  const dashboard = dashboardFiles(config.NEXUS_DASHBOARD_DIR);
 
   const limited = (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): boolean => {
     const taken = limiter.take(clientKey(req));
@@ -116,6 +119,17 @@ export async function startHttpServer(
         if (limited(req, res, requestId)) return;
         return trpc(req, res);
       }
+      if (pathname === SESSION_PATH || pathname.startsWith(`${SESSION_PATH}/`)) {
+        if (limited(req, res, requestId)) return;
+        const base = { deps, requestId, clientAddress: req.socket.remoteAddress ?? 'unknown', log };
+        try {
+          if (await handleBrowserSession(base, req, res, pathname)) return;
+        } catch (error) {
+          const described = describeError(error);
+          if (described.internal) log.error({ err: error, path: pathname }, 'request failed');
+          return sendJson(res, described.status, { error: described.body, requestId });
+        }
+      }
       if (pathname.startsWith('/api/')) {
         if (limited(req, res, requestId)) return;
         return handleRest(
@@ -126,6 +140,7 @@ export async function startHttpServer(
           pathname,
         );
       }
+      if (await dashboard(req, res, pathname)) return;
       sendJson(res, 404, {
         error: { code: 'REQUEST.NOT_FOUND', message: `no route ${req.method ?? ''} ${pathname}` },
         requestId,

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../ui/states';
+
+export function ReviewCasePage() {
+  return <PageHeader title="Review case" />;
+}

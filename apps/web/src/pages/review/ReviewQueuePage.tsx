@@ -1,0 +1,5 @@
+import { PageHeader } from '../../ui/states';
+
+export function ReviewQueuePage() {
+  return <PageHeader title="Review" />;
+}

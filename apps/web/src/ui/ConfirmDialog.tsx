@@ -1,0 +1,86 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+
+/**
+ * Asks before something that cannot be undone; with `reasonLabel` a reason is required (it goes
+ * into the audit log). Built on <dialog>: focus is trapped and Escape cancels.
+ */
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  reasonLabel,
+  danger = false,
+  busy = false,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  children?: ReactNode;
+  confirmLabel: string;
+  reasonLabel?: string;
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm: (reason: string) => void;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [reason, setReason] = useState('');
+  const reasonId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      setReason('');
+      if (typeof dialog.showModal === 'function') dialog.showModal();
+      else dialog.setAttribute('open', '');
+    } else if (!open && dialog.open) {
+      if (typeof dialog.close === 'function') dialog.close();
+      else dialog.removeAttribute('open');
+    }
+  }, [open]);
+  const missingReason = reasonLabel !== undefined && reason.trim() === '';
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={`${reasonId}-title`}
+      onCancel={(e) => {
+        e.preventDefault();
+        onCancel();
+      }}
+    >
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!missingReason && !busy) onConfirm(reason.trim());
+        }}
+      >
+        <h2 id={`${reasonId}-title`}>{title}</h2>
+        {children}
+        {reasonLabel !== undefined ? (
+          <label htmlFor={reasonId} className="field">
+            <span>{reasonLabel}</span>
+            <textarea
+              id={reasonId}
+              value={reason}
+              rows={3}
+              required
+              onChange={(e) => setReason(e.target.value)}
+            />
+          </label>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className={danger ? 'danger' : 'primary'} disabled={missingReason || busy}>
+            {busy ? 'Working…' : confirmLabel}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,18 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/** `npm run dev -w @nexus/web` proxies the API to a `nexus start` on NEXUS_URL (default :3000). */
+const api = process.env.NEXUS_URL ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 400 },
+  server: {
+    proxy: {
+      '/trpc': { target: api, ws: true },
+      '/api': api,
+      '/health': api,
+      '/metrics': api,
+    },
+  },
+});
