@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type PostgresHandle } from '../apps/server/src/db/postgres';
+import { ensureChromium } from './chromium';
 import { runningLocalService, startLocalService, stopLocalService, type LocalService } from './localServices';
 
 declare module 'vitest' {
@@ -13,6 +14,8 @@ declare module 'vitest' {
     kafkaBrokers: string;
     /** An Elasticsearch node on which each suite uses indices of its own; '' when no suite of this run needs one. */
     elasticsearchUrl: string;
+    /** The dashboard, built from this checkout's apps/web for the e2e suites; '' when none runs. */
+    dashboardDir: string;
   }
 }
 
@@ -20,18 +23,19 @@ let embedded: PostgresHandle | undefined;
 const started: LocalService[] = [];
 
 /** Which services the selected test files need: suites under test/kafka/ and test/search/. */
-async function neededServices(project: TestProject): Promise<Set<LocalService>> {
+async function neededServices(project: TestProject): Promise<Set<LocalService | 'chromium'>> {
   try {
     const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
     const { testFiles } = await project.globTestFiles(filters);
-    const needed = new Set<LocalService>();
+    const needed = new Set<LocalService | 'chromium'>();
     for (const file of testFiles) {
       if (/[\\/]test[\\/]kafka[\\/]/.test(file)) needed.add('kafka');
       if (/[\\/]test[\\/]search[\\/]/.test(file)) needed.add('elasticsearch');
+      if (/[\\/]web[\\/]e2e[\\/]/.test(file)) needed.add('chromium');
     }
     return needed;
   } catch {
-    return new Set<LocalService>(['kafka', 'elasticsearch']);
+    return new Set<LocalService | 'chromium'>(['kafka', 'elasticsearch', 'chromium']);
   }
 }
 
@@ -44,6 +48,11 @@ async function neededServices(project: TestProject): Promise<Set<LocalService>> 
  */
 export async function setup(project: TestProject): Promise<void> {
   const needed = await neededServices(project);
+  let dashboardDir = '';
+  if (needed.has('chromium')) {
+    ensureChromium();
+    dashboardDir = await buildDashboard();
+  }
   const service = async (name: LocalService, given: string | undefined): Promise<string> => {
     if (given) return given;
     if (!needed.has(name)) return '';
@@ -75,6 +84,16 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('postgresAdminUrl', pg);
   project.provide('kafkaBrokers', kafka);
   project.provide('elasticsearchUrl', es);
+  project.provide('dashboardDir', dashboardDir);
+}
+
+/** A fresh build of apps/web into a temporary folder: the suites test this checkout, not a stale dist/. */
+async function buildDashboard(): Promise<string> {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-dashboard-'));
+  const { build } = await import('vite');
+  const root = path.resolve(import.meta.dirname, '../apps/web');
+  await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
 }
 
 export async function teardown(): Promise<void> {
