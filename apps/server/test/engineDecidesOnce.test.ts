@@ -87,6 +87,19 @@ describe('a batch through the engine (path A)', () => {
     }
   });
 
+  it('puts a batch on the bus in the order it was submitted, so a file is decided in file order', async () => {
+    const rows = await sql<{ partition: number; external_id: string }>`
+      select m.partition, m.payload->'record'->>'external_id' as external_id
+      from bus_messages m order by m.partition, m.msg_offset`.execute(tdb.db);
+    const submitted = new Map(population.map((p, index) => [p.record.external_id, index]));
+    for (let i = 1; i < rows.rows.length; i++) {
+      const prev = rows.rows[i - 1]!;
+      const cur = rows.rows[i]!;
+      if (prev.partition !== cur.partition) continue;
+      expect(submitted.get(cur.external_id)!).toBeGreaterThan(submitted.get(prev.external_id)!);
+    }
+  });
+
   it('ignores a redelivery of the whole partition log (invariant 2)', async () => {
     const before = await countByStatus(tdb.db);
     const goldenBefore = await tdb.db.selectFrom('golden_records').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();

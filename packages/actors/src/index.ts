@@ -1,4 +1,5 @@
 export * from './db/database';
+export { timeOrderedId } from './db/timeOrderedId';
 export * from './bus/recordBus';
 export * from './bus/postgresBus';
 export * from './bus/kafkaBus';

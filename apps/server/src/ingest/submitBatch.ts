@@ -7,7 +7,7 @@ import {
   type CanonicalRecord,
   type FieldError,
 } from '@nexus/schema';
-import type { Db } from '@nexus/actors';
+import { timeOrderedId, type Db } from '@nexus/actors';
 import { IngestError } from './errors';
 
 export { MAX_BATCH_RECORDS };
@@ -70,7 +70,7 @@ export async function submitBatch(db: Db, partitions: number, submission: BatchS
         .insertInto('records')
         .values(
           chunk.map(({ record }) => ({
-            id: randomUUID(),
+            id: timeOrderedId(),
             batch_id: receipt.batchId,
             source,
             external_id: record.external_id,

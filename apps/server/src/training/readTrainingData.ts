@@ -13,7 +13,7 @@ export interface ReadTrainingOptions {
   maxPairs: number;
   /** Keys held by more records than this are skipped (many pairs, few matches). */
   maxKeyRecords: number;
-  /** Seed of Postgres' random(), so that a run on the same data repeats. */
+  /** Seed of the draws, so that a run on the same data repeats. */
   seed: number;
 }
 
@@ -21,7 +21,10 @@ const DECIDED = ['new', 'linked', 'review'] as const;
 
 export async function readTrainingData(db: Db, options: ReadTrainingOptions): Promise<TrainingData> {
   return db.transaction().execute(async (trx) => {
-    await sql`select setseed(${seededFraction(options.seed)})`.execute(trx);
+    // Draws rank rows by a hash of the seed and the records' (source, external_id), not by
+    // random(): random() numbers rows in the order a scan meets them, which follows where
+    // updates left the tuples, so the same register drew different samples from run to run.
+    const seed = String(Math.trunc(options.seed));
     const count = await trx
       .selectFrom('records')
       .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -33,7 +36,7 @@ export async function readTrainingData(db: Db, options: ReadTrainingOptions): Pr
       .select('normalised')
       .where('status', 'in', DECIDED)
       .where('normalised', 'is not', null)
-      .orderBy(sql`random()`)
+      .orderBy(sql`md5(${seed} || ':' || source || ':' || external_id)`)
       .limit(options.sample)
       .execute();
 
@@ -46,7 +49,12 @@ export async function readTrainingData(db: Db, options: ReadTrainingOptions): Pr
         join blocking_keys y on y.key = x.key and x.record_id < y.record_id
         where x.key in (select key from small_keys)
       )
-      select a, b, count(*) over () as total from pairs order by random() limit ${options.maxPairs}
+      select a, b, count(*) over () as total
+      from pairs
+      cross join lateral (select source || ':' || external_id as name from records where id = a) as ra
+      cross join lateral (select source || ':' || external_id as name from records where id = b) as rb
+      order by md5(${seed} || ':' || least(ra.name, rb.name) || '|' || greatest(ra.name, rb.name))
+      limit ${options.maxPairs}
     `.execute(trx);
     const ids = [...new Set(pairs.rows.flatMap((p) => [p.a, p.b]))];
     const normalised = new Map<string, NormalisedRecord>();
@@ -73,9 +81,4 @@ export async function readTrainingData(db: Db, options: ReadTrainingOptions): Pr
       recordsTotal: Number(count.n),
     };
   });
-}
-
-/** setseed() takes a number in [-1, 1]. */
-function seededFraction(seed: number): number {
-  return ((Math.abs(Math.trunc(seed)) % 1_000_003) / 1_000_003) * 2 - 1;
 }

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalRecordSchema, type CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../db/database';
+import { timeOrderedId } from '../db/timeOrderedId';
 import { ENGINE_ACTOR } from './audit';
 import { survivingValues, type SurvivorMember } from './survivorship';
 import { insertAuditEntries, insertGoldenRecord, insertMember, updateGoldenRecord, type WriteSet } from './writeSet';
@@ -47,7 +47,7 @@ function lockOne(trx: Db, goldenId: string) {
 
 /** A new golden record with the record as its primary member. Returns its id. */
 export function createGoldenRecord(writes: WriteSet, recordId: string, record: CanonicalRecord, actor = ENGINE_ACTOR): string {
-  const goldenId = randomUUID();
+  const goldenId = timeOrderedId();
   const best = survivingValues([{ record, linkedAt: new Date() }]);
   writes
     .add(insertGoldenRecord(goldenId, best))
