@@ -72,7 +72,7 @@ export async function startNexus(
     const engine = await startEngine({ ...config, ...tech5 }, db, postgres.url);
     shutdown.register('engine', () => engine.stop());
     log(`engine: ${config.NEXUS_PARTITIONS} partitions, ${config.NEXUS_WORKERS} worker threads`);
-    const live = new LiveHub(engine);
+    const live = new LiveHub(engine, { db });
     live.start();
     shutdown.register('live feeds', () => live.stop());
     const metrics = createMetrics(db, engine);
@@ -99,7 +99,8 @@ export async function startNexus(
 }
 
 function firstAdminMessage(generatedPassword: string | undefined): string {
-  const signIn = 'sign in with POST /api/v1/auth/login {"username":"admin","password":"..."}';
+  const signIn =
+    'sign in with POST /api/v1/auth/login {"username":"admin","password":"..."} or on the dashboard (the address below)';
   if (!generatedPassword)
     return `created the first user "admin" with the password in NEXUS_ADMIN_PASSWORD; ${signIn}`;
   return [
@@ -107,7 +108,7 @@ function firstAdminMessage(generatedPassword: string | undefined): string {
     '',
     `    ${generatedPassword}`,
     '',
-    `  ${signIn}, then add people with \`npx nexus user add NAME --role ROLE\`.`,
+    `  ${signIn}, then add people on its Users page or with \`npx nexus user add NAME --role ROLE\`.`,
     '  (Set NEXUS_ADMIN_PASSWORD before the first start to choose it instead.)',
   ].join('\n');
 }

@@ -26,7 +26,9 @@ export function registerStart(program: Command): void {
       });
       const nexus = await Promise.race([startNexus(config, log, shutdown), stopped.then(() => undefined)]);
       if (!nexus) return;
-      process.stdout.write(`Nexus is running at ${nexus.http.url} (health: ${nexus.http.url}/health)\n`);
+      process.stdout.write(
+        `Nexus is running at ${nexus.http.url} (dashboard: ${nexus.http.url}/, health: ${nexus.http.url}/health)\n`,
+      );
       await stopped;
     });
 }
