@@ -83,7 +83,18 @@ export interface CustomerView extends CustomerSummary {
     linkedAt: string;
     payload: Record<string, unknown>;
   }>;
+  /** Faces of the members enrolled (or being enrolled) in T5-ABIS; reference id = record id. */
+  biometricReferences: BiometricReferenceView[];
+  /** The golden record's own audit entries, and the review resolutions of its members, oldest first. */
   history: AuditView[];
+}
+
+export interface BiometricReferenceView {
+  referenceId: string;
+  modality: 'face';
+  status: 'pending' | 'enrolled';
+  createdAt: string;
+  enrolledAt: string | null;
 }
 
 export interface AuditView {
@@ -101,23 +112,24 @@ export interface AuditView {
 export async function getCustomer(db: Db, id: string): Promise<CustomerView> {
   const g = await db.selectFrom('golden_records').selectAll().where('id', '=', id).executeTakeFirst();
   if (!g) throw new CustomerError('CUSTOMER.NOT_FOUND', `no customer ${id}`);
-  const [members, history] = await Promise.all([
-    db
-      .selectFrom('golden_record_members as m')
-      .innerJoin('records as r', 'r.id', 'm.record_id')
-      .select([
-        'm.record_id',
-        'm.precedence',
-        'm.link_score',
-        'm.linked_at',
-        'r.source',
-        'r.external_id',
-        'r.status',
-        'r.payload',
-      ])
-      .where('m.golden_id', '=', id)
-      .orderBy('m.linked_at')
-      .execute(),
+  const members = await db
+    .selectFrom('golden_record_members as m')
+    .innerJoin('records as r', 'r.id', 'm.record_id')
+    .select([
+      'm.record_id',
+      'm.precedence',
+      'm.link_score',
+      'm.linked_at',
+      'r.source',
+      'r.external_id',
+      'r.status',
+      'r.payload',
+    ])
+    .where('m.golden_id', '=', id)
+    .orderBy('m.linked_at')
+    .execute();
+  const memberIds = members.map((m) => m.record_id);
+  const [own, reviews, references] = await Promise.all([
     db
       .selectFrom('audit_log')
       .selectAll()
@@ -125,7 +137,27 @@ export async function getCustomer(db: Db, id: string): Promise<CustomerView> {
       .where('entity_id', '=', id)
       .orderBy('id')
       .execute(),
+    // A reviewer's decision about a member is part of how this person came to be (by audit_log_record).
+    memberIds.length === 0
+      ? []
+      : db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('record_id', 'in', memberIds)
+          .where('action', '=', 'review_case.resolved')
+          .orderBy('id')
+          .execute(),
+    // By member rather than by golden_id: a reference follows its record through merges and splits.
+    memberIds.length === 0
+      ? []
+      : db
+          .selectFrom('biometric_references')
+          .select(['reference_id', 'modality', 'status', 'created_at', 'enrolled_at'])
+          .where('reference_id', 'in', memberIds)
+          .orderBy('created_at')
+          .execute(),
   ]);
+  const history = [...own, ...reviews].sort((a, b) => Number(a.id) - Number(b.id));
   return {
     id: g.id,
     status: g.status,
@@ -144,6 +176,13 @@ export async function getCustomer(db: Db, id: string): Promise<CustomerView> {
       linkScore: m.link_score,
       linkedAt: m.linked_at.toISOString(),
       payload: m.payload,
+    })),
+    biometricReferences: references.map((b) => ({
+      referenceId: b.reference_id,
+      modality: b.modality,
+      status: b.status,
+      createdAt: b.created_at.toISOString(),
+      enrolledAt: b.enrolled_at?.toISOString() ?? null,
     })),
     history: history.map(toAuditView),
   };
