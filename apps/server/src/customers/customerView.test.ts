@@ -41,8 +41,8 @@ describe('customers.get: biometric references and review history', () => {
     await db
       .insertInto('biometric_references')
       .values([
-        { reference_id: primary, golden_id: goldenId, status: 'enrolled', enrolled_at: new Date() },
-        { reference_id: second, golden_id: goldenId, status: 'pending' },
+        { reference_id: primary, golden_id: goldenId, modality: 'face', status: 'enrolled', enrolled_at: new Date() },
+        { reference_id: second, golden_id: goldenId, modality: 'face', status: 'pending' },
       ])
       .execute();
     await appendAudit(db, [
