@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { appendAudit, waterfall, type Db, type Waterfall } from '@nexus/actors';
 import type { RecordStatus, ReviewCaseKind, ReviewCaseStatus } from '@nexus/schema';
 import { asExplanation } from '../records/recordsService';
+import { candidateComparisons, type CandidateComparison } from './candidateComparisons';
 import { ReviewError } from './reviewErrors';
 import { caseCandidates, claimCase, explainUnavailableCase, findCase } from './reviewRepository';
 
@@ -176,6 +177,8 @@ export interface ReviewCaseView {
       externalId: string;
       payload: Record<string, unknown>;
     }>;
+    /** The record against the best member, field by field; null without members. */
+    comparison: CandidateComparison | null;
   }>;
 }
 
@@ -211,6 +214,28 @@ export async function getReviewCase(db: Db, caseId: string): Promise<ReviewCaseV
         join records r on r.id = m.record_id`.execute(db)
     : { rows: [] };
   const explanation = asExplanation(record?.explanation);
+  const views: Array<Omit<ReviewCaseView['candidates'][number], 'comparison'>> = candidates.map((c) => {
+    const g = golden.find((x) => x.id === c.golden_id);
+    const bestMember = (c.explanation as { bestMember?: unknown }).bestMember;
+    return {
+      goldenId: c.golden_id,
+      score: c.score,
+      status: g?.status ?? 'missing',
+      mergedInto: g?.merged_into ?? null,
+      best: g?.best ?? {},
+      memberCount: g?.member_count ?? 0,
+      bestMemberId: typeof bestMember === 'string' ? bestMember : null,
+      members: members.rows
+        .filter((m) => m.golden_id === c.golden_id)
+        .map((m) => ({
+          recordId: m.record_id,
+          source: m.source,
+          externalId: m.external_id,
+          payload: m.payload,
+        })),
+    };
+  });
+  const comparisons = await candidateComparisons(db, record?.payload ?? null, explanation, views);
   return {
     case: summary,
     record: record
@@ -224,26 +249,6 @@ export async function getReviewCase(db: Db, caseId: string): Promise<ReviewCaseV
       : null,
     explanation: record?.explanation ?? null,
     waterfall: explanation ? waterfall(explanation) : null,
-    candidates: candidates.map((c) => {
-      const g = golden.find((x) => x.id === c.golden_id);
-      const bestMember = (c.explanation as { bestMember?: unknown }).bestMember;
-      return {
-        goldenId: c.golden_id,
-        score: c.score,
-        status: g?.status ?? 'missing',
-        mergedInto: g?.merged_into ?? null,
-        best: g?.best ?? {},
-        memberCount: g?.member_count ?? 0,
-        bestMemberId: typeof bestMember === 'string' ? bestMember : null,
-        members: members.rows
-          .filter((m) => m.golden_id === c.golden_id)
-          .map((m) => ({
-            recordId: m.record_id,
-            source: m.source,
-            externalId: m.external_id,
-            payload: m.payload,
-          })),
-      };
-    }),
+    candidates: views.map((c) => ({ ...c, comparison: comparisons.get(c.goldenId) ?? null })),
   };
 }
