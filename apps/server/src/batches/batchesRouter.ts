@@ -2,11 +2,17 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { batchIdInput, listBatchesInput } from '@nexus/schema';
 import { cancelBatch, getBatch } from '../ingest/batchStatus';
 import { ingestProcedure, operatorProcedure } from '../trpc/trpc';
+import { batchRecordsInput } from './batchesInputs';
+import { listBatchRecords } from './batchRecords';
 import { listBatches, retryFailedRecords } from './batchesService';
 
 export const batchesRouter = {
   list: ingestProcedure.input(listBatchesInput).query(({ ctx, input }) => listBatches(ctx.deps.db, input)),
   get: ingestProcedure.input(batchIdInput).query(({ ctx, input }) => getBatch(ctx.deps.db, input.batchId)),
+  /** A batch's records with their decisions, in submission order, optionally of one decision. */
+  records: ingestProcedure
+    .input(batchRecordsInput)
+    .query(({ ctx, input }) => listBatchRecords(ctx.deps.db, input)),
   /** Cancels what is not yet decided; decided records stay. */
   cancel: ingestProcedure.input(batchIdInput).mutation(async ({ ctx, input }) => {
     const batch = await cancelBatch(ctx.deps.db, input.batchId, ctx.principal.username);

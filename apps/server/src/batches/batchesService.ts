@@ -65,7 +65,9 @@ export async function listBatches(
         id: b.id,
         source: b.source,
         status: settled ? 'completed' : b.status,
+        submittedBy: b.submitted_by,
         createdAt: b.created_at.toISOString(),
+        completedAt: b.completed_at?.toISOString() ?? null,
         counts: batchCounts,
       };
     }),

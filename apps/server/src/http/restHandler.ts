@@ -5,7 +5,7 @@ import { DomainError } from '../errors/domainError';
 import { describeError } from '../errors/errorMapping';
 import { matchRoute } from '../rest/restRoutes';
 import { credentialOf, type Context, type ServerDeps } from '../trpc/context';
-import { sendJson } from './respond';
+import { sendFile, sendJson } from './respond';
 
 /** REST: authentication and role as the route states, then the route; every failure through the one error mapping. */
 export async function handleRest(
@@ -51,7 +51,8 @@ export async function handleRest(
       ctx = { ...ctx, principal: auth.principal };
     }
     const reply = await route.handle(ctx, req, params);
-    sendJson(res, reply.status, reply.body);
+    if (reply.file) await sendFile(res, reply.status, reply.file);
+    else sendJson(res, reply.status, reply.body);
   } catch (error) {
     const described = describeError(error);
     if (described.internal) base.log.error({ err: error, path: pathname }, 'request failed');

@@ -18,7 +18,10 @@ export interface BatchView {
   id: string;
   source: string;
   status: BatchStatus;
+  /** The user or service account that submitted it (null for batches from before it was kept). */
+  submittedBy: string | null;
   createdAt: string;
+  completedAt: string | null;
   counts: BatchCounts;
 }
 
@@ -44,7 +47,15 @@ export async function getBatch(db: Db, batchId: string): Promise<BatchView> {
       .where('status', 'in', ['processing', 'received'])
       .execute();
   }
-  return { id: batch.id, source: batch.source, status, createdAt: batch.created_at.toISOString(), counts };
+  return {
+    id: batch.id,
+    source: batch.source,
+    status,
+    submittedBy: batch.submitted_by,
+    createdAt: batch.created_at.toISOString(),
+    completedAt: batch.completed_at?.toISOString() ?? (status === 'completed' ? new Date().toISOString() : null),
+    counts,
+  };
 }
 
 /** Counts by decision from a batch's record count and its records grouped by status. */

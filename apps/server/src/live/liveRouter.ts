@@ -1,6 +1,7 @@
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { auditFeedInput, batchProgressInput, liveFeedInput } from '@nexus/schema';
 import { ingestProcedure, operatorProcedure, reviewerProcedure } from '../trpc/trpc';
+import { followActiveBatches } from '../batches/followBatches';
 import { tailAudit } from './auditTail';
 import { followBatch } from './batchProgress';
 import { followRing } from './followRing';
@@ -29,6 +30,10 @@ export const liveRouter = {
     for await (const p of followBatch(ctx.deps.db, ctx.deps.live, input.batchId, input.lastEventId, signal)) {
       yield tracked(p.id, p.view);
     }
+  }),
+  /** The batches still being decided, each time one changes (new, counts, settled); one feed for the list. */
+  activeBatches: ingestProcedure.subscription(async function* ({ ctx, signal }) {
+    yield* followActiveBatches(ctx.deps.db, ctx.deps.live, signal);
   }),
   /** Review cases as they open, are claimed, released and resolved. */
   reviewCases: reviewerProcedure.input(liveFeedInput).subscription(async function* ({ ctx, input, signal }) {

@@ -195,6 +195,20 @@ export function openApiDocument(): object {
           },
         },
       },
+      '/api/v1/batches/{id}/results.csv': {
+        get: {
+          summary: "The batch's records with their decisions, customer ids and review cases, as CSV",
+          parameters: batchId,
+          responses: {
+            200: {
+              description:
+                'CSV with a header: external_id,name,decision,customer_id,review_case_id,rule,decided_at,problem',
+              content: { 'text/csv': { schema: { type: 'string' } } },
+            },
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
       '/health': {
         get: {
           summary: 'Liveness and readiness',

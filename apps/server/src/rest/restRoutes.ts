@@ -10,6 +10,7 @@ import { cancelBatch, getBatch, type BatchView } from '../ingest/batchStatus';
 import { streamRecord } from '../ingest/streamRecord';
 import { submitBatch } from '../ingest/submitBatch';
 import type { Context } from '../trpc/context';
+import { batchResultsCsv } from '../batches/batchResultsCsv';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './readJsonBody';
 
@@ -18,6 +19,8 @@ export type RestContext = Context;
 export interface RestReply {
   status: number;
   body: unknown;
+  /** Instead of a JSON body: a file written row by row (large CSVs), after the status and headers. */
+  file?: { contentType: string; filename: string; chunks: AsyncIterable<string> };
 }
 
 export interface RestRoute {
@@ -134,6 +137,22 @@ export const REST_ROUTES: RestRoute[] = [
       const view = await cancelBatch(ctx.deps.db, parse(batchParams, params).id, ctx.principal!.username);
       ctx.deps.live.nudge();
       return { status: 200, body: restBatch(view) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/batches/:id/results.csv',
+    level: 'ingest',
+    summary: "A batch's records with their decisions and golden records, as CSV",
+    handle: async (ctx, _req, params) => {
+      const id = parse(batchParams, params).id;
+      // Read the batch first: an unknown batch is a 404, not an empty file.
+      await getBatch(ctx.deps.db, id);
+      return {
+        status: 200,
+        body: null,
+        file: { contentType: 'text/csv; charset=utf-8', filename: `batch-${id}-results.csv`, chunks: batchResultsCsv(ctx.deps.db, id) },
+      };
     },
   },
   {
