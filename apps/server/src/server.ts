@@ -13,6 +13,7 @@ import { ShutdownRegistry } from './lifecycle/shutdown';
 import { LiveHub } from './live/liveHub';
 import { createMetrics } from './metrics/metrics';
 import type { ServerDeps } from './trpc/context';
+import { AccountSessions } from './users/accountSessions';
 
 export interface RunningNexus {
   db: Db;
@@ -88,6 +89,7 @@ export async function startNexus(
         config.NEXUS_LOGIN_RATE_PER_MINUTE / 60,
         config.NEXUS_LOGIN_RATE_PER_MINUTE,
       ),
+      sessions: new AccountSessions(),
     };
     const http = await startHttpServer(deps, metrics, { host: config.HOST, port: config.PORT });
     shutdown.register('http and websocket server', () => http.close());

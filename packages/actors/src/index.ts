@@ -18,6 +18,7 @@ export * from './actor/supervision';
 export * from './actor/deadLetters';
 export * from './worker/protocol';
 export * from './pipeline/activeModel';
+export { PIPELINE_STAGES, type PipelineStage, type StageTimings } from './pipeline/stageClock';
 export * from './pipeline/audit';
 export { blockingKeyLockIds } from './pipeline/advisoryLocks';
 export * from './pipeline/goldenRecords';

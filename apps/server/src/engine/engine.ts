@@ -11,6 +11,7 @@ import {
   type Tech5ClientOptions,
 } from '@nexus/actors';
 import type { Config } from '../config';
+import { probeTech5 } from '../http/tech5Health';
 import { ActorSupervisor } from './actorSupervisor';
 import { startRelay, type Relay } from './relay';
 import { startEngineSearch, type EngineSearch } from './search';
@@ -21,7 +22,7 @@ export interface Engine {
   supervisor: ActorSupervisor;
   /** Elasticsearch candidate search, when ELASTICSEARCH_URL is set. */
   search?: EngineSearch;
-  /** Kafka and Elasticsearch, when configured, for /health. */
+  /** Kafka, Elasticsearch and Tech5, when configured, for /health and the live overview. */
   health(): Promise<Record<string, { ok: boolean; detail?: string }>>;
   stop(): Promise<void>;
 }
@@ -105,6 +106,8 @@ export async function startEngine(
       const parts: Record<string, { ok: boolean; detail?: string }> = {};
       if (bus instanceof KafkaRecordBus) parts.kafka = await bus.health();
       if (search) parts.elasticsearch = await search.health();
+      if (config.TECH5_LDS_URL && config.TECH5_ABIS_URL)
+        parts.tech5 = await probeTech5({ lds: config.TECH5_LDS_URL, abis: config.TECH5_ABIS_URL });
       return parts;
     },
     stop: async () => {

@@ -1,7 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { ActorSnapshot, RecordOutcome } from '@nexus/actors';
+import type { ActorSnapshot, Db, RecordOutcome } from '@nexus/actors';
 import type { Engine } from '../engine/engine';
+import type { PartHealth } from '../http/tech5Health';
+import { countOpenDeadLetters, countReviewQueue } from '../metrics/operationalCounts';
 import { EventRing } from './eventRing';
+import { WindowStats, type LatencySummary, type StageSummary } from './windowStats';
 
 export interface ThroughputSample {
   at: string;
@@ -18,6 +21,10 @@ export interface ThroughputSample {
   decided: number;
   /** Mean time a worker spent deciding one record, in the window. */
   meanDecisionMs: number | null;
+  /** p50, p95 and mean of that time (ms), in the window; null when nothing was decided. */
+  latency: LatencySummary | null;
+  /** Per pipeline stage: records that entered it in the window and their mean time there (ms). */
+  stages: StageSummary;
 }
 
 export interface EngineSample {
@@ -25,6 +32,21 @@ export interface EngineSample {
   relayBacklog: number | null;
   relayError: string | null;
   partitions: Array<ActorSnapshot & { lag: number }>;
+  /** Review cases open or claimed (null: the database did not answer). */
+  reviewQueue: number | null;
+  /** Dead letters neither replayed nor discarded. */
+  deadLetters: number | null;
+  /** Tech5, Elasticsearch and Kafka when configured, as /health reports them; checked every few seconds. */
+  dependencies: Record<string, PartHealth>;
+  dependenciesCheckedAt: string | null;
+}
+
+export interface LiveHubOptions {
+  /** Where the review queue and dead letters are counted (unset: not reported). */
+  db?: Db;
+  tickMs?: number;
+  /** Dependency checks call out over the network: at most this often. */
+  healthEveryMs?: number;
 }
 
 const zero = (): ThroughputSample['counts'] => ({
@@ -51,15 +73,25 @@ export class LiveHub {
   private counts = zero();
   private decisionMs = 0;
   private decisionCount = 0;
+  private window = new WindowStats();
   private windowStart = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private lastEngineWatcherAt = 0;
   private sampling = false;
+  private readonly tickMs: number;
+  private readonly healthEveryMs: number;
+  private dependencies: { at: number; parts: Record<string, PartHealth>; checkedAt: string | null } = {
+    at: -Infinity,
+    parts: {},
+    checkedAt: null,
+  };
 
   constructor(
     private readonly engine: Engine,
-    private readonly tickMs = 1000,
+    private readonly options: LiveHubOptions = {},
   ) {
+    this.tickMs = options.tickMs ?? 1000;
+    this.healthEveryMs = options.healthEveryMs ?? 5000;
     this.activity.setMaxListeners(0);
   }
 
@@ -68,6 +100,7 @@ export class LiveHub {
     if (outcome.status in this.counts) this.counts[outcome.status as keyof ThroughputSample['counts']]++;
     this.decisionMs += outcome.ms;
     this.decisionCount++;
+    this.window.add(outcome.ms, outcome.stages);
     this.activity.emit('activity');
   };
 
@@ -110,10 +143,13 @@ export class LiveHub {
       counts,
       decided,
       meanDecisionMs: this.decisionCount ? Number((this.decisionMs / this.decisionCount).toFixed(2)) : null,
+      latency: this.window.latency(),
+      stages: this.window.stages(),
     });
     this.counts = zero();
     this.decisionMs = 0;
     this.decisionCount = 0;
+    this.window = new WindowStats();
     this.windowStart = now;
     if (this.engineStates.listenerCount > 0) this.lastEngineWatcherAt = now;
     if (now - this.lastEngineWatcherAt < ENGINE_LINGER_MS && !this.sampling) {
@@ -129,15 +165,34 @@ export class LiveHub {
   }
 
   async sampleEngine(): Promise<EngineSample> {
-    const [lag, backlog] = await Promise.all([
+    const db = this.options.db;
+    const [lag, backlog, reviewQueue, deadLetters, dependencies] = await Promise.all([
       this.engine.supervisor.lag().catch(() => new Map<number, number>()),
       this.engine.relay.backlog().catch(() => null),
+      db ? countReviewQueue(db).catch(() => null) : null,
+      db ? countOpenDeadLetters(db).catch(() => null) : null,
+      this.checkDependencies(),
     ]);
     return {
       at: new Date().toISOString(),
       relayBacklog: backlog,
       relayError: this.engine.relay.lastError() ?? null,
       partitions: this.engine.supervisor.snapshot().map((a) => ({ ...a, lag: lag.get(a.partition) ?? 0 })),
+      reviewQueue,
+      deadLetters,
+      dependencies: dependencies.parts,
+      dependenciesCheckedAt: dependencies.checkedAt,
     };
+  }
+
+  /** The last dependency check, refreshed when older than healthEveryMs. */
+  private async checkDependencies(): Promise<LiveHub['dependencies']> {
+    const now = Date.now();
+    if (now - this.dependencies.at < this.healthEveryMs) return this.dependencies;
+    const parts = await this.engine
+      .health()
+      .catch((error: unknown): Record<string, PartHealth> => ({ engine: { ok: false, detail: String(error) } }));
+    this.dependencies = { at: now, parts, checkedAt: new Date(now).toISOString() };
+    return this.dependencies;
   }
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Db, RecordOutcome } from '@nexus/actors';
+import { PIPELINE_STAGES, type Db, type RecordOutcome } from '@nexus/actors';
 import type { Engine } from '../engine/engine';
+import { countOpenDeadLetters, countReviewQueue } from './operationalCounts';
 
 export interface Metrics {
   registry: Registry;
@@ -25,6 +26,13 @@ export function createMetrics(db: Db, engine: Engine): Metrics {
     name: 'nexus_decision_duration_seconds',
     help: 'Time a worker thread spent deciding one record',
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const stageLatency = new Histogram({
+    name: 'nexus_stage_duration_seconds',
+    help: 'Time one record spent in a pipeline stage (a record that skips a stage is not counted in it)',
+    labelNames: ['stage'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
   const deadLettered = new Counter({
@@ -67,13 +75,26 @@ export function createMetrics(db: Db, engine: Engine): Metrics {
     help: 'Dead letters neither replayed nor discarded',
     registers: [registry],
     async collect() {
-      const row = await db
-        .selectFrom('dead_letters')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('status', '=', 'open')
-        .executeTakeFirst()
-        .catch(() => undefined);
-      this.set(row ? Number(row.n) : -1);
+      this.set(await countOpenDeadLetters(db).catch(() => -1));
+    },
+  });
+  new Gauge({
+    name: 'nexus_review_queue',
+    help: 'Review cases open or claimed, not yet resolved',
+    registers: [registry],
+    async collect() {
+      this.set(await countReviewQueue(db).catch(() => -1));
+    },
+  });
+  new Gauge({
+    name: 'nexus_dependency_up',
+    help: '1 when a configured dependency (Tech5, Elasticsearch, Kafka) answers, as in /health',
+    labelNames: ['part'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const parts = await engine.health().catch(() => ({}));
+      for (const [part, health] of Object.entries(parts)) this.set({ part }, health.ok ? 1 : 0);
     },
   });
 
@@ -81,6 +102,10 @@ export function createMetrics(db: Db, engine: Engine): Metrics {
     if (outcome.result !== 'decided' || outcome.replayed) return;
     decided.inc({ decision: outcome.status });
     latency.observe(outcome.ms / 1000);
+    for (const stage of PIPELINE_STAGES) {
+      const ms = outcome.stages?.[stage];
+      if (ms !== undefined) stageLatency.observe({ stage }, ms / 1000);
+    }
   };
   const onDeadLetter = () => {
     deadLettered.inc();

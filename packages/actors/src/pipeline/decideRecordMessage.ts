@@ -24,6 +24,7 @@ import { faceEvidence } from './faceEvidence';
 import type { CandidateSearch } from '../search/candidateSearch';
 import { findCandidates } from './candidates';
 import { claimRecordRow, DuplicateExternalIdError } from './claimRecordRow';
+import { StageClock, type StageTimings } from './stageClock';
 import { createGoldenRecord, linkToGoldenRecord, lockGoldenRecord } from './goldenRecords';
 import {
   insertAuditEntries,
@@ -48,6 +49,8 @@ export interface RecordDecided {
   goldenId: string | null;
   /** True when the record had been decided before (a redelivery): nothing was written. */
   replayed: boolean;
+  /** Where the time went, for the live overview and /metrics. */
+  stages: StageTimings;
 }
 
 const TERMINAL = new Set<RecordStatus>(['new', 'linked', 'review', 'rejected', 'dead_lettered', 'cancelled']);
@@ -64,37 +67,45 @@ export async function decideRecordMessage(
   message: RawRecordMessage,
 ): Promise<RecordDecided> {
   const biometrics = ctx.biometrics ?? noBiometrics;
+  const clock = new StageClock();
   const parsed = parseCanonicalRecord(message.record, { source: message.source });
   const normalised = parsed.ok
     ? normaliseRecord(parsed.record, { defaultCountry: ctx.defaultCountry })
     : null;
   const keys = normalised ? blockingKeys(normalised) : [];
+  clock.lap('validate');
   // A redelivered record with a face skips Tech5; one not yet decided goes liveness first, and
   // only a live face is searched (invariant 4: a spoof never reaches ABIS).
   const prior = parsed.ok && parsed.record.face_image ? await priorDecision(ctx.db, message.recordId) : null;
   const face = prior !== null && !prior.decided;
   const liveness =
     parsed.ok && (face || !parsed.record.face_image) ? await biometrics.checkLiveness(parsed.record) : null;
+  if (liveness?.checked) clock.lap('liveness');
+  else clock.skip();
   const search = parsed.ok && face && liveness?.live ? await biometrics.identify(parsed.record) : null;
+  if (search) clock.lap('biometric_search');
   const replayed = (status: RecordStatus): RecordDecided => ({
     recordId: message.recordId,
     status,
     goldenId: null,
     replayed: true,
+    stages: clock.timings,
   });
 
   // A remote candidate search (Elasticsearch) runs before the transaction, not under the key locks.
   const prefetched =
     normalised && ctx.candidates?.prefetch ? await ctx.candidates.prefetch(ctx.db, normalised) : undefined;
+  if (prefetched) clock.lap('candidates');
 
   let result: RecordDecided;
   try {
     result = await ctx.db.transaction().execute(async (trx): Promise<RecordDecided> => {
       const existing = await claimRecordRow(trx, partition, message);
+      clock.lap('persist');
       if (TERMINAL.has(existing)) return replayed(existing);
       if (!parsed.ok || !normalised) {
         await rejectRecord(trx, message.recordId, 'invalid_record', parsed.ok ? [] : parsed.errors);
-        return { recordId: message.recordId, status: 'rejected', goldenId: null, replayed: false };
+        return { recordId: message.recordId, status: 'rejected', goldenId: null, replayed: false, stages: clock.timings };
       }
       if (liveness && !liveness.live) {
         await rejectRecord(
@@ -106,13 +117,14 @@ export async function decideRecordMessage(
             liveness,
           },
         );
-        return { recordId: message.recordId, status: 'rejected', goldenId: null, replayed: false };
+        return { recordId: message.recordId, status: 'rejected', goldenId: null, replayed: false, stages: clock.timings };
       }
       await lockBlockingKeys(trx, keys);
       const candidates = ctx.candidates
         ? await ctx.candidates.find<NormalisedRecord>(trx, normalised, keys, prefetched)
         : await findCandidates<NormalisedRecord>(trx, keys);
       const faces = search && prior ? await faceEvidence(trx, search, candidates, prior.at) : null;
+      clock.lap('candidates');
       const decision = decideRecord(
         normalised,
         faces ? [...candidates, ...faces.extra] : candidates,
@@ -121,6 +133,7 @@ export async function decideRecordMessage(
         ctx.model.tf,
         faces?.evidence,
       );
+      clock.lap('decide');
       const writes = new WriteSet();
       const { status, goldenId } = await planDecision(trx, writes, message.recordId, parsed.record, decision);
       writes.add(insertBlockingKeys(message.recordId, keys));
@@ -137,7 +150,7 @@ export async function decideRecordMessage(
           decided_at = clock_timestamp()
         where id = ${message.recordId}`,
       );
-      return { recordId: message.recordId, status, goldenId, replayed: false };
+      return { recordId: message.recordId, status, goldenId, replayed: false, stages: clock.timings };
     });
   } catch (error) {
     // Another record id already holds this (source, external_id): the same record, resubmitted.
@@ -145,6 +158,8 @@ export async function decideRecordMessage(
     throw error;
   }
   if (parsed.ok) await completeEnrolment(ctx.db, biometrics, result, search !== null, parsed.record);
+  // The commit and the enrolment finish persisting; rejected records end here too.
+  clock.lap('persist');
   return result;
 }
 

@@ -1,4 +1,5 @@
 import type { RawRecordMessage, RecordStatus } from '@nexus/schema';
+import type { StageTimings } from '../pipeline/stageClock';
 import type { Tech5ClientOptions } from '../tech5/resilientCaller';
 
 /** Main thread -> worker thread. */
@@ -15,6 +16,8 @@ export type RecordOutcome =
       goldenId: string | null;
       replayed: boolean;
       ms: number;
+      /** Milliseconds in each pipeline stage the record entered. */
+      stages?: StageTimings;
     }
   | {
       result: 'failed';
