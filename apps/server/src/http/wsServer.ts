@@ -20,10 +20,15 @@ export interface TrpcWebSocketServer {
 /** tRPC over WebSocket (subscriptions): keep-alive pings, a maximum message size, the same context as HTTP. */
 export function createTrpcWebSocketServer(deps: ServerDeps): TrpcWebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.NEXUS_WS_MAX_PAYLOAD_BYTES });
+  const createContext = contextFactory(deps);
   const handler = applyWSSHandler({
     wss,
     router: appRouter,
-    createContext: contextFactory(deps),
+    createContext: async (opts) => {
+      const ctx = await createContext(opts);
+      if (ctx.principal) deps.sessions.track(ctx.principal.userId, opts.res);
+      return ctx;
+    },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')

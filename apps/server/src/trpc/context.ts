@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import type { Engine } from '../engine/engine';
 import type { RateLimiter } from '../http/rateLimiter';
 import type { LiveHub } from '../live/liveHub';
+import type { AccountSessions } from '../users/accountSessions';
 
 /** What every adapter (tRPC over HTTP and WebSocket, REST, CLI) is given to call the services. */
 export interface ServerDeps {
@@ -21,6 +22,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Sign-in attempts by client address. */
   loginLimiter: RateLimiter;
+  /** Open WebSocket connections by account, closed when the account is disabled. */
+  sessions: AccountSessions;
 }
 
 export interface Context {

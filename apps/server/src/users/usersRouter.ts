@@ -9,9 +9,12 @@ export const usersRouter = {
   add: adminProcedure
     .input(addUserInput)
     .mutation(({ ctx, input }) => addUser(ctx.deps.db, input, ctx.principal.username)),
-  disable: adminProcedure
-    .input(usernameInput)
-    .mutation(({ ctx, input }) => disableUserByName(ctx.deps.db, input.username, ctx.principal.username)),
+  /** Also ends the account's open WebSocket connections (their subscriptions were authorised when they opened). */
+  disable: adminProcedure.input(usernameInput).mutation(async ({ ctx, input }) => {
+    const user = await disableUserByName(ctx.deps.db, input.username, ctx.principal.username);
+    ctx.deps.sessions.closeAll(user.id);
+    return user;
+  }),
   issueApiKey: adminProcedure
     .input(usernameInput)
     .mutation(({ ctx, input }) => issueApiKey(ctx.deps.db, input.username, ctx.principal.username)),
