@@ -1,0 +1,429 @@
+// npm run bench:api [-- --requests=N --rounds=N --subscribers=N]: what the API costs to take one
+// streamed record (REST and tRPC, against a bare Node handler calling the same service) and how
+// fast a live event reaches every one of 200 WebSocket subscribers. A server is started here, as
+// `nexus start` starts it, on a fresh database; the clients run in a forked process.
+import { fork } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { pino } from 'pino';
+import { authenticate } from '../apps/server/src/auth/authService';
+import { loadConfig } from '../apps/server/src/config';
+import { startEmbeddedPostgres } from '../apps/server/src/db/postgres';
+import { streamRecord } from '../apps/server/src/ingest/streamRecord';
+import { startNexus, type RunningNexus } from '../apps/server/src/server';
+import { addUser } from '../apps/server/src/users/usersService';
+import type { ClientJob, FanoutResult, IngestResult, IngestTarget, LiveFeed } from './apiClients';
+import {
+  fanoutFigures,
+  ingestFigures,
+  median,
+  overheadRow,
+  type FanoutFigures,
+  type IngestFigures,
+} from './apiFigures';
+import { startPlainIngestServer } from './plainIngestServer';
+import { machineLine, writeBenchmarkSection } from './report';
+
+const arg = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const REQUESTS = arg('requests', 1500);
+const ROUNDS = arg('rounds', 3);
+const SUBSCRIBERS = arg('subscribers', 200);
+const IN_FLIGHT = [1, 16, 64];
+const TARGETS: IngestTarget[] = ['plain', 'rest', 'trpcHttp', 'trpc'];
+/** One caller waits for each answer: fewer requests keep that run about as long as the others. */
+const requestsAt = (inFlight: number) => (inFlight === 1 ? Math.round(REQUESTS / 7.5) : REQUESTS);
+
+interface Database {
+  url: string;
+  label: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database: on DATABASE_URL's server when set, else a throw-away embedded cluster. */
+async function freshDatabase(): Promise<Database> {
+  const given = process.env.DATABASE_URL;
+  if (given) {
+    const name = `nexus_bench_api_${randomBytes(4).toString('hex')}`;
+    const admin = async (statement: string) => {
+      const client = new pg.Client({ connectionString: given });
+      await client.connect();
+      await client.query(statement).finally(() => client.end());
+    };
+    await admin(`create database ${name}`);
+    const url = new URL(given);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      label: 'a fresh database on the Postgres of DATABASE_URL',
+      drop: () => admin(`drop database if exists ${name} with (force)`),
+    };
+  }
+  const server = await startEmbeddedPostgres({
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-api-')),
+    persistent: false,
+  });
+  return {
+    url: server.url,
+    label: 'embedded Postgres (a throw-away cluster, default durability)',
+    drop: () => server.stop(),
+  };
+}
+
+async function login(url: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+async function person(nexus: RunningNexus, username: string, role: 'operator' | 'reviewer') {
+  const password = randomBytes(12).toString('hex');
+  await addUser(nexus.db, { username, role, password }, 'bench');
+  return login(nexus.http.url, username, password);
+}
+
+/** One open review case, written as the engine would leave it, for a reviewer to claim and release. */
+async function seedReviewCase(nexus: RunningNexus): Promise<string> {
+  const recordId = randomUUID();
+  await nexus.db
+    .insertInto('records')
+    .values({
+      id: recordId,
+      batch_id: null,
+      source: 'bench-fanout',
+      external_id: 'case-1',
+      partition: 0,
+      payload: JSON.stringify({ external_id: 'case-1', given_name: 'Ana', family_name: 'Silva' }) as never,
+      status: 'review',
+      explanation: null,
+    })
+    .execute();
+  const caseId = randomUUID();
+  await nexus.db
+    .insertInto('review_cases')
+    .values({ id: caseId, record_id: recordId, kind: 'possible_match', status: 'open', score: -1 })
+    .execute();
+  return caseId;
+}
+
+/** Mean milliseconds of `fn` over `times` calls, one at a time. */
+async function meanMs(times: number, fn: (i: number) => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 50; i++) await fn(-1 - i);
+  const started = performance.now();
+  for (let i = 0; i < times; i++) await fn(i);
+  return (performance.now() - started) / times;
+}
+
+const loadNow = () => os.loadavg()[0]!.toFixed(1);
+
+async function main() {
+  const benchStarted = performance.now();
+  const loadAtStart = loadNow();
+  const database = await freshDatabase();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    NEXUS_ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+    // One client sends thousands of requests a second here; the default 50/s would answer 429.
+    NEXUS_RATE_LIMIT_RPS: '1000000',
+    NEXUS_RATE_LIMIT_BURST: '1000000',
+  });
+  // Request logs as in production (info), into /dev/null: their cost counts, not the terminal's.
+  const logger = pino(
+    { level: 'info', base: { service: 'nexus' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination('/dev/null'),
+  );
+  const nexus = await startNexus(config, () => undefined, undefined, { logger });
+  // The deciders would take the streamed records off the bus while we measure, on the same 2
+  // cores: stopped, the figures are the API's alone. The bus, relay and live hub keep running.
+  await nexus.engine.supervisor.stop();
+  const plain = await startPlainIngestServer(nexus.db, nexus.engine.bus);
+  const clients = fork(new URL('./apiClients.ts', import.meta.url));
+  const run = <T>(job: ClientJob) =>
+    new Promise<T>((resolve, reject) => {
+      clients.once('message', (m: T | { type: 'error'; error: string }) =>
+        (m as { type: string }).type === 'error'
+          ? reject(new Error((m as { error: string }).error))
+          : resolve(m as T),
+      );
+      clients.send(job);
+    });
+  try {
+    const pgVersion = (
+      await sql<{ v: string }>`select current_setting('server_version') as v`.execute(nexus.db)
+    ).rows[0]!.v;
+    const ingestKey = (
+      await addUser(nexus.db, { username: 'bench-ingest', role: 'ingest', kind: 'service' }, 'bench')
+    ).apiKey!;
+    const ingest = (target: IngestTarget, inFlight: number, requests: number, source: string) =>
+      run<IngestResult>({
+        type: 'ingest',
+        target,
+        url: target === 'plain' ? plain.url : nexus.http.url,
+        token: ingestKey,
+        concurrency: inFlight,
+        requests,
+        source,
+      });
+
+    console.log(`server: ${nexus.http.url} on ${database.label}, Postgres ${pgVersion}; deciders stopped`);
+    let accepted = 0;
+    for (const target of TARGETS) {
+      const warm = await ingest(target, 16, 300, `warm-${target}`);
+      accepted += warm.latenciesMs.length - warm.failures;
+    }
+    const runs = new Map<string, IngestFigures[]>();
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Interleaved, so that a slow stretch of the machine falls on every path alike.
+      for (const inFlight of IN_FLIGHT) {
+        for (const target of TARGETS) {
+          const result = await ingest(
+            target,
+            inFlight,
+            requestsAt(inFlight),
+            `bench-${target}-${inFlight}-${round}`,
+          );
+          if (result.failures > 0)
+            throw new Error(`${target}: ${result.failures} failed, e.g. ${result.firstFailure}`);
+          accepted += result.latenciesMs.length;
+          const figures = ingestFigures(result);
+          const key = `${target}/${inFlight}`;
+          runs.set(key, [...(runs.get(key) ?? []), figures]);
+          console.log(
+            `round ${round} ${target.padEnd(8)} ${String(inFlight).padStart(2)} in flight: ${figures.perSecond.toFixed(0)} req/s, p50 ${figures.p50.toFixed(2)} ms, p95 ${figures.p95.toFixed(2)} ms, ${figures.callsPerRequest.toFixed(1)} calls per HTTP request`,
+          );
+        }
+      }
+    }
+    const published = Number(
+      (await sql<{ n: string }>`select count(*) as n from bus_messages`.execute(nexus.db)).rows[0]!.n,
+    );
+    const busLine =
+      published === accepted
+        ? `every accepted record is on the bus: ${published.toLocaleString('en')} messages for ${accepted.toLocaleString('en')} 202 answers`
+        : `LOST: ${accepted.toLocaleString('en')} records accepted but ${published.toLocaleString('en')} on the bus`;
+    console.log(busLine);
+
+    // Where a call's time goes: each server-side step alone, one call at a time, nothing else running.
+    const operatorToken = await person(nexus, 'bench-operator', 'operator');
+    const parts = {
+      apiKey: await meanMs(500, () => authenticate(nexus.deps.auth, ingestKey)),
+      jwt: await meanMs(500, () => authenticate(nexus.deps.auth, operatorToken)),
+      service: await meanMs(500, (i) =>
+        streamRecord(nexus.db, nexus.engine.bus, {
+          source: 'bench-parts',
+          record: {
+            external_id: `p${i}`,
+            given_name: 'Ana',
+            family_name: 'Silva',
+            date_of_birth: '1980-02-03',
+          },
+        }),
+      ),
+    };
+    console.log(
+      `alone: authenticate API key ${parts.apiKey.toFixed(2)} ms, JWT ${parts.jwt.toFixed(2)} ms; streamRecord ${parts.service.toFixed(2)} ms`,
+    );
+
+    const fanouts: Array<FanoutFigures & { feed: LiveFeed }> = [];
+    const reviewerToken = await person(nexus, 'bench-reviewer', 'reviewer');
+    const caseId = await seedReviewCase(nexus);
+    {
+      const lastAudit =
+        (await sql<{ id: string | null }>`select max(id) as id from audit_log`.execute(nexus.db)).rows[0]!
+          .id ?? '0';
+      const result = await run<FanoutResult>({
+        type: 'fanout',
+        feed: 'reviewCases',
+        url: nexus.http.url,
+        token: operatorToken,
+        subscribers: SUBSCRIBERS,
+        lastEventId: lastAudit,
+        events: 40,
+        intervalMs: 100,
+        caseId,
+        producerToken: reviewerToken,
+      });
+      const created = await nexus.db
+        .selectFrom('audit_log')
+        .select(['id', 'at'])
+        .where('id', '>', lastAudit)
+        .where('entity_type', '=', 'review_case')
+        .execute();
+      fanouts.push({
+        feed: 'reviewCases',
+        ...fanoutFigures(
+          result,
+          created.map((r) => String(r.id)),
+        ),
+      });
+    }
+    {
+      const ring = nexus.deps.live.throughput;
+      const lastTick = String(ring.latest()?.id ?? 0);
+      const result = await run<FanoutResult>({
+        type: 'fanout',
+        feed: 'throughput',
+        url: nexus.http.url,
+        token: operatorToken,
+        subscribers: SUBSCRIBERS,
+        lastEventId: lastTick,
+        events: 6,
+        intervalMs: 1000,
+      });
+      const ticks = ring
+        .since(Number(lastTick))
+        .filter((e) => {
+          const at = Date.parse(e.data.at);
+          return at >= result.windowStart && at <= result.windowEnd;
+        })
+        .map((e) => String(e.id));
+      fanouts.push({ feed: 'throughput', ...fanoutFigures(result, ticks) });
+    }
+    for (const f of fanouts) {
+      console.log(
+        `live.${f.feed}: ${f.subscribers} subscribers (subscribed in ${f.subscribeSeconds.toFixed(1)} s), ${f.events} events, ${f.delivered}/${f.expected} deliveries: p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, max ${f.max.toFixed(1)} ms; reached all: p50 ${f.allP50.toFixed(1)} ms`,
+      );
+      if (f.lost > 0)
+        console.log(
+          `live.${f.feed}: LOST ${f.lost} deliveries (${f.subscribersMissing} subscribers missed events)`,
+        );
+      if (f.duplicates > 0) console.log(`live.${f.feed}: ${f.duplicates} events delivered twice`);
+      if (f.errors.length > 0)
+        console.log(`live.${f.feed}: subscription errors: ${f.errors.slice(0, 3).join('; ')}`);
+    }
+
+    const seconds = (performance.now() - benchStarted) / 1000;
+    console.log(`bench:api took ${seconds.toFixed(0)} s`);
+    // A run with other sizes than the defaults is a try-out: it leaves docs/benchmarks.md alone.
+    if (process.argv.slice(2).some((a) => a.startsWith('--')))
+      console.log('docs/benchmarks.md left as it was (sizes given)');
+    else
+      writeReport({
+        database,
+        pgVersion,
+        runs,
+        parts,
+        fanouts,
+        busLine,
+        seconds,
+        load: [loadAtStart, loadNow()],
+      });
+  } finally {
+    clients.kill();
+    await plain.close();
+    const errors = await nexus.shutdown.shutdown();
+    if (errors.length > 0) console.error(`shutdown: ${errors.join('; ')}`);
+    await database.drop();
+  }
+}
+
+function writeReport(r: {
+  database: Database;
+  pgVersion: string;
+  runs: Map<string, IngestFigures[]>;
+  parts: { apiKey: number; jwt: number; service: number };
+  fanouts: Array<FanoutFigures & { feed: LiveFeed }>;
+  busLine: string;
+  seconds: number;
+  load: [string, string];
+}) {
+  const label: Record<IngestTarget, string> = {
+    plain: 'bare Node handler, same service',
+    rest: 'REST `POST /api/v1/ingest`',
+    trpcHttp: 'tRPC `ingest.stream`, bare HTTP POST',
+    trpc: 'tRPC `ingest.stream`, typed client',
+  };
+  const med = (target: IngestTarget, inFlight: number) => median(r.runs.get(`${target}/${inFlight}`)!);
+  const ms = (n: number) => `${n.toFixed(2)} ms`;
+  const ingestRows = IN_FLIGHT.flatMap((inFlight) =>
+    TARGETS.map((target) => {
+      const m = med(target, inFlight);
+      return `| ${label[target]} | ${inFlight} | **${m.perSecond.toFixed(0)}** | ${ms(m.p50)} | ${ms(m.p95)} | ${m.callsPerRequest.toFixed(1)} |`;
+    }),
+  );
+  const overheadRows = IN_FLIGHT.flatMap((inFlight) =>
+    (['rest', 'trpcHttp', 'trpc'] as const).map((target) =>
+      overheadRow(label[target], inFlight, med('plain', inFlight), med(target, inFlight)),
+    ),
+  );
+  const at = (inFlight: number) =>
+    Object.fromEntries(TARGETS.map((t) => [t, med(t, inFlight)])) as Record<IngestTarget, IngestFigures>;
+  const at1 = at(1);
+  const at64 = at(64);
+  const pct = (api: IngestFigures, bare: IngestFigures) =>
+    `${((api.perSecond / bare.perSecond) * 100).toFixed(0)}%`;
+  const fanRows = r.fanouts.map(
+    (f) =>
+      `| \`live.${f.feed}\` | ${f.subscribers} | ${f.events} | ${f.delivered.toLocaleString('en')} / ${f.expected.toLocaleString('en')}${f.lost > 0 ? ` (**${f.lost} lost**)` : ''} | ${f.p50.toFixed(1)} ms | ${f.p95.toFixed(1)} ms | ${f.max.toFixed(1)} ms | ${f.allP50.toFixed(1)} ms / ${f.allMax.toFixed(1)} ms |`,
+  );
+  const review = r.fanouts.find((f) => f.feed === 'reviewCases')!;
+  const ticks = r.fanouts.find((f) => f.feed === 'throughput')!;
+  writeBenchmarkSection(
+    'API (npm run bench:api)',
+    `${machineLine()}, ${r.seconds.toFixed(0)} s, load average ${r.load[0]} at the start and ${r.load[1]} at the end (other
+work shares these 2 cores). One Nexus server started as \`nexus start\` starts it (HTTP + WebSocket,
+auth, request logs at info into /dev/null, a pool of 10 connections) on ${r.database.label},
+Postgres ${r.pgVersion}, with **the deciders stopped** (streamed records stay on the bus: these are
+the API's figures, not the engine's) and **the rate limit raised** (NEXUS_RATE_LIMIT_RPS and
+NEXUS_RATE_LIMIT_BURST = 1,000,000; the default 50/s per client would answer 429). Path B, one
+record per call, four ways: the service (\`streamRecord\`) behind a bare Node \`http\` handler (no
+auth, routing, rate limit, request id or log line), REST, the tRPC procedure called with a bare
+HTTP POST, and the typed client (\`createNexusClient\`, whose httpBatchLink batches calls made
+together). \`POST /api/v1/records\` is path A (batches) and is not measured here. The clients run in
+a forked process, over keep-alive connections (a node:http Agent; the typed client's fetch),
+closed loop; the ingest account is a service account with an API key. Each row is the median of
+${ROUNDS} interleaved runs of ${REQUESTS.toLocaleString('en')} calls (${requestsAt(1)} with 1 in flight). ${r.busLine}.
+
+| path B (stream) | in flight | calls/s | p50 | p95 | calls per HTTP request |
+|---|---|---|---|---|---|
+${ingestRows.join('\n')}
+
+Overhead against the bare handler (machine time per call = 1 / calls/s):
+
+| path | in flight | time per call | overhead per call | p95 over bare |
+|---|---|---|---|---|
+${overheadRows.join('\n')}
+
+Each step alone, one call at a time: authenticating an API key ${ms(r.parts.apiKey)} (a select of
+key and account, and the at-most-once-a-minute \`last_used_at\` update, sent every time), a JWT
+${ms(r.parts.jwt)} (signature, then the account read), \`streamRecord\` ${ms(r.parts.service)} (validate, look up
+(source, external_id), one bus transaction: partition offset, insert, notify).
+
+Live fan-out: ${SUBSCRIBERS} typed clients (one WebSocket each, an operator's token) subscribed at once; latency
+from the event's \`at\` to its receipt in the client process, over every delivery; "reached all" is,
+per event, the time until the last subscriber had it. \`live.reviewCases\`: a reviewer claims and
+releases one case through the API every 100 ms (each an audit entry and a nudge); every
+subscriber tails the audit log itself. \`live.throughput\`: the per-second sample, one in-memory
+ring pushed to every subscriber.
+
+| feed | subscribers | events | deliveries | p50 | p95 | max | reached all, p50 / max |
+|---|---|---|---|---|---|---|---|
+${fanRows.join('\n')}
+
+Reading: with one call in flight (no queue) the bare handler answers in ${ms(at1.plain.p50)}, REST in
+${ms(at1.rest.p50)}: REST's layers add ${ms(at1.rest.p50 - at1.plain.p50)} a call, of which authenticating the API key is
+${ms(r.parts.apiKey)} (two statements); the tRPC adapter adds ${ms(at1.trpcHttp.p50 - at1.rest.p50)} over REST on the server
+and the typed client ${ms(at1.trpc.p50 - at1.trpcHttp.p50)} more on the client's side (fetch, the links). Under
+load every path queues on the database (the service alone takes ${ms(r.parts.service)}: a lookup and a bus
+transaction with its commit, on a pool of 10 connections): at 64 in flight REST keeps
+${pct(at64.rest, at64.plain)} of the bare handler's calls/s, tRPC over bare HTTP ${pct(at64.trpcHttp, at64.plain)}, and the typed client,
+which batches ${at64.trpc.callsPerRequest.toFixed(1)} calls into one HTTP request (one authentication per batch),
+${pct(at64.trpc, at64.plain)}. Fan-out: an audit-fed event costs one query per subscriber (${review.subscribers} tails
+share the pool), so the last of them has it ${review.allP50.toFixed(0)} ms after its \`at\` (median event); an
+in-memory sample reaches all ${ticks.subscribers} in ${ticks.allP50.toFixed(0)} ms, which is the WebSocket sends and the
+subscribers' parsing: the tails cost the difference.`,
+  );
+}
+
+await main();

@@ -1,0 +1,117 @@
+import type { FanoutResult, IngestResult } from './apiClients';
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0
+    ? 0
+    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export interface IngestFigures {
+  perSecond: number;
+  p50: number;
+  p95: number;
+  callsPerRequest: number;
+}
+
+export function ingestFigures(r: IngestResult): IngestFigures {
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  return {
+    perSecond: sorted.length / r.seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    callsPerRequest: sorted.length / Math.max(1, r.httpRequests),
+  };
+}
+
+/** Each figure's median over the runs (the runs are noisy; one slow run moves nothing). */
+export function median(runs: IngestFigures[]): IngestFigures {
+  const mid = (pick: (f: IngestFigures) => number) =>
+    percentile(
+      runs.map(pick).sort((a, b) => a - b),
+      50,
+    );
+  return {
+    perSecond: mid((f) => f.perSecond),
+    p50: mid((f) => f.p50),
+    p95: mid((f) => f.p95),
+    callsPerRequest: mid((f) => f.callsPerRequest),
+  };
+}
+
+/** A markdown row: what `api` costs per call above `bare`, in machine time and in p95. */
+export function overheadRow(
+  label: string,
+  inFlight: number,
+  bare: IngestFigures,
+  api: IngestFigures,
+): string {
+  const bareMs = 1000 / bare.perSecond;
+  const apiMs = 1000 / api.perSecond;
+  const sign = (n: number) => (n >= 0 ? '+' : '');
+  const extra = apiMs - bareMs;
+  const p95 = api.p95 - bare.p95;
+  return `| ${label} | ${inFlight} | ${apiMs.toFixed(3)} ms (bare ${bareMs.toFixed(3)} ms) | ${sign(extra)}${extra.toFixed(3)} ms (${sign(extra)}${((extra / bareMs) * 100).toFixed(0)}%) | ${sign(p95)}${p95.toFixed(2)} ms (${sign(p95)}${((p95 / bare.p95) * 100).toFixed(0)}%) |`;
+}
+
+export interface FanoutFigures {
+  subscribers: number;
+  subscribeSeconds: number;
+  events: number;
+  expected: number;
+  delivered: number;
+  lost: number;
+  subscribersMissing: number;
+  duplicates: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** Per event, the latency of its last subscriber: median and worst over the events. */
+  allP50: number;
+  allMax: number;
+  errors: string[];
+}
+
+/** Checks every subscriber against the events the server really created (`eventIds`) and times the deliveries. */
+export function fanoutFigures(r: FanoutResult, eventIds: string[]): FanoutFigures {
+  const wanted = new Set(eventIds);
+  const latencies: number[] = [];
+  const lastArrival = new Map<string, number>();
+  let lost = 0;
+  let subscribersMissing = 0;
+  let duplicates = 0;
+  for (const seen of r.deliveries) {
+    const got = new Set<string>();
+    for (const [id, createdAt, receivedAt] of seen) {
+      if (!wanted.has(id)) continue;
+      if (got.has(id)) {
+        duplicates++;
+        continue;
+      }
+      got.add(id);
+      const ms = receivedAt - createdAt;
+      latencies.push(ms);
+      lastArrival.set(id, Math.max(lastArrival.get(id) ?? 0, ms));
+    }
+    const missing = wanted.size - got.size;
+    lost += missing;
+    if (missing > 0) subscribersMissing++;
+  }
+  latencies.sort((a, b) => a - b);
+  const all = [...lastArrival.values()].sort((a, b) => a - b);
+  return {
+    subscribers: r.deliveries.length,
+    subscribeSeconds: r.subscribeSeconds,
+    events: wanted.size,
+    expected: wanted.size * r.deliveries.length,
+    delivered: latencies.length,
+    lost,
+    subscribersMissing,
+    duplicates,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    max: latencies.at(-1) ?? 0,
+    allP50: percentile(all, 50),
+    allMax: all.at(-1) ?? 0,
+    errors: r.errors,
+  };
+}
