@@ -85,6 +85,8 @@ export interface ReviewCasesTable {
   resolved_at: NullableTimestamp;
   resolution: string | null;
   reason: string | null;
+  /** A merge proposal of golden records (no record): their ids, sorted, comma-separated. */
+  proposal_key: string | null;
 }
 
 export interface ReviewCaseCandidatesTable {

@@ -77,16 +77,27 @@ describe('decideRecord', () => {
     expect(d.explanation.rule).toBe('between_thresholds');
   });
 
-  it('never merges silently: two golden records above the link threshold make a merge proposal', () => {
+  it('links to the best of several golden records above the link threshold and proposes they merge', () => {
     const d = decideRecord(
       n(ann),
-      [golden('g1', ann), golden('g2', { ...ann, email: undefined })],
+      [golden('g2', { ...ann, email: undefined }), golden('g1', ann), golden('g3', bob)],
       DEFAULT_MODEL,
       DEFAULT_POLICY,
     );
-    expect(d).toMatchObject({ kind: 'review', reviewKind: 'merge_proposal', goldenIds: ['g1', 'g2'] });
-    expect(d.explanation.rule).toBe('several_golden_records_above_link_threshold');
+    expect(d).toMatchObject({ kind: 'link', goldenId: 'g1', recordId: 'g1-0' });
+    expect(d.explanation.rule).toBe('best_of_several_golden_records_above_link_threshold');
+    // Never merged silently: the two golden records go to a reviewer, with the weaker evidence.
+    const proposal = d.kind === 'link' ? d.mergeProposal : undefined;
+    expect(proposal?.goldenIds).toEqual(['g1', 'g2']);
+    expect(proposal?.score).toBe(d.explanation.candidates.find((c) => c.goldenId === 'g2')?.score);
+    expect(proposal!.score).toBeLessThan(d.score);
     expectWaterfallSums(d);
+  });
+
+  it('proposes no merge when one golden record alone is above the link threshold', () => {
+    const d = decideRecord(n(ann), [golden('g1', ann), golden('g3', bob)], DEFAULT_MODEL, DEFAULT_POLICY);
+    expect(d).toMatchObject({ kind: 'link', goldenId: 'g1' });
+    expect(d.kind === 'link' && d.mergeProposal).toBeFalsy();
   });
 
   it('is plain JSON and deterministic on ties', () => {

@@ -49,6 +49,7 @@ export type DecisionRule =
   | 'between_thresholds'
   | 'at_or_above_link_threshold'
   | 'several_golden_records_above_link_threshold'
+  | 'best_of_several_golden_records_above_link_threshold'
   | 'biometric_demographic_conflict';
 
 /** The face evidence of a decision: about the candidate it explains, and what ABIS returned. */
@@ -80,9 +81,28 @@ export interface Explanation {
 
 export type ReviewKind = 'possible_match' | 'merge_proposal' | 'biometric_conflict';
 
+/**
+ * Golden records that the decided record matches above the link threshold besides the one it
+ * joined: probably one person registered twice. A reviewer decides whether they merge; the
+ * record's own decision does not wait for it.
+ */
+export interface MergeProposal {
+  /** Every golden record above the link threshold, the one linked to first. */
+  goldenIds: string[];
+  /** The weakest of their scores: the evidence that the record bridges all of them. */
+  score: number;
+}
+
 export type Decision =
   | { kind: 'new'; score: number; explanation: Explanation }
-  | { kind: 'link'; goldenId: string; recordId: string; score: number; explanation: Explanation }
+  | {
+      kind: 'link';
+      goldenId: string;
+      recordId: string;
+      score: number;
+      explanation: Explanation;
+      mergeProposal?: MergeProposal;
+    }
   | { kind: 'review'; reviewKind: ReviewKind; goldenIds: string[]; score: number; explanation: Explanation };
 
 interface Scored extends CandidateScore {
@@ -151,9 +171,13 @@ export function decideRecord(
   }
   const linked = scored.filter((s) => s.score >= policy.linkThreshold);
   if (linked.length > 1) {
-    const goldenIds = linked.map((s) => s.goldenId);
-    const explanation = explain('several_golden_records_above_link_threshold');
-    return { kind: 'review', reviewKind: 'merge_proposal', goldenIds, score: top.score, explanation };
+    // Each of them is at least even odds to be this record's person, so the record is a
+    // confident link; which one only matters if they are different people, and the best is the
+    // likeliest. Whether they are one person is a question about the golden records, not about
+    // this record: it goes to a reviewer as a merge proposal of its own.
+    const explanation = explain('best_of_several_golden_records_above_link_threshold');
+    const mergeProposal = { goldenIds: linked.map((s) => s.goldenId), score: linked.at(-1)!.score };
+    return { kind: 'link', goldenId: top.goldenId, recordId: top.recordId, score: top.score, explanation, mergeProposal };
   }
   if (top.score >= policy.linkThreshold) {
     const explanation = explain('at_or_above_link_threshold');

@@ -80,6 +80,7 @@ function simulate(
     switch (decision.kind) {
       case 'link':
         cluster = decision.goldenId;
+        if (decision.mergeProposal) mergeProposals++;
         break;
       case 'new':
         cluster = `g${i}`;
@@ -87,7 +88,6 @@ function simulate(
         break;
       case 'review':
         reviews++;
-        if (decision.reviewKind === 'merge_proposal') mergeProposals++;
         break;
     }
     clusterOf.push(cluster);

@@ -33,6 +33,7 @@ export type {
   DecisionPolicy,
   DecisionRule,
   Explanation,
+  MergeProposal,
   ReviewKind,
 } from './decide';
 export { waterfall } from './waterfall';

@@ -26,6 +26,7 @@ import { findCandidates } from './candidates';
 import { claimRecordRow, DuplicateExternalIdError } from './claimRecordRow';
 import { StageClock, type StageTimings } from './stageClock';
 import { createGoldenRecord, linkToGoldenRecord, lockGoldenRecord } from './goldenRecords';
+import { addMergeProposal } from './mergeProposals';
 import {
   insertAuditEntries,
   insertBlockingKeys,
@@ -201,6 +202,9 @@ async function planDecision(
     case 'link': {
       const golden = await lockGoldenRecord(trx, decision.goldenId);
       linkToGoldenRecord(writes, golden, recordId, record, decision.score);
+      if (decision.mergeProposal) {
+        addMergeProposal(writes, recordId, decision.mergeProposal, decision.explanation.candidates);
+      }
       return { status: 'linked', goldenId: golden.id };
     }
     case 'review': {

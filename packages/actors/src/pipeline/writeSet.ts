@@ -9,10 +9,14 @@ import type { AuditEntry } from './audit';
  * statement, so a member may reference the golden record created beside it.
  */
 export class WriteSet {
-  private readonly parts: RawBuilder<unknown>[] = [];
+  private readonly parts: Array<{ name: string; part: RawBuilder<unknown> }> = [];
 
-  add(part: RawBuilder<unknown>): this {
-    this.parts.push(part);
+  /** A part may be named, for later parts that read what it returned (`select ... from name`). */
+  add(part: RawBuilder<unknown>, name = `w${this.parts.length}`): this {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name) || this.parts.some((p) => p.name === name)) {
+      throw new Error(`write set part name ${name} is not a fresh identifier`);
+    }
+    this.parts.push({ name, part });
     return this;
   }
 
@@ -21,7 +25,7 @@ export class WriteSet {
       await last.execute(trx);
       return;
     }
-    const ctes = this.parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`);
+    const ctes = this.parts.map((p) => sql`${sql.raw(p.name)} as (${p.part})`);
     await sql`with ${sql.join(ctes, sql`, `)} ${last}`.execute(trx);
   }
 }
@@ -71,4 +75,34 @@ export function insertReviewCandidates(
 ) {
   const rows = candidates.map((c) => sql`(${caseId}::uuid, ${c.goldenId}::uuid, ${c.score}, ${json(c.explanation)})`);
   return sql`insert into review_case_candidates (case_id, golden_id, score, explanation) values ${sql.join(rows, sql`, `)}`;
+}
+
+/**
+ * A merge proposal of golden records: a case with no record, one per set of golden records
+ * (proposal_key). Returns nothing when that set was proposed before, so the parts reading it
+ * (insertProposalCandidates, insertProposalAudit) then write nothing either.
+ */
+export function insertMergeProposal(caseId: string, proposalKey: string, score: number) {
+  return sql`insert into review_cases (id, record_id, kind, status, score, proposal_key)
+    values (${caseId}, null, 'merge_proposal', 'open', ${score}, ${proposalKey})
+    on conflict (proposal_key) where proposal_key is not null do nothing
+    returning id`;
+}
+
+export function insertProposalCandidates(
+  proposal: string,
+  candidates: ReadonlyArray<{ goldenId: string; score: number; explanation: Record<string, unknown> }>,
+) {
+  const rows = candidates.map((c) => sql`(${c.goldenId}::uuid, ${c.score}::double precision, ${json(c.explanation)})`);
+  return sql`insert into review_case_candidates (case_id, golden_id, score, explanation)
+    select p.id, v.golden_id, v.score, v.explanation
+    from ${sql.raw(proposal)} as p cross join (values ${sql.join(rows, sql`, `)}) as v(golden_id, score, explanation)`;
+}
+
+export function insertProposalAudit(proposal: string, entry: Omit<AuditEntry, 'entity_id'>) {
+  return sql`insert into audit_log (actor, action, entity_type, entity_id, record_id, before, after)
+    select ${entry.actor}, ${entry.action}, ${entry.entity_type}, p.id::text, ${entry.record_id ?? null}::uuid,
+      ${entry.before === null ? null : JSON.stringify(entry.before)}::jsonb,
+      ${entry.after === null ? null : JSON.stringify(entry.after)}::jsonb
+    from ${sql.raw(proposal)} as p`;
 }

@@ -3,6 +3,7 @@ import * as initial from './2026_11_23_0001_initial';
 import * as users from './2026_11_23_0002_users';
 import * as biometrics from './2026_11_23_0003_biometrics';
 import * as searchIndex from './2026_11_23_0006_search_index';
+import * as mergeProposals from './2026_11_23_0021_merge_proposals';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0002_users': users,
   '2026_11_23_0003_biometrics': biometrics,
   '2026_11_23_0006_search_index': searchIndex,
+  '2026_11_23_0021_merge_proposals': mergeProposals,
 };
 
 export const migrationProvider: MigrationProvider = {
