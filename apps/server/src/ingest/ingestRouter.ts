@@ -1,6 +1,8 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { streamRecordInput, submitBatchInput } from '@nexus/schema';
 import { ingestProcedure } from '../trpc/trpc';
+import { readUpload } from './readUpload';
+import { readUploadInput } from './readUploadInput';
 import { streamRecord } from './streamRecord';
 import { submitBatch } from './submitBatch';
 
@@ -16,6 +18,10 @@ export const ingestRouter = {
     live.nudge();
     return receipt;
   }),
+  /** Reads an uploaded CSV, NDJSON or JSON file with the server's readers; stores nothing (the dashboard then submits). */
+  readUpload: ingestProcedure
+    .input(readUploadInput)
+    .mutation(({ input }) => readUpload(input.fileName, input.content)),
   /** Path B: one record straight to the bus; answers its record id. */
   stream: ingestProcedure
     .input(streamRecordInput)
