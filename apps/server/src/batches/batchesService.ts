@@ -1,7 +1,7 @@
 import type { BatchStatus, RecordStatus } from '@nexus/schema';
 import type { Db, RecordBus } from '@nexus/actors';
 import { replayDeadLettered } from '../deadLetters/replayRecords';
-import { getBatch, toBatchCounts, type BatchView } from '../ingest/batchStatus';
+import { getBatch, settledStatus, toBatchCounts, type BatchView } from '../ingest/batchStatus';
 import { IngestError } from '../ingest/errors';
 
 export interface BatchFilter {
@@ -64,7 +64,7 @@ export async function listBatches(
       return {
         id: b.id,
         source: b.source,
-        status: settled ? 'completed' : b.status,
+        status: settled ? settledStatus(batchCounts) : b.status,
         submittedBy: b.submitted_by,
         createdAt: b.created_at.toISOString(),
         completedAt: b.completed_at?.toISOString() ?? null,

@@ -25,7 +25,16 @@ export interface BatchView {
   counts: BatchCounts;
 }
 
-/** A batch with counts by decision; its status follows from the counts (completed when nothing is pending). */
+/**
+ * The status of a batch with nothing left pending: `failed` when the engine gave up on some of
+ * its records (dead-lettered after NEXUS_MAX_ATTEMPTS tries), which need an operator (retrying
+ * them reopens the batch); else `completed`.
+ */
+export function settledStatus(counts: BatchCounts): 'completed' | 'failed' {
+  return counts.dead_lettered > 0 ? 'failed' : 'completed';
+}
+
+/** A batch with counts by decision; its status follows from the counts once nothing is pending. */
 export async function getBatch(db: Db, batchId: string): Promise<BatchView> {
   const batch = await db.selectFrom('batches').selectAll().where('id', '=', batchId).executeTakeFirst();
   if (!batch) throw new IngestError('BATCH.NOT_FOUND', `no batch ${batchId}`);
@@ -39,7 +48,7 @@ export async function getBatch(db: Db, batchId: string): Promise<BatchView> {
   let status = batch.status;
   // A batch whose records were all duplicates or invalid stores none: nothing to wait for.
   if ((status === 'processing' || status === 'received') && counts.pending === 0) {
-    status = 'completed';
+    status = settledStatus(counts);
     await db
       .updateTable('batches')
       .set({ status, completed_at: sql`now()`, updated_at: sql`now()` })
@@ -47,13 +56,14 @@ export async function getBatch(db: Db, batchId: string): Promise<BatchView> {
       .where('status', 'in', ['processing', 'received'])
       .execute();
   }
+  const finished = status === 'completed' || status === 'failed';
   return {
     id: batch.id,
     source: batch.source,
     status,
     submittedBy: batch.submitted_by,
     createdAt: batch.created_at.toISOString(),
-    completedAt: batch.completed_at?.toISOString() ?? (status === 'completed' ? new Date().toISOString() : null),
+    completedAt: batch.completed_at?.toISOString() ?? (finished ? new Date().toISOString() : null),
     counts,
   };
 }
@@ -83,7 +93,7 @@ export async function cancelBatch(db: Db, batchId: string, actor: string): Promi
     const found = await trx.selectFrom('batches').select('status').where('id', '=', batchId).executeTakeFirst();
     if (!found) throw new IngestError('BATCH.NOT_FOUND', `no batch ${batchId}`);
     const notCancellable = (status: string) => new IngestError('BATCH.NOT_CANCELLABLE', `batch ${batchId} is already ${status}`);
-    if (found.status === 'completed' || found.status === 'cancelled') throw notCancellable(found.status);
+    if (['completed', 'failed', 'cancelled'].includes(found.status)) throw notCancellable(found.status);
     const cancelled = await trx
       .updateTable('records')
       .set({ status: 'cancelled', decided_at: sql`now()` })
@@ -94,7 +104,7 @@ export async function cancelBatch(db: Db, batchId: string, actor: string): Promi
       .updateTable('batches')
       .set({ status: 'cancelled', updated_at: sql`now()` })
       .where('id', '=', batchId)
-      .where('status', 'not in', ['completed', 'cancelled'])
+      .where('status', 'not in', ['completed', 'failed', 'cancelled'])
       .returning('id')
       .executeTakeFirst();
     if (!batch) throw notCancellable('finished');
