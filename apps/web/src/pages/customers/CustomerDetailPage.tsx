@@ -1,5 +1,97 @@
-import { PageHeader } from '../../ui/states';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
+import { useParams } from 'react-router';
+import { useApi } from '../../api/ApiProvider';
+import { useLive } from '../../api/useLive';
+import { EmptyState, ErrorNotice, Skeleton } from '../../ui/states';
+import type { HistoryEntry } from './customerTypes';
+import { GoldenRecordView, type SplitOutcome } from './GoldenRecordView';
+import { MergeDialog } from './MergeDialog';
+import { personName, searchCriteria } from './people';
+import './customers.css';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function CustomerDetailPage() {
-  return <PageHeader title="Customer" />;
+  const { customerId = '' } = useParams();
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [lastSplit, setLastSplit] = useState<SplitOutcome | null>(null);
+  const [merging, setMerging] = useState(false);
+  const [mergeBusy, setMergeBusy] = useState(false);
+  const [mergeError, setMergeError] = useState<unknown>(null);
+  const valid = UUID.test(customerId);
+  const key = ['customers.get', customerId];
+  const customer = useQuery({
+    queryKey: key,
+    queryFn: () => api.customers.get.query({ customerId }),
+    enabled: valid,
+  });
+
+  // Anyone's change to this customer (a link by the engine, a reviewer's split) refreshes the page in place.
+  const live = useLive<{ data: HistoryEntry }>(
+    `customer-${customerId}`,
+    (handlers) => api.live.audit.subscribe({ entityType: 'golden_record' }, handlers),
+    (e) => {
+      if (e.data.entityId === customerId) void queryClient.invalidateQueries({ queryKey: key });
+    },
+  );
+
+  const search = useCallback(
+    async (text: string) => {
+      const [first] = searchCriteria(text);
+      return first ? api.customers.search.query({ ...first.input, limit: 20 }) : [];
+    },
+    [api],
+  );
+
+  if (!valid) return <EmptyState title="No such customer">The address does not hold a customer id.</EmptyState>;
+  if (customer.error) return <ErrorNotice error={customer.error} onRetry={() => void customer.refetch()} />;
+  if (!customer.data) return <Skeleton rows={10} height="1.75rem" />;
+
+  return (
+    <>
+      {mergeError ? <ErrorNotice error={mergeError} /> : null}
+      <GoldenRecordView
+        customer={customer.data}
+        lastSplit={lastSplit}
+        liveStatus={live.status}
+        onMerge={() => setMerging(true)}
+        onSplit={async (recordId, reason) => {
+          const member = customer.data.members.find((m) => m.recordId === recordId);
+          const result = await api.customers.split.mutate({ customerId, recordId, reason });
+          queryClient.setQueryData(key, result.customer);
+          setLastSplit({
+            member: member ? `${member.source} ${member.externalId}` : 'The record',
+            newCustomerId: result.newCustomer.id,
+          });
+        }}
+      />
+      <MergeDialog
+        open={merging}
+        survivorId={customerId}
+        survivorName={personName(customer.data.best)}
+        search={search}
+        busy={mergeBusy}
+        onCancel={() => setMerging(false)}
+        onConfirm={(mergedId, reason) => {
+          setMergeBusy(true);
+          setMergeError(null);
+          api.customers.merge
+            .mutate({ survivorId: customerId, mergedId, reason })
+            .then(
+              (merged) => {
+                queryClient.setQueryData(key, merged);
+                setMerging(false);
+              },
+              (e: unknown) => {
+                setMergeError(e);
+                setMerging(false);
+              },
+            )
+            .finally(() => setMergeBusy(false));
+        }}
+      />
+    </>
+  );
 }
