@@ -22,5 +22,7 @@ export async function probeTech5(urls: { lds: string; abis: string }, timeoutMs 
   const failures = (await Promise.all([probe('liveness', urls.lds), probe('ABIS', urls.abis)])).filter(
     (f): f is string => f !== null,
   );
-  return failures.length ? { ok: false, detail: failures.join('; ') } : { ok: true, detail: 'liveness and ABIS answering' };
+  return failures.length
+    ? { ok: false, detail: failures.join('; ') }
+    : { ok: true, detail: 'liveness and ABIS answering' };
 }

@@ -191,7 +191,9 @@ export class LiveHub {
     if (now - this.dependencies.at < this.healthEveryMs) return this.dependencies;
     const parts = await this.engine
       .health()
-      .catch((error: unknown): Record<string, PartHealth> => ({ engine: { ok: false, detail: String(error) } }));
+      .catch((error: unknown): Record<string, PartHealth> => ({
+        engine: { ok: false, detail: String(error) },
+      }));
     this.dependencies = { at: now, parts, checkedAt: new Date(now).toISOString() };
     return this.dependencies;
   }

@@ -48,13 +48,23 @@ describe('the live overview feeds', () => {
       .execute();
     await db
       .insertInto('dead_letters')
-      .values({ record_id: crypto.randomUUID(), partition: 0, bus_offset: '1', payload: {}, error: 'boom', attempts: 5, status: 'open' })
+      .values({
+        record_id: crypto.randomUUID(),
+        partition: 0,
+        bus_offset: '1',
+        payload: {},
+        error: 'boom',
+        attempts: 5,
+        status: 'open',
+      })
       .execute();
     const client = createNexusClient(server.url, await server.tokenFor('operator'));
     try {
       const samples: EngineSample[] = [];
       const sub = client.trpc.live.engine.subscribe(undefined, { onData: (e) => samples.push(e.data) });
-      await until('the counts arrive', () => samples.some((s) => s.reviewQueue === 1 && s.dependencies.tech5 !== undefined));
+      await until('the counts arrive', () =>
+        samples.some((s) => s.reviewQueue === 1 && s.dependencies.tech5 !== undefined),
+      );
       sub.unsubscribe();
       const sample = samples.find((s) => s.reviewQueue === 1)!;
       expect(sample.deadLetters).toBe(1);
@@ -81,7 +91,8 @@ describe('the live overview feeds', () => {
         records: Array.from({ length: 30 }, (_, i) => person(i)),
       });
       expect(receipt.accepted).toBe(30);
-      const total = (pick: (s: ThroughputSample) => number) => samples.slice(1).reduce((n, s) => n + pick(s), 0);
+      const total = (pick: (s: ThroughputSample) => number) =>
+        samples.slice(1).reduce((n, s) => n + pick(s), 0);
       await until('all 30 are decided', () => total((s) => s.decided) >= 30);
       sub.unsubscribe();
       expect(total((s) => s.stages.validate.entered)).toBe(30);

@@ -27,7 +27,7 @@ describe('a window of decisions', () => {
 
   it('keeps a bounded sample of a busy second, still close to the true percentiles', () => {
     let seed = 1;
-    const w = new WindowStats(() => ((seed = (seed * 16807) % 2147483647) / 2147483647));
+    const w = new WindowStats(() => (seed = (seed * 16807) % 2147483647) / 2147483647);
     for (let i = 0; i < 50_000; i++) w.add(i % 1000, undefined);
     const latency = w.latency()!;
     expect(latency.mean).toBeCloseTo(499.5, 1);

@@ -52,7 +52,11 @@ export class WindowStats {
   latency(): LatencySummary | null {
     if (this.seen === 0) return null;
     const sorted = [...this.samples].sort((a, b) => a - b);
-    return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), mean: round(this.total / this.seen) };
+    return {
+      p50: round(percentile(sorted, 50)),
+      p95: round(percentile(sorted, 95)),
+      mean: round(this.total / this.seen),
+    };
   }
 
   stages(): StageSummary {

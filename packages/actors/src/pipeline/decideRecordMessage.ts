@@ -106,7 +106,13 @@ export async function decideRecordMessage(
       if (TERMINAL.has(existing)) return replayed(existing);
       if (!parsed.ok || !normalised) {
         await rejectRecord(trx, message.recordId, 'invalid_record', parsed.ok ? [] : parsed.errors);
-        return { recordId: message.recordId, status: 'rejected', goldenId: null, replayed: false, stages: clock.timings };
+        return {
+          recordId: message.recordId,
+          status: 'rejected',
+          goldenId: null,
+          replayed: false,
+          stages: clock.timings,
+        };
       }
       if (liveness && !liveness.live) {
         await rejectRecord(
@@ -118,7 +124,13 @@ export async function decideRecordMessage(
             liveness,
           },
         );
-        return { recordId: message.recordId, status: 'rejected', goldenId: null, replayed: false, stages: clock.timings };
+        return {
+          recordId: message.recordId,
+          status: 'rejected',
+          goldenId: null,
+          replayed: false,
+          stages: clock.timings,
+        };
       }
       await lockBlockingKeys(trx, keys);
       const candidates = ctx.candidates

@@ -1,5 +1,12 @@
 /** The pipeline's stages, in the order a record passes them (liveness and face search only with a face). */
-export const PIPELINE_STAGES = ['validate', 'liveness', 'biometric_search', 'candidates', 'decide', 'persist'] as const;
+export const PIPELINE_STAGES = [
+  'validate',
+  'liveness',
+  'biometric_search',
+  'candidates',
+  'decide',
+  'persist',
+] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /** Milliseconds a record spent in each stage it entered; a stage it skipped is absent. */
