@@ -103,6 +103,7 @@ describe('review.get: each candidate compared field by field', () => {
       .execute();
 
     const view = await reviewer.trpc.review.get.query({ caseId });
+    expect(view.case).toMatchObject({ name: 'Ana Costa', dateOfBirth: '1990-05-01' });
     const byId = new Map(view.candidates.map((c) => [c.goldenId, c.comparison]));
     expect(byId.get(focus.goldenId)).toEqual({ from: 'decision', fields: decided });
     const recomputed = byId.get(other.goldenId)!;

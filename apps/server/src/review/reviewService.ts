@@ -35,6 +35,9 @@ export interface ReviewCaseSummary {
   resolution: string | null;
   reason: string | null;
   candidateCount: number;
+  /** The record's name (given and family, else full) and date of birth as submitted. */
+  name: string | null;
+  dateOfBirth: string | null;
 }
 
 function summaryQuery(db: Db) {
@@ -43,6 +46,13 @@ function summaryQuery(db: Db) {
     .leftJoin('records as r', 'r.id', 'c.record_id')
     .selectAll('c')
     .select(['r.source', 'r.external_id'])
+    // Enough of the person for a queue row; the whole payload is for the case view.
+    .select([
+      sql<string | null>`r.payload->>'given_name'`.as('given_name'),
+      sql<string | null>`r.payload->>'family_name'`.as('family_name'),
+      sql<string | null>`r.payload->>'full_name'`.as('full_name'),
+      sql<string | null>`r.payload->>'date_of_birth'`.as('date_of_birth'),
+    ])
     .select((eb) =>
       eb
         .selectFrom('review_case_candidates as k')
@@ -71,6 +81,8 @@ function toSummary(c: SummaryRow): ReviewCaseSummary {
     resolution: c.resolution,
     reason: c.reason,
     candidateCount: Number(c.candidate_count ?? 0),
+    name: [c.given_name, c.family_name].filter(Boolean).join(' ') || c.full_name || null,
+    dateOfBirth: c.date_of_birth,
   };
 }
 
