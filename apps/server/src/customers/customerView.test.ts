@@ -41,7 +41,13 @@ describe('customers.get: biometric references and review history', () => {
     await db
       .insertInto('biometric_references')
       .values([
-        { reference_id: primary, golden_id: goldenId, modality: 'face', status: 'enrolled', enrolled_at: new Date() },
+        {
+          reference_id: primary,
+          golden_id: goldenId,
+          modality: 'face',
+          status: 'enrolled',
+          enrolled_at: new Date(),
+        },
         { reference_id: second, golden_id: goldenId, modality: 'face', status: 'pending' },
       ])
       .execute();

@@ -33,7 +33,8 @@ export function fieldChanges(before: Json, after: Json): FieldChange[] {
   return paths.map((path) => {
     const was = b.get(path);
     const now = a.get(path);
-    const kind = was === undefined ? 'added' : now === undefined ? 'removed' : was === now ? 'same' : 'changed';
+    const kind =
+      was === undefined ? 'added' : now === undefined ? 'removed' : was === now ? 'same' : 'changed';
     return { path, before: was, after: now, kind };
   });
 }

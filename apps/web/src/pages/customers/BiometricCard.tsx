@@ -3,7 +3,13 @@ import type { BiometricReference, Member } from './customerTypes';
 import { inlineImage, shortId } from './people';
 
 /** Faces of the members enrolled in T5-ABIS (reference id = the record id). */
-export function BiometricCard({ references, members }: { references: BiometricReference[]; members: Member[] }) {
+export function BiometricCard({
+  references,
+  members,
+}: {
+  references: BiometricReference[];
+  members: Member[];
+}) {
   const byRecord = new Map(members.map((m) => [m.recordId, m]));
   return (
     <section className="card biometrics" aria-labelledby="biometrics-title">
@@ -27,7 +33,9 @@ export function BiometricCard({ references, members }: { references: BiometricRe
                 <div>
                   <div>
                     <span className="badge">{ref.modality}</span>{' '}
-                    <span className={`badge ${ref.status === 'enrolled' ? 'decision-linked' : 'decision-pending'}`}>
+                    <span
+                      className={`badge ${ref.status === 'enrolled' ? 'decision-linked' : 'decision-pending'}`}
+                    >
                       {ref.status}
                     </span>
                   </div>
@@ -40,7 +48,9 @@ export function BiometricCard({ references, members }: { references: BiometricRe
                   ) : null}
                   <div>
                     <small>
-                      {ref.enrolledAt ? `Enrolled ${formatDateTime(ref.enrolledAt)}` : `Waiting since ${formatDateTime(ref.createdAt)}`}
+                      {ref.enrolledAt
+                        ? `Enrolled ${formatDateTime(ref.enrolledAt)}`
+                        : `Waiting since ${formatDateTime(ref.createdAt)}`}
                     </small>
                   </div>
                 </div>

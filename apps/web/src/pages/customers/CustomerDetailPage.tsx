@@ -45,7 +45,8 @@ export function CustomerDetailPage() {
     [api],
   );
 
-  if (!valid) return <EmptyState title="No such customer">The address does not hold a customer id.</EmptyState>;
+  if (!valid)
+    return <EmptyState title="No such customer">The address does not hold a customer id.</EmptyState>;
   if (customer.error) return <ErrorNotice error={customer.error} onRetry={() => void customer.refetch()} />;
   if (!customer.data) return <Skeleton rows={10} height="1.75rem" />;
 

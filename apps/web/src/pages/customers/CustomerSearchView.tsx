@@ -87,15 +87,17 @@ export function CustomerSearchView({
       {error ? <ErrorNotice error={error} onRetry={onRetry} /> : null}
       {readings.length === 0 ? (
         <EmptyState title="Find a customer">
-          Search by name (&ldquo;Ada Byron&rdquo;), name and year of birth (&ldquo;Byron 1815&rdquo;), a date of
-          birth, or an exact national id, email or phone number.
+          Search by name (&ldquo;Ada Byron&rdquo;), name and year of birth (&ldquo;Byron 1815&rdquo;), a date
+          of birth, or an exact national id, email or phone number.
         </EmptyState>
       ) : hits === undefined ? (
-        error ? null : <Skeleton rows={6} height="2rem" />
+        error ? null : (
+          <Skeleton rows={6} height="2rem" />
+        )
       ) : hits.length === 0 ? (
         <EmptyState title={`No customer matches “${text.trim()}”`}>
-          Names match by parts (&ldquo;ada byr&rdquo;); identifiers must be exact. Check the spelling, or try the
-          date of birth.
+          Names match by parts (&ldquo;ada byr&rdquo;); identifiers must be exact. Check the spelling, or try
+          the date of birth.
         </EmptyState>
       ) : (
         <div className={`table-wrap${searching ? ' is-refreshing' : ''}`}>

@@ -29,7 +29,9 @@ describe('golden record page', () => {
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Ada Lovelace');
     const best = screen.getByRole('region', { name: 'Best values' });
     expect(within(best).getByText('National id').nextSibling?.textContent).toBe('AL1815');
-    const rows = within(screen.getByRole('table', { name: 'Members' })).getAllByRole('row').slice(1);
+    const rows = within(screen.getByRole('table', { name: 'Members' }))
+      .getAllByRole('row')
+      .slice(1);
     expect(rows.map((r) => within(r).getAllByRole('cell')[1]!.textContent)).toEqual(['registry', 'bank']);
     expect(rows[0]!.textContent).toContain('primary');
     expect(rows[1]!.textContent).toContain((12.3).toLocaleString());
@@ -41,7 +43,9 @@ describe('golden record page', () => {
     const dialog = screen.getByRole('dialog', { hidden: true });
     const confirm = within(dialog).getByRole('button', { name: 'Split out', hidden: true });
     expect((confirm as HTMLButtonElement).disabled).toBe(true);
-    fireEvent.change(within(dialog).getByRole('textbox', { hidden: true }), { target: { value: ' twin sister ' } });
+    fireEvent.change(within(dialog).getByRole('textbox', { hidden: true }), {
+      target: { value: ' twin sister ' },
+    });
     fireEvent.click(confirm);
     await waitFor(() => expect(onSplit).toHaveBeenCalledWith(SECOND, 'twin sister'));
   });

@@ -58,7 +58,9 @@ export function GoldenRecordView({
         <Link to="/customers">Customers</Link> / <span>{shortId(customer.id)}</span>
       </nav>
       <PageHeader title={name}>
-        <span className={`badge ${active ? 'decision-linked' : 'decision-cancelled'}`}>{customer.status}</span>
+        <span className={`badge ${active ? 'decision-linked' : 'decision-cancelled'}`}>
+          {customer.status}
+        </span>
         <span className={`live-dot live-${liveStatus}`} title={`History updates: ${liveStatus}`}>
           {liveStatus === 'live' ? 'Live' : liveStatus === 'error' ? 'Not live' : 'Connecting'}
         </span>
@@ -77,7 +79,9 @@ export function GoldenRecordView({
       {lastSplit ? (
         <div className="notice notice-ok" role="status">
           {lastSplit.member} was split out and is now a customer of its own.{' '}
-          <Link to={`/customers/${lastSplit.newCustomerId}`}>Open customer {shortId(lastSplit.newCustomerId)}</Link>
+          <Link to={`/customers/${lastSplit.newCustomerId}`}>
+            Open customer {shortId(lastSplit.newCustomerId)}
+          </Link>
         </div>
       ) : null}
       <div className="golden-top">
@@ -112,8 +116,8 @@ export function GoldenRecordView({
         }}
       >
         <p>
-          {splitting ? personName(splitting.payload) : ''} leaves {name} and becomes a customer of its own. The best
-          values of both are computed again.
+          {splitting ? personName(splitting.payload) : ''} leaves {name} and becomes a customer of its own.
+          The best values of both are computed again.
         </p>
         {splitError ? (
           <p className="notice notice-error" role="alert">

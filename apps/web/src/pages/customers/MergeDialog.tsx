@@ -87,8 +87,8 @@ export function MergeDialog({
       >
         <h2 id={`${id}-title`}>Merge another customer into {survivorName}</h2>
         <p className="muted">
-          Its members move here and it is closed, pointing to this customer. A wrong merge is undone by splitting
-          members out again.
+          Its members move here and it is closed, pointing to this customer. A wrong merge is undone by
+          splitting members out again.
         </p>
         <label className="field" htmlFor={`${id}-search`}>
           <span>Find the other customer</span>

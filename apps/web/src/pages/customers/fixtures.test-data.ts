@@ -68,7 +68,12 @@ export function customerFixture(over: Partial<Customer> = {}): Customer {
         action: 'golden_record.linked',
         recordId: SECOND,
         before: { best: { given_name: 'Ada' }, member_count: 1 },
-        after: { best: { given_name: 'Ada', family_name: 'Lovelace' }, member_count: 2, linked: SECOND, score: 12.34 },
+        after: {
+          best: { given_name: 'Ada', family_name: 'Lovelace' },
+          member_count: 2,
+          linked: SECOND,
+          score: 12.34,
+        },
       }),
       entry('3', {
         action: 'golden_record.split',

@@ -44,7 +44,8 @@ function changesOf(e: HistoryEntry): HistoryStory['changes'] {
   const count = (j: Json) => (typeof j?.member_count === 'number' ? j.member_count : null);
   const was = count(e.before);
   const now = count(e.after);
-  if (was !== null && now !== null && was !== now) out.push({ field: 'members', before: String(was), after: String(now) });
+  if (was !== null && now !== null && was !== now)
+    out.push({ field: 'members', before: String(was), after: String(now) });
   return out;
 }
 

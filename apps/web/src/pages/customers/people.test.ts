@@ -4,13 +4,17 @@ import { labelledValues, personName, searchCriteria } from './people';
 describe('reading one search box', () => {
   it('takes words for a name, an email or a token with digits for an identifier', () => {
     expect(searchCriteria('Ada Byron')).toEqual([{ label: 'name', input: { name: 'Ada Byron' } }]);
-    expect(searchCriteria('ada@example.org')).toEqual([{ label: 'email', input: { identifier: 'ada@example.org' } }]);
+    expect(searchCriteria('ada@example.org')).toEqual([
+      { label: 'email', input: { identifier: 'ada@example.org' } },
+    ]);
     expect(searchCriteria('AB123456')).toEqual([{ label: 'identifier', input: { identifier: 'AB123456' } }]);
   });
 
   it('tries eight digits as a date of birth and as an identifier, a dashed date as a date only', () => {
     expect(searchCriteria('18151210').map((c) => c.label)).toEqual(['date of birth', 'identifier']);
-    expect(searchCriteria('1815-12-10')).toEqual([{ label: 'date of birth', input: { dateOfBirth: '1815-12-10' } }]);
+    expect(searchCriteria('1815-12-10')).toEqual([
+      { label: 'date of birth', input: { dateOfBirth: '1815-12-10' } },
+    ]);
     expect(searchCriteria('+44 20 7946 0958')).toEqual([
       { label: 'identifier', input: { identifier: '+44 20 7946 0958' } },
     ]);

@@ -2,7 +2,8 @@
 type Values = Record<string, unknown>;
 
 /** A stored value as text; anything that is not a plain value reads as empty. */
-export const valueText = (v: unknown): string => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
+export const valueText = (v: unknown): string =>
+  typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '';
 
 export function personName(values: Values): string {
   const parts = [values.given_name, values.middle_name, values.family_name].map(valueText).filter(Boolean);
@@ -74,7 +75,8 @@ export function searchCriteria(raw: string): SearchCriterion[] {
   const compact = q.replace(/[\s()+./-]/g, '');
   const out: SearchCriterion[] = [];
   if (!/\p{L}/u.test(q)) {
-    if (DATE_LIKE.test(q) || DATE_LIKE.test(compact)) out.push({ label: 'date of birth', input: { dateOfBirth: q } });
+    if (DATE_LIKE.test(q) || DATE_LIKE.test(compact))
+      out.push({ label: 'date of birth', input: { dateOfBirth: q } });
     if (compact.length >= 5 && !/^\d{4}-\d{2}(-\d{2})?$/.test(q))
       out.push({ label: 'identifier', input: { identifier: q } });
     return out;
