@@ -1,0 +1,77 @@
+import { formatAgo, formatDateTime } from '../../ui/format';
+import type { UserView } from './userTypes';
+
+export function UsersTable({
+  users,
+  me,
+  now = Date.now(),
+  onDisable,
+  onIssueKey,
+}: {
+  users: UserView[];
+  /** The signed-in admin: an account cannot disable itself. */
+  me: string;
+  now?: number;
+  onDisable: (user: UserView) => void;
+  onIssueKey: (user: UserView) => void;
+}) {
+  return (
+    <div className="table-wrap">
+      <table aria-label="Users">
+        <thead>
+          <tr>
+            <th>Username</th>
+            <th>Role</th>
+            <th>Kind</th>
+            <th>Last sign-in</th>
+            <th>Created</th>
+            <th>Status</th>
+            <th aria-label="Actions" />
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id} className={u.disabled ? 'user-disabled' : undefined}>
+              <td>
+                <strong>{u.username}</strong>
+                {u.username === me ? <small className="muted"> (you)</small> : null}
+              </td>
+              <td>
+                <span className={`badge role-${u.role}`}>{u.role}</span>
+              </td>
+              <td>{u.kind === 'service' ? 'service account' : 'person'}</td>
+              <td title={u.lastLoginAt ? formatDateTime(u.lastLoginAt) : undefined}>
+                {u.lastLoginAt ? formatAgo(u.lastLoginAt, now) : <span className="muted">never</span>}
+              </td>
+              <td title={formatDateTime(u.createdAt)}>
+                {formatAgo(u.createdAt, now)}
+                {u.createdBy ? <small className="muted"> by {u.createdBy}</small> : null}
+              </td>
+              <td>
+                <span className={`badge ${u.disabled ? 'decision-cancelled' : 'decision-linked'}`}>
+                  {u.disabled ? 'disabled' : 'active'}
+                </span>
+              </td>
+              <td className="row-actions">
+                {u.kind === 'service' && !u.disabled ? (
+                  <button
+                    type="button"
+                    onClick={() => onIssueKey(u)}
+                    aria-label={`Issue an API key for ${u.username}`}
+                  >
+                    New API key
+                  </button>
+                ) : null}
+                {!u.disabled && u.username !== me ? (
+                  <button type="button" onClick={() => onDisable(u)} aria-label={`Disable ${u.username}`}>
+                    Disable
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
