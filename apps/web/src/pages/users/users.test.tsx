@@ -57,7 +57,7 @@ describe('adding a user', () => {
     fireEvent.change(screen.getByLabelText('Role'), { target: { value: 'operator' } });
     fireEvent.change(screen.getByLabelText('Initial password'), { target: { value: 'short' } });
     expect(screen.getByText(/At least 8 characters \(5 so far\)/)).toBeTruthy();
-    const add = screen.getByRole('button', { name: 'Add person' }) as HTMLButtonElement;
+    const add = screen.getByRole<HTMLButtonElement>('button', { name: 'Add person' });
     expect(add.disabled).toBe(true);
     fireEvent.change(screen.getByLabelText('Initial password'), { target: { value: 'long-enough' } });
     fireEvent.click(add);
@@ -86,7 +86,7 @@ describe('adding a user', () => {
     render(<AddUserForm onAdd={vi.fn()} />);
     fireEvent.change(screen.getByLabelText('Username'), { target: { value: '-x' } });
     expect(screen.getByText(/starting with a letter or digit/)).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Add person' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Add person' }).disabled).toBe(true);
   });
 });
 
@@ -122,10 +122,10 @@ describe('changing my password', () => {
     fireEvent.change(field('New password'), { target: { value: 'new-password' } });
     fireEvent.change(field('New password again'), { target: { value: 'new-passwort' } });
     expect(within(dialog).getByText('The two do not match.')).toBeTruthy();
-    const submit = within(dialog).getByRole('button', {
+    const submit = within(dialog).getByRole<HTMLButtonElement>('button', {
       name: 'Change password',
       hidden: true,
-    }) as HTMLButtonElement;
+    });
     expect(submit.disabled).toBe(true);
     fireEvent.change(field('New password again'), { target: { value: 'new-password' } });
     fireEvent.click(submit);
