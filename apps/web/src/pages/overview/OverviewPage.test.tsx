@@ -6,7 +6,6 @@ import type { Api } from '../../api/client';
 import type { LiveHandlers } from '../../api/useLive';
 import { Session } from '../../api/session';
 import { engineSample, throughputEvent } from './overviewFixtures';
-import type { EngineEvent, ThroughputEvent } from './overviewTypes';
 import { OverviewPage } from './OverviewPage';
 
 vi.mock('../../ui/TimeSeriesChart', () => ({
@@ -18,12 +17,12 @@ function fakeFeeds() {
   const feeds = {
     throughput: {
       input: undefined as unknown,
-      handlers: undefined as LiveHandlers<ThroughputEvent> | undefined,
+      handlers: undefined as LiveHandlers<unknown> | undefined,
     },
-    engine: { input: undefined as unknown, handlers: undefined as LiveHandlers<EngineEvent> | undefined },
+    engine: { input: undefined as unknown, handlers: undefined as LiveHandlers<unknown> | undefined },
   };
   const feed = (name: keyof typeof feeds) => ({
-    subscribe: (input: unknown, handlers: LiveHandlers<never>) => {
+    subscribe: (input: unknown, handlers: LiveHandlers<unknown>) => {
       feeds[name].input = input;
       feeds[name].handlers = handlers;
       return { unsubscribe: () => (feeds[name].handlers = undefined) };
