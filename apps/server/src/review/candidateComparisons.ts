@@ -42,11 +42,13 @@ export async function candidateComparisons(
   candidates: CandidateRef[],
 ): Promise<Map<string, CandidateComparison>> {
   const out = new Map<string, CandidateComparison>();
-  if (!payload) return out;
+  // A merge proposal has no record: its golden records are compared with the first of them.
+  const reference = payload ?? (candidates[0] ? comparedMember(candidates[0])?.payload : undefined);
+  if (!reference) return out;
   const focus = explanation?.candidates.find((c) => c.score === explanation.total);
   let model: Awaited<ReturnType<typeof loadActiveModel>> | undefined;
-  for (const c of candidates) {
-    if (explanation && focus?.goldenId === c.goldenId && explanation.fields.length > 0) {
+  for (const c of payload ? candidates : candidates.slice(1)) {
+    if (payload && explanation && focus?.goldenId === c.goldenId && explanation.fields.length > 0) {
       out.set(c.goldenId, { fields: explanation.fields, from: 'decision' });
       continue;
     }
@@ -54,7 +56,7 @@ export async function candidateComparisons(
     if (!member) continue;
     model ??= await loadActiveModel(db);
     const pair = comparePair(
-      normaliseRecord(payload as unknown as CanonicalRecord),
+      normaliseRecord(reference as unknown as CanonicalRecord),
       normaliseRecord(member.payload as unknown as CanonicalRecord),
       model.params,
       model.tf,

@@ -20,14 +20,14 @@ describe('Waterfall', () => {
     const { container } = render(<Waterfall data={data} />);
     const rows = [...container.querySelectorAll<HTMLElement>('.waterfall-row')];
     const weight = (r: HTMLElement) => Number(r.dataset.weight);
-    const total = rows.find((r) => r.dataset.field === 'total')!;
+    const total = rows.find((r) => r.dataset.field === 'Total')!;
     const bars = rows.filter((r) => r !== total);
     expect(bars.map((r) => r.dataset.field)).toEqual([
-      'prior',
-      'given name',
-      'date of birth',
-      'postcode',
-      'gender',
+      'Prior',
+      'Given name',
+      'Date of birth',
+      'Postcode',
+      'Gender',
     ]);
     expect(bars.reduce((sum, r) => sum + weight(r), 0)).toBeCloseTo(weight(total), 6);
     expect(screen.getByTestId('waterfall-total').textContent).toBe('+1.7');
@@ -42,9 +42,9 @@ describe('Waterfall', () => {
       parseFloat(container.querySelector<HTMLElement>(`[data-field="${field}"] .waterfall-bar`)!.style.left);
     const width = (field: string) =>
       parseFloat(container.querySelector<HTMLElement>(`[data-field="${field}"] .waterfall-bar`)!.style.width);
-    expect(left('date of birth')).toBeCloseTo(left('given name') + width('given name'), 6);
+    expect(left('Date of birth')).toBeCloseTo(left('Given name') + width('Given name'), 6);
     // A negative weight runs leftwards: its left end is where the next bar's right end is.
-    expect(left('postcode')).toBeCloseTo(left('gender') + width('gender'), 6);
+    expect(left('Postcode')).toBeCloseTo(left('Gender') + width('Gender'), 6);
     expect(screen.getByText('link 0')).toBeTruthy();
     expect(screen.getByText('review -2')).toBeTruthy();
   });

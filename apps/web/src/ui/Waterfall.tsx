@@ -9,6 +9,10 @@ export interface WaterfallData {
 }
 
 const label = (field: string) => field.replaceAll('_', ' ');
+const heading = (field: string) => {
+  const text = label(field);
+  return text.charAt(0).toUpperCase() + text.slice(1);
+};
 const signed = (n: number) => (n > 0 ? `+${formatDecimal(n)}` : formatDecimal(n));
 
 /**
@@ -42,7 +46,7 @@ export function Waterfall({ data, title = 'Why this score' }: { data: WaterfallD
       <div className="waterfall-body">
         <div className="waterfall-rows" role="list">
           <Row
-            name="prior"
+            name="Prior"
             note="before any field"
             value={data.prior}
             style={bar(0, data.prior)}
@@ -51,7 +55,7 @@ export function Waterfall({ data, title = 'Why this score' }: { data: WaterfallD
           {drawn.map((s) => (
             <Row
               key={s.field}
-              name={label(s.field)}
+              name={heading(s.field)}
               note={s.level.replaceAll('_', ' ')}
               value={s.weight}
               style={bar(s.start, s.end)}
@@ -59,8 +63,8 @@ export function Waterfall({ data, title = 'Why this score' }: { data: WaterfallD
             />
           ))}
           <Row
-            name="total"
-            note="the decision's score"
+            name="Total"
+            note="decided on"
             value={data.total}
             style={bar(0, data.total)}
             kind="total"

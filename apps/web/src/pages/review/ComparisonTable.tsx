@@ -32,9 +32,14 @@ export function ComparisonTable({
   faces: FaceLookup;
   evidence: FaceEvidence;
 }) {
-  const payload = view.record?.payload ?? {};
+  // A merge proposal has no incoming record: its first golden record is the one compared with.
+  const first = view.candidates[0];
+  const payload = view.record?.payload ?? (first && !view.record ? comparedPayload(first) : {});
+  const referenceId = view.record?.id ?? (first ? comparedRecordId(first) : null);
+  const compared = view.record ? view.candidates : view.candidates.slice(1);
+  const offset = view.record ? 0 : 1;
   const fields = visibleFields(view);
-  const levels = view.candidates.map(
+  const levels = compared.map(
     (c) => new Map((c.comparison?.fields ?? []).map((f) => [f.field as string, f.level])),
   );
   const hasFaces =
@@ -46,7 +51,7 @@ export function ComparisonTable({
         <colgroup>
           <col className="comparison-label" />
           <col />
-          {view.candidates.map((c) => (
+          {compared.map((c) => (
             <col key={c.goldenId} />
           ))}
         </colgroup>
@@ -54,16 +59,17 @@ export function ComparisonTable({
           <tr>
             <th scope="col">Field</th>
             <th scope="col" className="comparison-incoming">
-              Incoming record
+              {view.record ? 'Incoming record' : 'Candidate A'}
               <small>
                 {view.record
                   ? `${view.record.source} · ${view.record.externalId}`
-                  : 'record no longer stored'}
+                  : `${formatCount(first?.memberCount)} ${first?.memberCount === 1 ? 'record' : 'records'}`}
               </small>
             </th>
-            {view.candidates.map((c, i) => (
+            {compared.map((c, i) => (
               <th scope="col" key={c.goldenId}>
-                <span className="candidate-key">{i + 1}</span> Candidate {candidateLetter(i)}
+                {view.record ? <span className="candidate-key">{i + 1}</span> : null} Candidate{' '}
+                {candidateLetter(i + offset)}
                 <small>
                   score {formatDecimal(c.score)} · {formatCount(c.memberCount)}{' '}
                   {c.memberCount === 1 ? 'record' : 'records'}
@@ -79,12 +85,12 @@ export function ComparisonTable({
               <th scope="row">Face</th>
               <td>
                 <Face
-                  image={view.record ? faces(view.record.id) : undefined}
+                  image={referenceId ? faces(referenceId) : undefined}
                   present={textOf(payload.face_image) !== null}
                 />
-                <Liveness evidence={evidence} />
+                {view.record ? <Liveness evidence={evidence} /> : null}
               </td>
-              {view.candidates.map((c) => {
+              {compared.map((c) => {
                 const recordId = comparedRecordId(c);
                 const abis = evidence.abis.get(c.goldenId);
                 return (
@@ -112,7 +118,7 @@ export function ComparisonTable({
               <td className="comparison-value">
                 {textOf(payload[f.key]) ?? <span className="muted">—</span>}
               </td>
-              {view.candidates.map((c, i) => {
+              {compared.map((c, i) => {
                 const level = levels[i]!.get(f.key);
                 const agreement = agreementOf(level);
                 const value = textOf(comparedPayload(c)[f.key]);

@@ -196,4 +196,23 @@ describe('ReviewCaseView', () => {
     fireEvent.keyDown(window, { key: '1' });
     expect(screen.queryByLabelText(/Reason/)).toBeNull();
   });
+
+  it('offers merge or keep apart for a merge proposal between golden records, which has no record', () => {
+    const onResolve = vi.fn();
+    const proposal = { ...caseView({ kind: 'merge_proposal', recordId: null, name: null }), record: null };
+    render(<ReviewCaseView view={proposal} onResolve={onResolve} onBack={vi.fn()} />);
+    expect(screen.queryByRole('button', { name: /Same as/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /New person/ })).toBeNull();
+    fireEvent.keyDown(window, { key: '1' });
+    fireEvent.keyDown(window, { key: 'n' });
+    expect(screen.queryByLabelText(/Reason/)).toBeNull();
+    // Candidate A is the reference column; B is coloured against it.
+    expect(screen.getByRole('columnheader', { name: /Candidate A/ })).toBeTruthy();
+    expect(cells('Family name').map((c) => c.textContent)).toEqual(['Olivera', 'Oliveira']);
+    fireEvent.keyDown(window, { key: 'r' });
+    expect(screen.getByRole('heading', { name: 'Keep the golden records apart' })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText(/Reason/), { target: { value: 'father and son' } });
+    fireEvent.submit(screen.getByLabelText(/Reason/).closest('form')!);
+    expect(onResolve).toHaveBeenLastCalledWith({ resolution: 'reject' }, 'father and son');
+  });
 });

@@ -13,7 +13,10 @@ const noFaces: FaceLookup = () => ({ dataUrl: null, missing: 'not loaded' });
 /** Merging golden records only makes sense with two of them on the table. */
 export const canMerge = (view: ReviewCase) => view.candidates.length > 1;
 
-function describe(decision: Decision): {
+function describe(
+  decision: Decision,
+  hasRecord: boolean,
+): {
   title: string;
   description: string;
   confirm: string;
@@ -39,6 +42,12 @@ function describe(decision: Decision): {
         confirm: 'Merge',
       };
     case 'reject':
+      if (!hasRecord)
+        return {
+          title: 'Keep the golden records apart',
+          description: 'They are different people: they stay apart and are not proposed again.',
+          confirm: 'Keep apart',
+        };
       return {
         title: 'Reject the record',
         description: 'The record is not a usable person record: it is kept out of every golden record.',
@@ -78,26 +87,28 @@ export function ReviewCaseView({
     setPending(d);
     onDialog?.(d !== null);
   };
-  const canDecide = !readOnly && view.record !== null;
+  const canDecide = !readOnly;
+  // same as / new person speak about a record; a merge proposal between golden records has none.
+  const hasRecord = view.record !== null;
   const sameAs = (index: number): Decision | null => {
     const c = view.candidates[index];
     return c ? { resolution: 'same_as', goldenId: c.goldenId, label: candidateLetter(index) } : null;
   };
   useCaseShortcuts(pending === null, {
     candidate: (index) => {
-      if (canDecide) decide(sameAs(index));
+      if (canDecide && hasRecord) decide(sameAs(index));
     },
     key: (key) => {
       if (key === 'Escape') return help ? setHelp(false) : onBack();
       if (key === '?') return setHelp((h) => !h);
       if (!canDecide) return;
-      if (key === 'n') decide({ resolution: 'new_person' });
+      if (key === 'n' && hasRecord) decide({ resolution: 'new_person' });
       if (key === 'r') decide({ resolution: 'reject' });
       if (key === 'm' && canMerge(view)) decide({ resolution: 'merge' });
     },
   });
   const c = view.case;
-  const dialog = pending ? describe(pending) : null;
+  const dialog = pending ? describe(pending, hasRecord) : null;
   const evidence = faceEvidence(view.explanation);
   return (
     <div className="review-case">
@@ -133,7 +144,7 @@ export function ReviewCaseView({
 
       <div className="decision-bar" role="toolbar" aria-label="Decision">
         {view.candidates.map((cand, i) =>
-          i < 9 ? (
+          i < 9 && hasRecord ? (
             <button
               key={cand.goldenId}
               type="button"
@@ -145,11 +156,18 @@ export function ReviewCaseView({
             </button>
           ) : null,
         )}
-        <button type="button" disabled={!canDecide} onClick={() => decide({ resolution: 'new_person' })}>
-          <kbd>N</kbd> New person
-        </button>
+        {hasRecord ? (
+          <button type="button" disabled={!canDecide} onClick={() => decide({ resolution: 'new_person' })}>
+            <kbd>N</kbd> New person
+          </button>
+        ) : null}
         {canMerge(view) ? (
-          <button type="button" disabled={!canDecide} onClick={() => decide({ resolution: 'merge' })}>
+          <button
+            type="button"
+            className={hasRecord ? undefined : 'primary'}
+            disabled={!canDecide}
+            onClick={() => decide({ resolution: 'merge' })}
+          >
             <kbd>M</kbd> Merge candidates
           </button>
         ) : null}
@@ -159,7 +177,7 @@ export function ReviewCaseView({
           disabled={!canDecide}
           onClick={() => decide({ resolution: 'reject' })}
         >
-          <kbd>R</kbd> Reject
+          <kbd>R</kbd> {hasRecord ? 'Reject' : 'Keep apart'}
         </button>
       </div>
 

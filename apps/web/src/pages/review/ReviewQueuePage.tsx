@@ -52,9 +52,11 @@ export function ReviewQueuePage() {
   return (
     <div className="review-queue">
       <PageHeader title="Review queue">
-        <span className={`live-dot live-${live.status}`} title={live.error ?? undefined}>
-          {live.status === 'live' ? 'Live' : live.status === 'error' ? 'Live updates stopped' : 'Connecting…'}
-        </span>
+        {live.status === 'error' ? (
+          <span className="live-dot live-error" title={live.error ?? undefined}>
+            Live updates stopped: reload to see new cases
+          </span>
+        ) : null}
         <span className="muted queue-count">
           {items ? `${formatCount(items.length)}${queue.data?.nextCursor ? '+' : ''} waiting` : '\u00a0'}
         </span>

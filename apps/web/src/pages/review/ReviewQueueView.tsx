@@ -64,19 +64,22 @@ export function ReviewQueueView({
             ))}
           </select>
         </label>
-        <div className="segmented" role="radiogroup" aria-label="Claimed">
-          {(Object.keys(CLAIM_LABELS) as ClaimFilter[]).map((c) => (
-            <button
-              key={c}
-              type="button"
-              role="radio"
-              aria-checked={filters.claim === c}
-              className={filters.claim === c ? 'selected' : undefined}
-              onClick={() => onFilters({ ...filters, claim: c })}
-            >
-              {CLAIM_LABELS[c]}
-            </button>
-          ))}
+        <div className="field">
+          <span>Claimed</span>
+          <div className="segmented" role="radiogroup" aria-label="Claimed">
+            {(Object.keys(CLAIM_LABELS) as ClaimFilter[]).map((c) => (
+              <button
+                key={c}
+                type="button"
+                role="radio"
+                aria-checked={filters.claim === c}
+                className={filters.claim === c ? 'selected' : undefined}
+                onClick={() => onFilters({ ...filters, claim: c })}
+              >
+                {CLAIM_LABELS[c]}
+              </button>
+            ))}
+          </div>
         </div>
       </div>
       {error ? <ErrorNotice error={error} onRetry={onRetry} /> : null}
@@ -122,10 +125,14 @@ export function ReviewQueueView({
                         onOpen(c.id);
                       }}
                     >
-                      {c.name ?? 'Unnamed record'}
+                      {c.name ?? (c.recordId ? 'Unnamed record' : 'Golden records to merge?')}
                     </a>
                     <small className="queue-dob">
-                      {c.dateOfBirth ? `born ${c.dateOfBirth}` : 'no date of birth'}
+                      {c.dateOfBirth
+                        ? `born ${c.dateOfBirth}`
+                        : c.recordId
+                          ? 'no date of birth'
+                          : `${c.candidateCount} customers`}
                     </small>
                   </td>
                   <td>
@@ -149,6 +156,9 @@ export function ReviewQueueView({
               ))}
             </tbody>
           </table>
+          <p className="queue-hint">
+            <kbd>↑</kbd> <kbd>↓</kbd> move · <kbd>Enter</kbd> open · opening a case claims it for you
+          </p>
         </div>
       ) : null}
     </>

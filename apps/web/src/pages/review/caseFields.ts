@@ -45,7 +45,9 @@ export const levelLabel = (level: string) => LEVEL_LABELS[level] ?? level.replac
 
 export function textOf(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 /** The member the record was compared with: its values are the ones the colours speak about. */
