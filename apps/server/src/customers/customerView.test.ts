@@ -103,6 +103,12 @@ describe('customers.get: biometric references and review history', () => {
       'golden_record.linked',
       'golden_record.split',
     ]);
+    // The split-out record is no member any more, but the history still names it.
+    expect(customer.historyRecords).toContainEqual({
+      recordId: second,
+      source: 'fixture',
+      externalId: 'p-2',
+    });
     expect(newCustomer.biometricReferences.map((b) => b.referenceId)).toEqual([second]);
     expect(newCustomer.history.map((h) => h.action)).toEqual([
       'review_case.resolved',

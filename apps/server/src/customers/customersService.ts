@@ -87,6 +87,8 @@ export interface CustomerView extends CustomerSummary {
   biometricReferences: BiometricReferenceView[];
   /** The golden record's own audit entries, and the review resolutions of its members, oldest first. */
   history: AuditView[];
+  /** Every record the history names, members or not (a split-out one), as people know it. */
+  historyRecords: Array<{ recordId: string; source: string; externalId: string }>;
 }
 
 export interface BiometricReferenceView {
@@ -158,6 +160,15 @@ export async function getCustomer(db: Db, id: string): Promise<CustomerView> {
           .execute(),
   ]);
   const history = [...own, ...reviews].sort((a, b) => Number(a.id) - Number(b.id));
+  const named = [...new Set(history.flatMap((h) => (h.record_id ? [h.record_id] : [])))];
+  const historyRecords =
+    named.length === 0
+      ? []
+      : await db
+          .selectFrom('records')
+          .select(['id', 'source', 'external_id'])
+          .where('id', 'in', named)
+          .execute();
   return {
     id: g.id,
     status: g.status,
@@ -185,6 +196,11 @@ export async function getCustomer(db: Db, id: string): Promise<CustomerView> {
       enrolledAt: b.enrolled_at?.toISOString() ?? null,
     })),
     history: history.map(toAuditView),
+    historyRecords: historyRecords.map((r) => ({
+      recordId: r.id,
+      source: r.source,
+      externalId: r.external_id,
+    })),
   };
 }
 

@@ -4,7 +4,7 @@ import { AuditChanges } from '../../ui/AuditChanges';
 import { formatDateTime } from '../../ui/format';
 import type { AuditEntry } from './auditFilters';
 
-const short = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
+const short = (id: string) => (id.length > 12 ? `…${id.slice(-8)}` : id);
 
 function EntityRef({ e }: { e: AuditEntry }) {
   const label = `${e.entityType.replace(/_/g, ' ')} ${short(e.entityId)}`;

@@ -61,11 +61,12 @@ describe('golden record page', () => {
   });
 
   it('tells the story newest first: who split what and why, with a link to the new customer', () => {
-    renderView();
+    const gone = { recordId: '55555555-5555-4555-8555-555555555555', source: 'bank', externalId: 'b-9' };
+    renderView({ customer: customerFixture({ historyRecords: [gone] }) });
     const items = [...screen.getByRole('list', { name: 'History' }).children] as HTMLElement[];
     const titles = items.map((li) => li.querySelector('strong')?.textContent);
     expect(titles).toEqual([
-      'Split record 55555555 out into its own customer',
+      'Split bank b-9 out into its own customer',
       `Linked bank b-2 (score ${(12.3).toLocaleString()})`,
       'Created from registry r-1',
     ]);

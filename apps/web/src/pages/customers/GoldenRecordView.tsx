@@ -62,7 +62,11 @@ export function GoldenRecordView({
           {customer.status}
         </span>
         <span className={`live-dot live-${liveStatus}`} title={`History updates: ${liveStatus}`}>
-          {liveStatus === 'live' ? 'Live' : liveStatus === 'error' ? 'Not live' : 'Connecting'}
+          {liveStatus === 'live'
+            ? 'Live history'
+            : liveStatus === 'error'
+              ? 'History not live'
+              : 'Connecting…'}
         </span>
         {active ? (
           <button type="button" onClick={onMerge}>
@@ -100,7 +104,12 @@ export function GoldenRecordView({
       </section>
       <section className="golden-section" aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
-        <HistoryTimeline entries={customer.history} members={customer.members} now={now} />
+        <HistoryTimeline
+          entries={customer.history}
+          members={customer.members}
+          named={customer.historyRecords}
+          now={now}
+        />
       </section>
       <ConfirmDialog
         open={splitting !== null}

@@ -1,20 +1,23 @@
 import { Link } from 'react-router';
 import { AuditChanges } from '../../ui/AuditChanges';
 import { formatAgo, formatDateTime } from '../../ui/format';
-import type { HistoryEntry, Member } from './customerTypes';
+import type { Customer, HistoryEntry, Member } from './customerTypes';
 import { describeHistory, memberLabeller } from './history';
 
 /** The customer's audit trail, newest first, each entry in words with its changes. */
 export function HistoryTimeline({
   entries,
   members,
+  named = [],
   now = Date.now(),
 }: {
   entries: HistoryEntry[];
   members: Member[];
+  /** Records the entries name that are no longer members. */
+  named?: Customer['historyRecords'];
   now?: number;
 }) {
-  const label = memberLabeller(members);
+  const label = memberLabeller(members, named);
   if (entries.length === 0) return <p className="muted">No history recorded.</p>;
   return (
     <ol className="timeline" aria-label="History">

@@ -62,6 +62,7 @@ export function customerFixture(over: Partial<Customer> = {}): Customer {
         enrolledAt: '2026-11-20T09:00:01.000Z',
       },
     ],
+    historyRecords: [],
     history: [
       entry('1', { after: { best: { given_name: 'Ada' }, members: [PRIMARY] } }),
       entry('2', {

@@ -19,9 +19,12 @@ type Json = Record<string, unknown> | null;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const bestOf = (j: Json): Record<string, unknown> => (j?.best as Record<string, unknown> | undefined) ?? {};
 
-/** A member's name for people: its source and external id, or a short id once it is gone. */
-export function memberLabeller(members: readonly Member[]): (recordId: unknown) => string {
-  const known = new Map(members.map((m) => [m.recordId, `${m.source} ${m.externalId}`]));
+/** A record's name for people: its source and external id, or a short id when unknown. */
+export function memberLabeller(
+  members: readonly Member[],
+  named: ReadonlyArray<{ recordId: string; source: string; externalId: string }> = [],
+): (recordId: unknown) => string {
+  const known = new Map([...named, ...members].map((m) => [m.recordId, `${m.source} ${m.externalId}`]));
   return (recordId) => {
     const id = str(recordId);
     if (!id) return 'a record';

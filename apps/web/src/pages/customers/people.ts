@@ -53,7 +53,8 @@ export function inlineImage(value: unknown): string | null {
   return typeof value === 'string' && /^data:image\/(png|jpe?g|webp|gif);base64,/i.test(value) ? value : null;
 }
 
-export const shortId = (id: string): string => id.slice(0, 8);
+/** The end of an id: time-ordered ids share their first characters. */
+export const shortId = (id: string): string => id.slice(-8);
 
 const DATE_LIKE = /^(1[89]|20)\d{2}(-?\d{2}(-?\d{2})?)?$/;
 
