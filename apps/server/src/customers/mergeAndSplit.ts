@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { appendAudit, type AuditEntry, type Db } from '@nexus/actors';
+import { reResolveJoin } from './reResolveJoin';
 import { CustomerError } from './customerErrors';
 import {
   bestOf,
@@ -35,7 +36,8 @@ export interface MergeInput {
 /**
  * Manual merge, inside the caller's transaction: the members of `mergedIds` move to the survivor,
  * which recomputes its best values (survivorship) and keeps its oldest member as primary; the
- * merged golden records point at it. Audited before and after, each golden record.
+ * merged golden records point at it. Audited before and after, each golden record; the
+ * survivor's entry carries the re-resolution: every member compared again with the others.
  */
 export async function mergeGoldenRecords(
   trx: Db,
@@ -53,6 +55,8 @@ export async function mergeGoldenRecords(
     .set({ golden_id: input.survivorId, precedence: 'secondary' })
     .where('golden_id', 'in', merged)
     .execute();
+  // Compared as they were before the move: which golden record each member came from.
+  const reResolution = await reResolveJoin(trx, all, members);
   const after = members.map((m) => ({ ...m, golden_id: input.survivorId }));
   await settlePrimary(trx, input.survivorId, after);
   const best = bestOf(after);
@@ -95,6 +99,7 @@ export async function mergeGoldenRecords(
         members: after.map((m) => m.record_id),
         merged,
         reason: input.reason,
+        reResolution,
       },
     },
     ...merged.map((id): AuditEntry => {

@@ -105,6 +105,29 @@ describe('a record that matches two golden records', () => {
     expect(survivor.memberCount).toBe(4);
     const gone = await reviewer.trpc.customers.get.query({ customerId: second!.golden_id! });
     expect(gone).toMatchObject({ status: 'merged', mergedInto: first!.golden_id });
+
+    // Re-resolution: the join's audit entry has the survivorship before and after, and every
+    // member compared again with the others, with the direct evidence between the two.
+    const entry = await tdb.db
+      .selectFrom('audit_log')
+      .select(['before', 'after'])
+      .where('action', '=', 'golden_record.merged')
+      .where('entity_id', '=', first!.golden_id!)
+      .executeTakeFirstOrThrow();
+    const before = entry.before as { best: Record<string, string>; members: string[] };
+    const after = entry.after as {
+      best: Record<string, string>;
+      members: string[];
+      reResolution: { crossScore: number; crossPair: string[]; doubtful: string[]; members: Array<{ recordId: string; from: string }> };
+    };
+    expect(before.members).toHaveLength(3);
+    expect(before.best.date_of_birth).toBe('1980-03-12');
+    expect(after.members).toHaveLength(4);
+    expect(after.best).toMatchObject({ given_name: 'Ann', family_name: 'Lee', city: 'Leeds' });
+    expect(after.reResolution.crossScore).toBeGreaterThan(0);
+    expect(after.reResolution.crossPair).toContain(second!.id);
+    expect(after.reResolution.doubtful).toEqual([]);
+    expect(after.reResolution.members.find((m) => m.recordId === second!.id)?.from).toBe(second!.golden_id);
   });
 
   it('does not propose again what a reviewer kept apart', async () => {

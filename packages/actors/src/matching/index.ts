@@ -36,6 +36,8 @@ export type {
   MergeProposal,
   ReviewKind,
 } from './decide';
+export { reResolve, MAX_COMPARED_MEMBERS } from './reResolution';
+export type { JoinedGolden, MemberFit, ReResolution } from './reResolution';
 export { waterfall } from './waterfall';
 export type { Waterfall, WaterfallStep } from './waterfall';
 export { pairwiseScores, blockingRecall } from './evaluationMetrics';
