@@ -34,7 +34,8 @@ describe('the batches list', () => {
     expect(first.getByRole('link', { name: 'registry-north' }).getAttribute('href')).toBe(
       '/batches/0e0b4d1c-6b7e-4a55-9d0f-3b7e9a1f2c11',
     );
-    expect(rows[0]!.textContent).toContain('5 minutes ago · ingest-user');
+    expect(rows[0]!.textContent).toContain('by ingest-user');
+    expect(first.getByTitle('5 minutes ago')).toBeTruthy();
     expect(first.getByText('Running')).toBeTruthy();
     const bar = first.getByRole('progressbar');
     expect(bar.getAttribute('aria-valuenow')).toBe('1000');

@@ -51,7 +51,6 @@ export function BatchesView({
             <tr>
               <th>Batch</th>
               <th>Submitted</th>
-              <th>Status</th>
               <th className="col-progress">Progress</th>
               <th>Decisions</th>
             </tr>
@@ -68,17 +67,13 @@ export function BatchesView({
                   </div>
                 </td>
                 <td>
-                  <div className="nowrap">{formatDateTime(b.createdAt)}</div>
-                  <div className="muted">
-                    {formatAgo(b.createdAt, now)}
-                    {b.submittedBy ? ` · ${b.submittedBy}` : ''}
+                  <div className="nowrap" title={formatAgo(b.createdAt, now)}>
+                    {formatDateTime(b.createdAt)}
                   </div>
-                </td>
-                <td>
-                  <StatusBadge status={b.status} />
+                  <div className="muted">{b.submittedBy ? `by ${b.submittedBy}` : 'submitter not recorded'}</div>
                 </td>
                 <td className="col-progress">
-                  <BatchProgress counts={b.counts} label={`Progress of ${b.source}`} />
+                  <BatchProgress counts={b.counts} label={`Progress of ${b.source}`} status={<StatusBadge status={b.status} />} />
                 </td>
                 <td>
                   <DecisionCounts counts={b.counts} />

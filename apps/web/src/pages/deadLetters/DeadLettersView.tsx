@@ -152,7 +152,7 @@ export function DeadLettersView({
                       ) : null}
                       <td>
                         <div className="mono">{name}</div>
-                        <div className="muted">
+                        <div className="muted nowrap" title={`partition ${l.partition}, offset ${l.offset}`}>
                           {l.source ?? 'stream'}
                           {l.batchId ? (
                             <>
@@ -160,7 +160,7 @@ export function DeadLettersView({
                               <Link to={`/batches/${l.batchId}`}>batch</Link>
                             </>
                           ) : null}
-                          {` · partition ${l.partition}`}
+                          {` · p${l.partition}`}
                         </div>
                       </td>
                       <td className="col-error">

@@ -8,7 +8,10 @@ const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stri
 
 /** A record's fields as it was submitted (a face image is shortened: it is megabytes of base64). */
 export function RecordFields({ record }: { record: RecordDetail }) {
-  const entries = Object.entries(record.payload).filter(([, v]) => v !== null && v !== '');
+  const entries = Object.entries(record.payload).filter(
+    ([k, v]) =>
+      k !== 'source' && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v).length === 0),
+  );
   return (
     <div className="dl-record">
       <dl className="dl-fields">
