@@ -78,9 +78,9 @@ describe('dashboard: batches (Chromium)', () => {
     const rows = page.getByRole('table', { name: 'Records of the batch' }).locator('tbody tr');
     expect(await rows.count()).toBe(50);
     await page.getByRole('button', { name: /^Linked/ }).click();
-    await expect.poll(() => rows.count()).toBe(linked);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(linked);
     await page.getByRole('button', { name: /^All/ }).click();
-    await expect.poll(() => rows.count()).toBe(50);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(50);
     await dashboard.screenshot(page, 'batch-detail');
 
     const [download] = await Promise.all([
@@ -123,7 +123,7 @@ describe('dashboard: batches (Chromium)', () => {
     await page.goto('/batches');
     await page.getByRole('button', { name: 'New batch' }).click();
     await page.getByLabel('File').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.from('external_id,given_name\n') });
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('empty.csv: has a header line but no rows');
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('empty.csv: has a header line but no rows');
     await page.getByRole('table', { name: 'Batches' }).getByRole('link', { name: 'north-registry' }).click();
     await page.getByRole('button', { name: 'Download results (CSV)' }).waitFor();
     expect(await page.getByRole('button', { name: /Retry failed/ }).count()).toBe(0);

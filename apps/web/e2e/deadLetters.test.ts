@@ -35,6 +35,11 @@ describe('dashboard: dead letters (Chromium)', () => {
       end $$;
       create trigger fail_poison before insert on golden_records for each row execute function fail_poison();
     `.execute(db);
+    // The page is open before anything fails: the dead letters have to arrive live.
+    const { context, page } = await dashboard.signedIn('operator');
+    await page.getByRole('link', { name: 'Dead letters' }).click();
+    await page.getByText('No dead letters: every record was decided').waitFor();
+    await page.locator('.live-badge.live-live').waitFor();
     const token = await dashboard.server.tokenFor('ingest');
     const res = await fetch(`${dashboard.server.url}/api/v1/records`, {
       method: 'POST',
@@ -54,11 +59,9 @@ describe('dashboard: dead letters (Chromium)', () => {
       return letters.length === 2;
     });
 
-    const { context, page } = await dashboard.signedIn('operator');
-    await page.getByRole('link', { name: 'Dead letters' }).click();
     const table = page.getByRole('table', { name: 'Dead letters' });
     const rows = table.locator('tbody tr:not(.dl-record-row)');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
     expect(await table.textContent()).toContain('poison record refused by the database');
     const pill1 = rows.filter({ hasText: 'pill-1' });
     await pill1.getByRole('button', { name: 'Record' }).click();
@@ -69,7 +72,7 @@ describe('dashboard: dead letters (Chromium)', () => {
     await sql`drop trigger fail_poison on golden_records`.execute(db);
     await page.getByRole('button', { name: 'Replay pill-1' }).click();
     await page.getByText('1 dead letter replayed.').waitFor();
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
     await until('the replayed record is decided', async () => {
       const r = await db.selectFrom('records').select('status').where('external_id', '=', 'pill-1').executeTakeFirstOrThrow();
       return r.status === 'new';

@@ -7,7 +7,7 @@ import { BatchProgress } from './BatchProgress';
 import type { Batch, BatchReceipt } from './batchTypes';
 import { StatusBadge } from './BatchesView';
 import { DECISIONS, isRunning } from './decisions';
-import { LiveBadge } from './LiveBadge';
+import { LiveBadge } from '../../ui/LiveBadge';
 
 export interface ActionNotice {
   tone: 'ok' | 'error';

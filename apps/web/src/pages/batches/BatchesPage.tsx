@@ -7,7 +7,7 @@ import { PageHeader } from '../../ui/states';
 import { BATCHES_KEY, mergeLive } from './batchesCache';
 import type { Batch, BatchPage } from './batchTypes';
 import { BatchesView } from './BatchesView';
-import { LiveBadge } from './LiveBadge';
+import { LiveBadge } from '../../ui/LiveBadge';
 import { NewBatchPanel } from './NewBatchPanel';
 import './batches.css';
 

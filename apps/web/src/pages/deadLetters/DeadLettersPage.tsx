@@ -1,8 +1,10 @@
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
+import { useLive } from '../../api/useLive';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { formatCount, messageOf } from '../../ui/format';
+import { LiveBadge } from '../../ui/LiveBadge';
 import { PageHeader } from '../../ui/states';
 import type { DeadLetterStatus } from './deadLetterTypes';
 import { DeadLettersView } from './DeadLettersView';
@@ -47,6 +49,20 @@ export function DeadLettersPage() {
   });
   const letters = list.data?.pages.flatMap((p) => p.items) ?? [];
 
+  // New dead letters, and others' replays and discards, show without a reload. A burst (a bad
+  // batch) becomes one re-read, not one per letter.
+  const refreshTimer = useRef<number | undefined>(undefined);
+  const live = useLive<unknown>(
+    'dead-letters',
+    (handlers) => api.live.audit.subscribe({ entityType: 'dead_letter' }, handlers),
+    () => {
+      refreshTimer.current ??= window.setTimeout(() => {
+        refreshTimer.current = undefined;
+        void queryClient.invalidateQueries({ queryKey: KEY });
+      }, 500);
+    },
+  );
+
   async function run(verb: string, ids: string[], call: (id: string) => Promise<unknown>) {
     setBusy(true);
     const results = await Promise.allSettled(ids.map(call));
@@ -58,7 +74,9 @@ export function DeadLettersPage() {
 
   return (
     <div className="dead-letters-page">
-      <PageHeader title="Dead letters" />
+      <PageHeader title="Dead letters">
+        <LiveBadge status={live.status} />
+      </PageHeader>
       {outcome ? (
         <p className={`notice notice-${outcome.tone}`} role={outcome.tone === 'error' ? 'alert' : 'status'}>
           {outcome.text}

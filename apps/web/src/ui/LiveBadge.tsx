@@ -1,4 +1,5 @@
-import type { LiveStatus } from '../../api/useLive';
+import type { LiveStatus } from '../api/useLive';
+import './liveBadge.css';
 
 /** Whether what the page shows is following the engine right now. */
 export function LiveBadge({ status, idle = false }: { status: LiveStatus; idle?: boolean }) {
