@@ -7,7 +7,9 @@ import type { AuditEntry } from './auditFilters';
 const short = (id: string) => (id.length > 12 ? `…${id.slice(-8)}` : id);
 
 function EntityRef({ e }: { e: AuditEntry }) {
-  const label = `${e.entityType.replace(/_/g, ' ')} ${short(e.entityId)}`;
+  // Users are known by name; the entry about them usually carries it.
+  const name = e.entityType === 'user' ? (e.after?.username ?? e.before?.username) : undefined;
+  const label = `${e.entityType.replace(/_/g, ' ')} ${typeof name === 'string' ? name : short(e.entityId)}`;
   if (e.entityType === 'golden_record') return <Link to={`/customers/${e.entityId}`}>{label}</Link>;
   if (e.entityType === 'review_case') return <Link to={`/review/${e.entityId}`}>{label}</Link>;
   if (e.entityType === 'batch') return <Link to={`/batches/${e.entityId}`}>{label}</Link>;

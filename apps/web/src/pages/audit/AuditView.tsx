@@ -5,8 +5,8 @@ import type { AuditEntry, AuditFilters } from './auditFilters';
 import { AuditTable } from './AuditTable';
 
 /**
- * The audit log: filters, then newest entries first. Entries arriving live wait behind a bar
- * (its space is always kept) so the rows under the reader's eyes never move by themselves.
+ * The audit log: filters, then newest entries first. Entries arriving live wait behind a button
+ * in the header, so the rows under the reader's eyes never move by themselves.
  */
 export function AuditView({
   filters,
@@ -41,6 +41,12 @@ export function AuditView({
   return (
     <>
       <PageHeader title="Audit log">
+        {/* The header keeps its height either way: rows below never move when entries arrive. */}
+        {waiting > 0 ? (
+          <button type="button" className="audit-waiting" onClick={onShowWaiting}>
+            {formatCount(waiting)} new {waiting === 1 ? 'entry' : 'entries'}: show
+          </button>
+        ) : null}
         <span className={`live-dot live-${liveStatus}`}>
           {liveStatus === 'live'
             ? 'New entries arrive live'
@@ -52,13 +58,6 @@ export function AuditView({
         </span>
       </PageHeader>
       <AuditFilterBar value={filters} onApply={onFilters} />
-      <div className="audit-waiting-slot">
-        {waiting > 0 ? (
-          <button type="button" className="audit-waiting" onClick={onShowWaiting}>
-            {formatCount(waiting)} new {waiting === 1 ? 'entry' : 'entries'}: show
-          </button>
-        ) : null}
-      </div>
       {error ? <ErrorNotice error={error} onRetry={onRetry} /> : null}
       {entries === undefined ? (
         loading ? (

@@ -90,10 +90,11 @@ export function AddUserForm({ onAdd }: { onAdd: (input: NewUserInput) => Promise
         <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
           {ROLES.map((r) => (
             <option key={r.role} value={r.role}>
-              {r.role}: {r.does}
+              {r.role}
             </option>
           ))}
         </select>
+        <small className="muted">{ROLES.find((r) => r.role === role)?.does}</small>
       </div>
       {kind === 'person' ? (
         <div className="field">

@@ -22,7 +22,6 @@ export function UsersTable({
           <tr>
             <th>Username</th>
             <th>Role</th>
-            <th>Kind</th>
             <th>Last sign-in</th>
             <th>Created</th>
             <th>Status</th>
@@ -35,17 +34,23 @@ export function UsersTable({
               <td>
                 <strong>{u.username}</strong>
                 {u.username === me ? <small className="muted"> (you)</small> : null}
+                <div>
+                  <small className="muted">{u.kind === 'service' ? 'service account' : 'person'}</small>
+                </div>
               </td>
               <td>
                 <span className={`badge role-${u.role}`}>{u.role}</span>
               </td>
-              <td>{u.kind === 'service' ? 'service account' : 'person'}</td>
-              <td title={u.lastLoginAt ? formatDateTime(u.lastLoginAt) : undefined}>
+              <td className="nowrap" title={u.lastLoginAt ? formatDateTime(u.lastLoginAt) : undefined}>
                 {u.lastLoginAt ? formatAgo(u.lastLoginAt, now) : <span className="muted">never</span>}
               </td>
-              <td title={formatDateTime(u.createdAt)}>
+              <td className="nowrap" title={formatDateTime(u.createdAt)}>
                 {formatAgo(u.createdAt, now)}
-                {u.createdBy ? <small className="muted"> by {u.createdBy}</small> : null}
+                {u.createdBy ? (
+                  <div>
+                    <small className="muted">by {u.createdBy}</small>
+                  </div>
+                ) : null}
               </td>
               <td>
                 <span className={`badge ${u.disabled ? 'decision-cancelled' : 'decision-linked'}`}>
