@@ -152,15 +152,29 @@ export class LiveHub {
     this.window = new WindowStats();
     this.windowStart = now;
     if (this.engineStates.listenerCount > 0) this.lastEngineWatcherAt = now;
-    if (now - this.lastEngineWatcherAt < ENGINE_LINGER_MS && !this.sampling) {
-      this.sampling = true;
-      try {
-        this.engineStates.push(await this.sampleEngine());
-      } catch {
-        // the next tick tries again
-      } finally {
-        this.sampling = false;
-      }
+    if (now - this.lastEngineWatcherAt < ENGINE_LINGER_MS) await this.pushEngineSample();
+  }
+
+  /**
+   * A first watcher after a quiet spell: sample now, so the page opens on the current state
+   * instead of waiting for the next tick with nothing (or a minute-old sample) to show.
+   */
+  warmEngine(): Promise<void> {
+    const now = Date.now();
+    const cold = now - this.lastEngineWatcherAt >= ENGINE_LINGER_MS;
+    this.lastEngineWatcherAt = now;
+    return cold ? this.pushEngineSample() : Promise.resolve();
+  }
+
+  private async pushEngineSample(): Promise<void> {
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      this.engineStates.push(await this.sampleEngine());
+    } catch {
+      // the next tick tries again
+    } finally {
+      this.sampling = false;
     }
   }
 
@@ -189,11 +203,9 @@ export class LiveHub {
   private async checkDependencies(): Promise<LiveHub['dependencies']> {
     const now = Date.now();
     if (now - this.dependencies.at < this.healthEveryMs) return this.dependencies;
-    const parts = await this.engine
-      .health()
-      .catch((error: unknown): Record<string, PartHealth> => ({
-        engine: { ok: false, detail: String(error) },
-      }));
+    const parts = await this.engine.health().catch((error: unknown): Record<string, PartHealth> => ({
+      engine: { ok: false, detail: String(error) },
+    }));
     this.dependencies = { at: now, parts, checkedAt: new Date(now).toISOString() };
     return this.dependencies;
   }

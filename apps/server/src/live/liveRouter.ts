@@ -18,6 +18,7 @@ export const liveRouter = {
   }),
   /** Each second: every partition actor's state, its lag, and the relay backlog. */
   engine: operatorProcedure.input(liveFeedInput).subscription(async function* ({ ctx, input, signal }) {
+    await ctx.deps.live.warmEngine();
     for await (const e of followRing(ctx.deps.live.engineStates, input.lastEventId, signal))
       yield tracked(String(e.id), e.data);
   }),

@@ -32,8 +32,16 @@ function fakeFeeds() {
   return { api, feeds };
 }
 
+/** Events arrive, then the page draws them on its next frame. */
+async function delivered(events: () => void) {
+  await act(async () => {
+    events();
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  });
+}
+
 describe('the overview page', () => {
-  it('asks for five minutes of history, then follows both feeds as they tick', () => {
+  it('asks for five minutes of history, then follows both feeds as they tick', async () => {
     const { api, feeds } = fakeFeeds();
     const now = Date.now();
     render(
@@ -48,7 +56,7 @@ describe('the overview page', () => {
     expect(since).toBeLessThan(now - 299_000);
     const decided = () => screen.getByRole('region', { name: 'Decided per second' }).textContent;
 
-    act(() => {
+    await delivered(() => {
       feeds.throughput.handlers!.onStarted();
       feeds.throughput.handlers!.onData(throughputEvent(now - 2000, 10));
       feeds.throughput.handlers!.onData(throughputEvent(now - 1000, 20));
@@ -59,14 +67,14 @@ describe('the overview page', () => {
     expect(screen.getByRole('status').textContent).toContain('Live');
 
     // A replay after a reconnect repeats the last event: it is not counted again.
-    act(() => {
+    await delivered(() => {
       feeds.throughput.handlers!.onData(throughputEvent(now - 1000, 20));
       feeds.throughput.handlers!.onData(throughputEvent(now, 5));
     });
     expect(decided()).toContain('35 in the last 3 s');
   });
 
-  it('keeps the last figures and says it is reconnecting when the feed fails', () => {
+  it('keeps the last figures and says it is reconnecting when the feed fails', async () => {
     const { api, feeds } = fakeFeeds();
     render(
       <ApiProvider session={new Session()} api={api}>
@@ -75,8 +83,8 @@ describe('the overview page', () => {
         </MemoryRouter>
       </ApiProvider>,
     );
-    act(() => feeds.throughput.handlers!.onData(throughputEvent(Date.now(), 7)));
-    act(() => feeds.throughput.handlers!.onError(new Error('connection lost')));
+    await delivered(() => feeds.throughput.handlers!.onData(throughputEvent(Date.now(), 7)));
+    await delivered(() => feeds.throughput.handlers!.onError(new Error('connection lost')));
     expect(screen.getByRole('status').textContent).toContain('Reconnecting…');
     expect(screen.getByRole('alert').textContent).toContain('connection lost');
     expect(screen.getByRole('region', { name: 'Decided per second' }).textContent).toContain('7');

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useApi, useConnection } from '../../api/ApiProvider';
 import { useLive } from '../../api/useLive';
 import { appendEvent, HISTORY_SECONDS } from './liveHistory';
@@ -14,6 +14,27 @@ export function OverviewPage() {
   const connection = useConnection();
   const [history, setHistory] = useState<ThroughputEvent[]>([]);
   const [engine, setEngine] = useState<EngineEvent | null>(null);
+  const pending = useRef<ThroughputEvent[]>([]);
+  const frame = useRef<number | null>(null);
+
+  // On open the server replays up to 300 samples, one WebSocket message each: rendering once per
+  // frame, not once per message, keeps that replay (and any burst after a reconnect) cheap.
+  const onThroughput = useCallback((event: ThroughputEvent) => {
+    pending.current.push(event);
+    if (pending.current.length > HISTORY_SECONDS) pending.current.shift();
+    frame.current ??= requestAnimationFrame(() => {
+      frame.current = null;
+      const events = pending.current;
+      pending.current = [];
+      setHistory((h) => events.reduce(appendEvent, h));
+    });
+  }, []);
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+    },
+    [],
+  );
 
   const throughput = useLive<ThroughputEvent>(
     'overview-throughput',
@@ -21,7 +42,7 @@ export function OverviewPage() {
       // Event ids are the server's milliseconds since the epoch: asking for what came after
       // "five minutes ago" replays the ring's recent samples, so a reload opens on full charts.
       api.live.throughput.subscribe({ lastEventId: String(Date.now() - HISTORY_SECONDS * 1000) }, handlers),
-    useCallback((event: ThroughputEvent) => setHistory((h) => appendEvent(h, event)), []),
+    onThroughput,
   );
   const engineFeed = useLive<EngineEvent>(
     'overview-engine',
