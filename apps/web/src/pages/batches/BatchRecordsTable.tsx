@@ -82,7 +82,9 @@ export function BatchRecordsTable({
                     <td>
                       <span className={`badge decision-${decision}`}>{label}</span>
                     </td>
-                    <td className="muted">{r.rule ?? '—'}</td>
+                    <td className="muted" title={r.rule ?? undefined}>
+                      {r.rule ? r.rule.replaceAll('_', ' ') : '—'}
+                    </td>
                     <td className="nowrap">{r.decidedAt ? formatDateTime(r.decidedAt) : '—'}</td>
                     <td>
                       <Outcome record={r} />
