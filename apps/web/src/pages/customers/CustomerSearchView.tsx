@@ -119,6 +119,10 @@ export function CustomerSearchView({
                   className={i === active ? 'selected' : undefined}
                   aria-selected={i === active}
                   onMouseEnter={() => setActive(i)}
+                  onClick={(e) => {
+                    // The whole row opens it; the link inside stays for keyboard and new tabs.
+                    if (!(e.target as HTMLElement).closest('a')) onOpen(hit.id);
+                  }}
                 >
                   <td>
                     <Link to={`/customers/${hit.id}`} className="customer-link">

@@ -41,6 +41,11 @@ export function HistoryTimeline({
               ) : null}
             </div>
             {story.reason ? <blockquote className="timeline-reason">“{story.reason}”</blockquote> : null}
+            {story.warnings.map((w) => (
+              <p key={w} className="timeline-warning">
+                {w}
+              </p>
+            ))}
             {story.changes.length > 0 ? (
               <ul className="timeline-changes">
                 {story.changes.map((c) => (

@@ -12,6 +12,8 @@ export interface HistoryStory {
   link: { to: string; text: string } | null;
   /** Best values that changed, and the member count. */
   changes: Array<{ field: string; before: string; after: string }>;
+  /** What a reviewer should look at again (members that fit no other after a merge). */
+  warnings: string[];
 }
 
 type Json = Record<string, unknown> | null;
@@ -63,7 +65,7 @@ const RESOLUTIONS: Record<string, string> = {
 export function describeHistory(e: HistoryEntry, label: (recordId: unknown) => string): HistoryStory {
   const after = e.after ?? {};
   const reason = str(after.reason);
-  const base = { reason, link: null, changes: changesOf(e) };
+  const base = { reason, link: null, changes: changesOf(e), warnings: [] as string[] };
   switch (e.action) {
     case 'golden_record.created':
       return { ...base, kind: 'created', title: `Created from ${label(e.recordId)}` };
@@ -74,10 +76,22 @@ export function describeHistory(e: HistoryEntry, label: (recordId: unknown) => s
     case 'golden_record.merged': {
       const merged = Array.isArray(after.merged) ? (after.merged as string[]) : [];
       const first = merged[0];
+      // The merge compared every member with the others again: say which ones fit nobody.
+      const check = after.reResolution as { doubtful?: unknown; crossScore?: unknown } | undefined;
+      const doubtful = Array.isArray(check?.doubtful) ? check.doubtful : [];
+      const warnings =
+        doubtful.length > 0
+          ? [`Fits no other member: ${doubtful.map(label).join(', ')}. Split out if it is someone else.`]
+          : [];
+      const cross =
+        typeof check?.crossScore === 'number'
+          ? ` (closest pair scored ${formatDecimal(check.crossScore)})`
+          : '';
       return {
         ...base,
+        warnings,
         kind: 'merged',
-        title: `Merged ${merged.length === 1 ? 'another customer' : `${merged.length} customers`} into this one`,
+        title: `Merged ${merged.length === 1 ? 'another customer' : `${merged.length} customers`} into this one${cross}`,
         link: first ? { to: `/customers/${first}`, text: `customer ${shortId(first)}` } : null,
       };
     }
