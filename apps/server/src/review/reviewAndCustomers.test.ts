@@ -181,7 +181,13 @@ describe('review', () => {
     ).rejects.toSatisfy((e) => domainCode(e) === 'CASE.ALREADY_RESOLVED');
     const customer = await r1.trpc.customers.get.query({ customerId: g.goldenId });
     expect(customer.memberCount).toBe(2);
-    expect(customer.history.map((h) => h.action)).toEqual(['golden_record.created', 'golden_record.linked']);
+    // The reviewer's decision about the member is part of the customer's history.
+    expect(customer.history.map((h) => h.action)).toEqual([
+      'golden_record.created',
+      'golden_record.linked',
+      'review_case.resolved',
+    ]);
+    expect(customer.history[2]).toMatchObject({ entityId: caseId, after: { reason: 'typo in name' } });
     expect(customer.history[1]).toMatchObject({
       actor: 'reviewer-user',
       before: { member_count: 1 },
