@@ -435,8 +435,8 @@ ${cpu(at16.trpcHttp.cpuMs - at16.plain.cpuMs)}, ${cpu(at16.trpcHttp.cpuMs - at16
 \`Request\` with a stream body and writes a Fetch \`Response\` back. The typed client batches
 ${at16.trpc.callsPerRequest.toFixed(1)} calls per HTTP request, so one context and one authentication serve a batch: ${cpu(at16.trpc.cpuMs)}
 a call. In wall time, with one call in flight, REST answers ${ms(at1.rest.p50 - at1.plain.p50)} after the bare handler (p50)
-and the typed client ${ms(at1.trpc.p50 - at1.trpcHttp.p50)} after a bare POST to the same procedure, spent in the client
-(fetch, the links). Under load every path waits on Postgres (the service alone: ${ms(r.parts.service)} a call, one
+and the typed client ${ms(at1.trpc.p50 - at1.trpcHttp.p50)} after a bare POST to the same procedure, mostly in the client
+process (fetch, the links): the server's CPU per call differs by ${cpu(at1.trpc.cpuMs - at1.trpcHttp.cpuMs)}. Under load every path waits on Postgres (the service alone: ${ms(r.parts.service)} a call, one
 commit each, on a pool of 10 connections), so calls/s follow the database and the machine
 more than the layers; the runs' ranges show how much. Fan-out: an audit-fed event costs one
 query per subscriber (${review.subscribers} tails share the pool), so the last of them has it ${review.allP50.toFixed(0)} ms after its
