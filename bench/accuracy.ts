@@ -192,17 +192,23 @@ async function main() {
   writeBenchmarkSection(
     'Accuracy (npm run bench:accuracy)',
     `${machineLine()}. Each data set goes through the real engine (path A: batches of 1,000, outbox relay,
-partition actors, worker threads, one transaction per record) on a fresh embedded Postgres,
-one record at a time in file order, twice: with the shipped default model ("defaults"), then,
-after \`nexus train\` on that database (no labels: u from random pairs, m by EM over blocked pairs,
-term frequencies; docs/decisions/0007-fellegi-sunter-model-and-training.md), on a fresh database
-with the trained model active ("trained"). Pairwise precision, recall and F1
-over all pairs as defined in shared/data/README.md; records left in review count as linked to
-nobody. Blocking recall is the share of true pairs whose records share at least one blocking key.
-records/s includes loading the file and relaying. Eight partitions decide concurrently, so the
-order in which a person's records meet changes from run to run: the same model on the same set
-measures up to ~0.005 F1 apart between runs (0.03 on fake_1000), more than most of the
-differences between the two models here (docs/decisions/0007-fellegi-sunter-model-and-training.md).
+a partition actor, a worker thread, one transaction per record) on a fresh embedded Postgres,
+twice: with the shipped default model ("defaults"), then, after \`nexus train\` on that database
+(no labels: u from random pairs, m by EM over blocked pairs, term frequencies;
+docs/decisions/0007-fellegi-sunter-model-and-training.md), on a fresh database with the trained
+model active ("trained"). The engine runs with ONE partition, so records are decided one at a
+time in file order and a run repeats exactly (batches reach the bus in submission order; training
+draws by a seeded hash): with eight partitions the order in which a person's records met changed
+from run to run and moved F1 by up to 0.005 on FEBRL and 0.03 on fake_1000. Four sets run at
+once, each on its own database, so records/s is shared with the other sets running (and with
+whatever else the machine runs); it is not a throughput figure (npm run bench:throughput).
+Pairwise precision, recall and F1 over all pairs as defined in shared/data/README.md, over the
+automatic decisions: records left in review count as linked to nobody. A record matching several
+golden records links to the best and opens a merge proposal for those golden records
+(docs/decisions/0021-merge-proposals-of-golden-records.md): "merge proposals" counts those cases,
+which no record waits on and which the table does not merge (a reviewer would). Blocking recall
+is the share of true pairs whose records share at least one blocking key: the recall that
+candidate search allows (a record can still join its person through another member).
 
 ${table}`,
   );
