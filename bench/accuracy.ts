@@ -144,10 +144,15 @@ async function runOne(
 const f = (n: number, d = 4) => n.toFixed(d);
 
 async function main() {
-  const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-pg-'));
   const server = process.env.DATABASE_URL
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: pgDir, persistent: false, fast: true, database: 'postgres' });
+    : await startEmbeddedPostgres({
+        // Made only when used: a run on DATABASE_URL left an empty folder behind each time.
+        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-pg-')),
+        persistent: false,
+        fast: true,
+        database: 'postgres',
+      });
   const adminUrl = process.env.DATABASE_URL ?? server!.url;
   const results: Row[] = [];
   try {

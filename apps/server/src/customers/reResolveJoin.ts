@@ -6,7 +6,11 @@ import type { MemberRow } from './customersRepository';
  * their members compared with one another under the active model, as the engine would compare
  * them. Members without a stored normalised form (never decided by the engine) are left out.
  */
-export async function reResolveJoin(trx: Db, goldenIds: readonly string[], members: readonly MemberRow[]): Promise<ReResolution> {
+export async function reResolveJoin(
+  trx: Db,
+  goldenIds: readonly string[],
+  members: readonly MemberRow[],
+): Promise<ReResolution> {
   const rows = members.length
     ? await trx
         .selectFrom('records')

@@ -59,7 +59,9 @@ afterAll(async () => {
 describe('a record that matches two golden records', () => {
   it('links to the best one and proposes, once, that the two golden records merge', async () => {
     await decide(person('ann', 'Ann', 'Lee', '1980-03-12', 'Leeds'));
-    const [first, second, bridge, later] = await Promise.all(['ann-1', 'ann-2', 'ann-3', 'ann-4'].map(recordOf));
+    const [first, second, bridge, later] = await Promise.all(
+      ['ann-1', 'ann-2', 'ann-3', 'ann-4'].map(recordOf),
+    );
     expect([first!.status, second!.status]).toEqual(['new', 'new']);
     expect(bridge).toMatchObject({
       status: 'linked',
@@ -72,7 +74,9 @@ describe('a record that matches two golden records', () => {
     expect(proposals).toHaveLength(1);
     expect(proposals[0]).toMatchObject({ record_id: null, kind: 'merge_proposal', status: 'open' });
     // The records are not in review: the proposal is about the golden records.
-    expect(await tdb.db.selectFrom('review_cases').select('id').where('record_id', 'is not', null).execute()).toEqual([]);
+    expect(
+      await tdb.db.selectFrom('review_cases').select('id').where('record_id', 'is not', null).execute(),
+    ).toEqual([]);
     const opened = await tdb.db
       .selectFrom('audit_log')
       .selectAll()
@@ -84,7 +88,9 @@ describe('a record that matches two golden records', () => {
 
     const view = await reviewer.trpc.review.get.query({ caseId: proposals[0]!.id });
     expect(view.record).toBeNull();
-    expect(view.candidates.map((c) => c.goldenId).sort()).toEqual([first!.golden_id, second!.golden_id].sort());
+    expect(view.candidates.map((c) => c.goldenId).sort()).toEqual(
+      [first!.golden_id, second!.golden_id].sort(),
+    );
     const queue = await reviewer.trpc.review.queue.query({ kind: 'merge_proposal' });
     expect(queue.items.map((c) => c.id)).toContain(proposals[0]!.id);
   });
@@ -93,7 +99,11 @@ describe('a record that matches two golden records', () => {
     const [first, second] = await Promise.all(['ann-1', 'ann-2'].map(recordOf));
     const [proposal] = await proposalsOf([first!.golden_id!, second!.golden_id!]);
     await expect(
-      reviewer.trpc.review.resolve.mutate({ caseId: proposal!.id, resolution: 'new_person', reason: 'nobody known' }),
+      reviewer.trpc.review.resolve.mutate({
+        caseId: proposal!.id,
+        resolution: 'new_person',
+        reason: 'nobody known',
+      }),
     ).rejects.toSatisfy((e) => domainCode(e) === 'CASE.INVALID_RESOLUTION');
     const merged = await reviewer.trpc.review.resolve.mutate({
       caseId: proposal!.id,
@@ -118,7 +128,12 @@ describe('a record that matches two golden records', () => {
     const after = entry.after as {
       best: Record<string, string>;
       members: string[];
-      reResolution: { crossScore: number; crossPair: string[]; doubtful: string[]; members: Array<{ recordId: string; from: string }> };
+      reResolution: {
+        crossScore: number;
+        crossPair: string[];
+        doubtful: string[];
+        members: Array<{ recordId: string; from: string }>;
+      };
     };
     expect(before.members).toHaveLength(3);
     expect(before.best.date_of_birth).toBe('1980-03-12');
@@ -135,7 +150,11 @@ describe('a record that matches two golden records', () => {
     await decide(bob.slice(0, 3));
     const [first, second] = await Promise.all(['bob-1', 'bob-2'].map(recordOf));
     const [proposal] = await proposalsOf([first!.golden_id!, second!.golden_id!]);
-    await reviewer.trpc.review.resolve.mutate({ caseId: proposal!.id, resolution: 'reject', reason: 'father and son' });
+    await reviewer.trpc.review.resolve.mutate({
+      caseId: proposal!.id,
+      resolution: 'reject',
+      reason: 'father and son',
+    });
     await decide(bob.slice(3));
     expect((await recordOf('bob-4')).status).toBe('linked');
     const after = await proposalsOf([first!.golden_id!, second!.golden_id!]);

@@ -41,7 +41,9 @@ describe('readTrainingData', () => {
     expect(first.sample).toHaveLength(50);
     expect(first.pairs).toHaveLength(100);
     // Updating rows moves them to the end of the table: a scan now meets them in another order.
-    await sql`update records set decided_at = now() where external_id like '%1' or external_id like '%5'`.execute(tdb.db);
+    await sql`update records set decided_at = now() where external_id like '%1' or external_id like '%5'`.execute(
+      tdb.db,
+    );
     await sql`update blocking_keys set key = key where key like '%3'`.execute(tdb.db);
     expect(names(await read())).toEqual(first);
   });

@@ -5,19 +5,29 @@ import { DEFAULT_MODEL } from './defaultModel';
 import { normaliseRecord } from './normaliseRecord';
 import { reResolve } from './reResolution';
 
-const n = (fields: Partial<CanonicalRecord>) => normaliseRecord({ external_id: 'x', attributes: {}, ...fields });
+const n = (fields: Partial<CanonicalRecord>) =>
+  normaliseRecord({ external_id: 'x', attributes: {}, ...fields });
 const ann = { given_name: 'Ann', family_name: 'Lee', date_of_birth: '1980-03-12', city: 'Leeds' };
 
 describe('reResolve', () => {
   it('gives the direct evidence between joined golden records and flags the member that fits none', () => {
     const result = reResolve(
       [
-        { goldenId: 'a', members: [{ recordId: 'a1', normalised: n(ann) }, { recordId: 'a2', normalised: n({ ...ann, city: undefined }) }] },
+        {
+          goldenId: 'a',
+          members: [
+            { recordId: 'a1', normalised: n(ann) },
+            { recordId: 'a2', normalised: n({ ...ann, city: undefined }) },
+          ],
+        },
         {
           goldenId: 'b',
           members: [
             { recordId: 'b1', normalised: n({ ...ann, given_name: 'Anne' }) },
-            { recordId: 'b2', normalised: n({ given_name: 'Bob', family_name: 'Stone', date_of_birth: '1955-10-01' }) },
+            {
+              recordId: 'b2',
+              normalised: n({ given_name: 'Bob', family_name: 'Stone', date_of_birth: '1955-10-01' }),
+            },
           ],
         },
       ],
@@ -37,7 +47,11 @@ describe('reResolve', () => {
   });
 
   it('has no cross evidence for a single golden record and no best match for a lone member', () => {
-    const result = reResolve([{ goldenId: 'a', members: [{ recordId: 'a1', normalised: n(ann) }] }], DEFAULT_MODEL, DEFAULT_POLICY);
+    const result = reResolve(
+      [{ goldenId: 'a', members: [{ recordId: 'a1', normalised: n(ann) }] }],
+      DEFAULT_MODEL,
+      DEFAULT_POLICY,
+    );
     expect(result).toMatchObject({ crossScore: null, crossPair: null, doubtful: [] });
     expect(result.members).toEqual([{ recordId: 'a1', from: 'a', bestScore: null, bestWith: null }]);
   });

@@ -46,7 +46,12 @@ export function reResolve(
   const members = joined
     .flatMap((g) => g.members.map((m) => ({ ...m, from: g.goldenId })))
     .slice(0, MAX_COMPARED_MEMBERS);
-  const fits: MemberFit[] = members.map((m) => ({ recordId: m.recordId, from: m.from, bestScore: null, bestWith: null }));
+  const fits: MemberFit[] = members.map((m) => ({
+    recordId: m.recordId,
+    from: m.from,
+    bestScore: null,
+    bestWith: null,
+  }));
   let crossScore: number | null = null;
   let crossPair: [string, string] | null = null;
   for (let i = 0; i < members.length; i++) {
@@ -70,6 +75,8 @@ export function reResolve(
       }
     }
   }
-  const doubtful = fits.filter((f) => f.bestScore !== null && f.bestScore < policy.linkThreshold).map((f) => f.recordId);
+  const doubtful = fits
+    .filter((f) => f.bestScore !== null && f.bestScore < policy.linkThreshold)
+    .map((f) => f.recordId);
   return { modelVersion: model.version, crossScore, crossPair, doubtful, members: fits };
 }

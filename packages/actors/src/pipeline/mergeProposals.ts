@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { CandidateScore, MergeProposal } from '../matching';
 import { ENGINE_ACTOR } from './audit';
-import { insertMergeProposal, insertProposalAudit, insertProposalCandidates, type WriteSet } from './writeSet';
+import {
+  insertMergeProposal,
+  insertProposalAudit,
+  insertProposalCandidates,
+  type WriteSet,
+} from './writeSet';
 
 /** The part of the write set that returns the proposal's case id, when it is a new proposal. */
 const PROPOSAL = 'merge_proposal';
@@ -41,7 +46,12 @@ export function addMergeProposal(
         entity_type: 'review_case',
         record_id: recordId,
         before: null,
-        after: { kind: 'merge_proposal', candidates: proposal.goldenIds, score: proposal.score, bridgingRecord: recordId },
+        after: {
+          kind: 'merge_proposal',
+          candidates: proposal.goldenIds,
+          score: proposal.score,
+          bridgingRecord: recordId,
+        },
       }),
     );
 }
