@@ -27,11 +27,14 @@ const EXPECTED: Record<string, Level> = {
   'auth.changePassword': 'authed',
   'ingest.submitBatch': 'ingest',
   'ingest.stream': 'ingest',
+  'ingest.readUpload': 'ingest',
   'batches.list': 'ingest',
   'batches.get': 'ingest',
+  'batches.records': 'ingest',
   'batches.cancel': 'ingest',
   'batches.retryFailed': 'operator',
   'records.get': 'authed',
+  'records.face': 'reviewer',
   'customers.search': 'reviewer',
   'customers.get': 'reviewer',
   'customers.merge': 'reviewer',
@@ -52,6 +55,7 @@ const EXPECTED: Record<string, Level> = {
   'live.throughput': 'operator',
   'live.engine': 'operator',
   'live.batchProgress': 'ingest',
+  'live.activeBatches': 'ingest',
   'live.reviewCases': 'reviewer',
   'live.audit': 'reviewer',
 };
@@ -69,6 +73,7 @@ async function callOverHttp(
   token: string | undefined,
 ) {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const streams = new AbortController();
   const input = encodeURIComponent(JSON.stringify('not-an-input'));
   const res =
     type === 'mutation'
@@ -77,8 +82,29 @@ async function callOverHttp(
           headers: { ...headers, 'content-type': 'application/json' },
           body: JSON.stringify('not-an-input'),
         })
-      : await fetch(`${url}/trpc/${path}?input=${input}`, { headers });
-  const text = await res.text();
+      : await fetch(`${url}/trpc/${path}?input=${input}`, { headers, signal: streams.signal });
+  let text = '';
+  if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream') && res.body) {
+    // A subscription over HTTP answers with an event stream: a refusal is its first error event;
+    // an allowed subscription that takes no input streams on, so reading stops after 3 s.
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    const deadline = setTimeout(() => streams.abort(), 3000);
+    try {
+      while (!/"code":"[A-Z_]+"/.test(text)) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+    } catch {
+      // aborted at the deadline: nothing refused it
+    } finally {
+      clearTimeout(deadline);
+      streams.abort();
+    }
+  } else {
+    text = await res.text();
+  }
   const code = /"code":"([A-Z_]+)"/.exec(text)?.[1];
   return { status: res.status, code };
 }
