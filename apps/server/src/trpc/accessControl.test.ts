@@ -87,7 +87,7 @@ async function callOverHttp(
   if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream') && res.body) {
     // A subscription over HTTP answers with an event stream: a refusal is its first error event;
     // an allowed subscription that takes no input streams on, so reading stops after 3 s.
-    const reader = res.body.getReader();
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
     const deadline = setTimeout(() => streams.abort(), 3000);
     try {
