@@ -21,7 +21,7 @@ async function figures(page: Page) {
   const decidedInTable = await page
     .getByRole('table', { name: 'Partition actors' })
     .locator('tbody tr')
-    .evaluateAll((rows) => rows.reduce((n, r) => n + Number(r.children[5]!.textContent!.replace(/\D/g, '')), 0));
+    .evaluateAll((rows) => rows.reduce((n, r) => n + Number(r.children[5]!.textContent.replace(/\D/g, '')), 0));
   const note = await page.getByRole('region', { name: 'Decided per second' }).locator('.stat-note').textContent();
   return { decidedInTable, decidedInHistory: Number((note ?? '').split(' in ')[0]!.replace(/\D/g, '') || 0) };
 }
