@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import type { Db, SupervisionPolicy } from '@nexus/actors';
 import { startEngine, type Engine, type EngineConfig } from '../apps/server/src/engine/engine';
 import type { TestDatabase } from './testDatabase';
@@ -51,13 +52,15 @@ export async function countByStatus(db: Db): Promise<Record<string, number>> {
 
 /**
  * Invariant 2 as data: every decided record has exactly one decision entry in the audit log
- * (created, linked or review case opened), and golden member counts add up.
+ * (created, linked or review case opened), and golden member counts add up. A merge proposal of
+ * golden records that a linked record opened beside its link is not its decision: left out.
  */
 export async function decisionEntriesPerRecord(db: Db): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom('audit_log')
     .select(['record_id', (eb) => eb.fn.countAll<string>().as('n')])
     .where('action', 'in', ['golden_record.created', 'golden_record.linked', 'review_case.opened'])
+    .where(sql<boolean>`coalesce(after->>'bridgingRecord', '') = ''`)
     .groupBy('record_id')
     .execute();
   return new Map(rows.map((r) => [r.record_id!, Number(r.n)]));

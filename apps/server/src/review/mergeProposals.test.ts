@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
-import { pendingCount, waitUntil } from '../../../../test/engineHarness';
+import { decisionEntriesPerRecord, pendingCount, waitUntil } from '../../../../test/engineHarness';
 import { startTestServer, type TestServer } from '../../../../test/serverHarness';
 import { createNexusClient, type NexusClient } from '../client/createNexusClient';
 
@@ -85,6 +85,8 @@ describe('a record that matches two golden records', () => {
       .execute();
     expect(opened).toHaveLength(1);
     expect(opened[0]).toMatchObject({ record_id: bridge!.id, actor: 'engine' });
+    // The bridging record was decided once (its link); the proposal is not a second decision.
+    expect((await decisionEntriesPerRecord(tdb.db)).get(bridge!.id)).toBe(1);
 
     const view = await reviewer.trpc.review.get.query({ caseId: proposals[0]!.id });
     expect(view.record).toBeNull();
