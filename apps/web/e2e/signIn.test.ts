@@ -53,4 +53,20 @@ describe('dashboard: signing in and out (Chromium)', () => {
     expect((await context.cookies()).find((c) => c.name === 'nexus_session')).toBeUndefined();
     await context.close();
   });
+  it('lets any signed-in person change their own password from the menu', async () => {
+    const { context, page } = await dashboard.signedIn('reviewer');
+    await page.getByRole('button', { name: 'Password' }).click();
+    await page.getByLabel('Current password').fill('reviewer-password-1');
+    await page.getByLabel('New password', { exact: true }).fill('a-new-reviewer-password');
+    await page.getByLabel('New password again').fill('a-new-reviewer-password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText(/changed/i).first().waitFor();
+    await context.close();
+    const res = await fetch(`${dashboard.server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'reviewer-user', password: 'a-new-reviewer-password' }),
+    });
+    expect(res.status).toBe(200);
+  });
 });

@@ -1,12 +1,15 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { useConnection, useSession } from '../api/ApiProvider';
+import { useApi, useConnection, useSession } from '../api/ApiProvider';
+import { ChangePasswordDialog } from '../pages/users/ChangePasswordDialog';
 import { navFor } from './navigation';
 
 /** The frame around every signed-in page: navigation for the user's role, who is signed in, the live link's state. */
 export function Layout() {
   const { session, state } = useSession();
   const connection = useConnection();
+  const api = useApi();
+  const [changingPassword, setChangingPassword] = useState(false);
   const navigate = useNavigate();
   const user = state.status === 'signedIn' ? state.user : null;
   const items = user ? navFor(user.role) : [];
@@ -60,9 +63,14 @@ export function Layout() {
               <span>
                 {user.username} <small>({user.role})</small>
               </span>
-              <button type="button" className="button-link" onClick={() => void session.signOut()}>
-                Sign out
-              </button>
+              <span className="whoami-actions">
+                <button type="button" className="button-link" onClick={() => setChangingPassword(true)}>
+                  Password
+                </button>
+                <button type="button" className="button-link" onClick={() => void session.signOut()}>
+                  Sign out
+                </button>
+              </span>
             </div>
           ) : null}
         </div>
@@ -70,6 +78,15 @@ export function Layout() {
       <main id="main" className="content" tabIndex={-1}>
         <Outlet />
       </main>
+      {user?.kind === 'person' ? (
+        <ChangePasswordDialog
+          open={changingPassword}
+          onClose={() => setChangingPassword(false)}
+          onChange={async (currentPassword, newPassword) => {
+            await api.auth.changePassword.mutate({ currentPassword, newPassword });
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -4,7 +4,6 @@ import { useApi, useSession } from '../../api/ApiProvider';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorNotice, PageHeader, Skeleton } from '../../ui/states';
 import { AddUserForm } from './AddUserForm';
-import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { SecretReveal } from './SecretReveal';
 import type { UserView } from './userTypes';
 import { UsersTable } from './UsersTable';
@@ -22,7 +21,6 @@ export function UsersPage() {
   const [disabling, setDisabling] = useState<UserView | null>(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
-  const [changingPassword, setChangingPassword] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['users.list'] });
 
   const issueKey = (u: UserView) => {
@@ -40,11 +38,7 @@ export function UsersPage() {
 
   return (
     <>
-      <PageHeader title="Users">
-        <button type="button" onClick={() => setChangingPassword(true)}>
-          Change my password
-        </button>
-      </PageHeader>
+      <PageHeader title="Users" />
       {actionError ? <ErrorNotice error={actionError} /> : null}
       {secret ? <SecretReveal {...secret} onDone={() => setSecret(null)} /> : null}
       <div className="users-layout">
@@ -101,13 +95,6 @@ export function UsersPage() {
           again: add a new one if needed.
         </p>
       </ConfirmDialog>
-      <ChangePasswordDialog
-        open={changingPassword}
-        onClose={() => setChangingPassword(false)}
-        onChange={async (currentPassword, newPassword) => {
-          await api.auth.changePassword.mutate({ currentPassword, newPassword });
-        }}
-      />
     </>
   );
 }
