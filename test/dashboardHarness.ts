@@ -17,6 +17,8 @@ export interface Dashboard {
   signedIn(role: UserRole): Promise<{ context: BrowserContext; page: Page }>;
   /** A new context and page, not signed in. */
   fresh(): Promise<{ context: BrowserContext; page: Page }>;
+  /** Stops the server and starts a new one on the same port and database, as a deploy or crash restart would. */
+  restartServer(): Promise<void>;
   /** Saves a screenshot of the page to docs/screenshots/NAME.png (linked from the README). */
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
@@ -28,10 +30,14 @@ const passwordOf = (role: UserRole) => (role === 'admin' ? ADMIN_PASSWORD : `${r
  * A real server (embedded or given Postgres, engine, Tech5 simulator) serving the dashboard built
  * by test/globalSetup.ts, and Debian's Chromium, headless, at a laptop's 1280 x 800.
  */
-export async function startDashboard(tdb: TestDatabase, env: Record<string, string> = {}): Promise<Dashboard> {
+export async function startDashboard(
+  tdb: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<Dashboard> {
   const dashboardDir = inject('dashboardDir');
-  if (!dashboardDir) throw new Error('the dashboard was not built: run the e2e suites through vitest (globalSetup)');
-  const server = await startTestServer(tdb, { NEXUS_DASHBOARD_DIR: dashboardDir, ...env });
+  if (!dashboardDir)
+    throw new Error('the dashboard was not built: run the e2e suites through vitest (globalSetup)');
+  let server = await startTestServer(tdb, { NEXUS_DASHBOARD_DIR: dashboardDir, ...env });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -44,12 +50,18 @@ export async function startDashboard(tdb: TestDatabase, env: Record<string, stri
     return { context, page };
   };
   return {
-    server,
+    get server() {
+      return server;
+    },
     browser,
     fresh,
     signedIn: async (role) => {
       if (!users.has(role)) {
-        await addUser(server.nexus.db, { username: `${role}-user`, role, password: passwordOf(role) }, 'test');
+        await addUser(
+          server.nexus.db,
+          { username: `${role}-user`, role, password: passwordOf(role) },
+          'test',
+        );
         users.add(role);
       }
       const { context, page } = await fresh();
@@ -59,6 +71,11 @@ export async function startDashboard(tdb: TestDatabase, env: Record<string, stri
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('navigation', { name: 'Main' }).waitFor();
       return { context, page };
+    },
+    restartServer: async () => {
+      const port = String(server.nexus.http.port);
+      await server.close();
+      server = await startTestServer(tdb, { NEXUS_DASHBOARD_DIR: dashboardDir, ...env, PORT: port });
     },
     screenshot: async (page, name) => {
       fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });

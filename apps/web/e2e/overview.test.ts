@@ -21,8 +21,13 @@ async function figures(page: Page) {
   const decidedInTable = await page
     .getByRole('table', { name: 'Partition actors' })
     .locator('tbody tr')
-    .evaluateAll((rows) => rows.reduce((n, r) => n + Number(r.children[5]!.textContent.replace(/\D/g, '')), 0));
-  const note = await page.getByRole('region', { name: 'Decided per second' }).locator('.stat-note').textContent();
+    .evaluateAll((rows) =>
+      rows.reduce((n, r) => n + Number(r.children[5]!.textContent.replace(/\D/g, '')), 0),
+    );
+  const note = await page
+    .getByRole('region', { name: 'Decided per second' })
+    .locator('.stat-note')
+    .textContent();
   return { decidedInTable, decidedInHistory: Number((note ?? '').split(' in ')[0]!.replace(/\D/g, '') || 0) };
 }
 
@@ -51,12 +56,17 @@ describe('dashboard: the operator overview (Chromium)', () => {
     await tdb?.drop();
   });
 
-  it('moves live as records are decided, lists the partitions, and resumes after the connection drops', async () => {
+  it('moves live as records are decided, lists the partitions, and resumes after the connection drops and after a server restart', async () => {
     const { context, page } = await dashboard.signedIn('operator');
     await page.goto('/overview');
     const rows = page.getByRole('table', { name: 'Partition actors' }).locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(4);
-    expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual(['Running', 'Running', 'Running', 'Running']);
+    expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual([
+      'Running',
+      'Running',
+      'Running',
+      'Running',
+    ]);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     // Set on this document only: still there later means the page never reloaded.
     await page.evaluate(() => ((window as unknown as { overviewMark: number }).overviewMark = 1));
@@ -70,9 +80,13 @@ describe('dashboard: the operator overview (Chromium)', () => {
       await submit(60);
       await page.waitForTimeout(900);
     }
-    await expect.poll(async () => (await figures(page)).decidedInTable, { timeout: 60_000 }).toBeGreaterThan(150);
+    await expect
+      .poll(async () => (await figures(page)).decidedInTable, { timeout: 60_000 })
+      .toBeGreaterThan(150);
     expect(await page.getByRole('region', { name: 'Tech5' }).textContent()).toContain('Healthy');
-    expect(await page.getByRole('region', { name: 'Latency p50 / p95' }).textContent()).toMatch(/\d+(\.\d)? m?s \/ \d/);
+    expect(await page.getByRole('region', { name: 'Latency p50 / p95' }).textContent()).toMatch(
+      /\d+(\.\d)? m?s \/ \d/,
+    );
     await dashboard.screenshot(page, 'overview');
     await expect.poll(async () => (await figures(page)).decidedInTable, { timeout: 60_000 }).toBe(450);
 
@@ -81,13 +95,24 @@ describe('dashboard: the operator overview (Chromium)', () => {
     dashboard.server.nexus.http.webSockets.terminateAll();
     await submit(50);
     await expect.poll(async () => (await figures(page)).decidedInTable, { timeout: 60_000 }).toBe(500);
-    await expect.poll(async () => (await figures(page)).decidedInHistory, { timeout: 10_000 }).toBe(before.decidedInHistory + 50);
+    await expect
+      .poll(async () => (await figures(page)).decidedInHistory, { timeout: 10_000 })
+      .toBe(before.decidedInHistory + 50);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { overviewMark?: number }).overviewMark)).toBe(1);
 
     // A reload opens on the recent history, not on empty charts.
     await page.reload();
     await expect.poll(async () => (await figures(page)).decidedInHistory, { timeout: 10_000 }).toBe(500);
+
+    // The server restarts (a deploy): the page waits, reconnects to the new process with its
+    // in-memory session and goes on counting, without a reload or a new sign-in.
+    await page.evaluate(() => ((window as unknown as { overviewMark: number }).overviewMark = 2));
+    await dashboard.restartServer();
+    await submit(40);
+    await expect.poll(async () => (await figures(page)).decidedInTable, { timeout: 60_000 }).toBe(40);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { overviewMark?: number }).overviewMark)).toBe(2);
     await context.close();
   });
 });
