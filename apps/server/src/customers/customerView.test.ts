@@ -110,6 +110,15 @@ describe('customers.get: biometric references and review history', () => {
       externalId: 'p-2',
     });
     expect(newCustomer.biometricReferences.map((b) => b.referenceId)).toEqual([second]);
+    // What the engine follows from an ABIS match: the split member's face now leads to its new customer.
+    const owners = await tdb.db
+      .selectFrom('biometric_references')
+      .select(['reference_id', 'golden_id'])
+      .execute();
+    expect(Object.fromEntries(owners.map((o) => [o.reference_id, o.golden_id]))).toEqual({
+      [primary]: goldenId,
+      [second]: newCustomer.id,
+    });
     expect(newCustomer.history.map((h) => h.action)).toEqual([
       'review_case.resolved',
       'golden_record.created_by_split',

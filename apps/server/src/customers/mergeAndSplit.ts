@@ -175,6 +175,12 @@ export async function splitGoldenRecord(
     })
     .where('record_id', '=', input.recordId)
     .execute();
+  // Its face goes with it: an ABIS match on that reference must lead to the new golden record.
+  await trx
+    .updateTable('biometric_references')
+    .set({ golden_id: newGoldenId })
+    .where('reference_id', '=', input.recordId)
+    .execute();
   await settlePrimary(trx, input.goldenId, staying);
   const best = bestOf(staying);
   await trx
