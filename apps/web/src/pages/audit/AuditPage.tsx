@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useApi } from '../../api/ApiProvider';
 import { useLive } from '../../api/useLive';
+import { pagedListOf } from '../../ui/paging';
 import {
   filtersFrom,
   listInput,
@@ -69,12 +70,7 @@ export function AuditPage() {
       waiting={current.waiting.length}
       onShowWaiting={() => setLive({ key, shown: [...current.waiting, ...current.shown], waiting: [] })}
       liveStatus={followLive ? feed.status : 'off'}
-      loading={list.isPending}
-      error={list.error}
-      onRetry={() => void list.refetch()}
-      hasMore={list.hasNextPage}
-      loadingMore={list.isFetchingNextPage}
-      onLoadMore={() => void list.fetchNextPage()}
+      {...pagedListOf(list)}
     />
   );
 }

@@ -1,4 +1,5 @@
 import { formatCount } from '../../ui/format';
+import { LoadMore, type PagedList } from '../../ui/paging';
 import { EmptyState, ErrorNotice, PageHeader, Skeleton } from '../../ui/states';
 import { AuditFilterBar } from './AuditFilterBar';
 import type { AuditEntry, AuditFilters } from './auditFilters';
@@ -22,7 +23,7 @@ export function AuditView({
   hasMore,
   loadingMore,
   onLoadMore,
-}: {
+}: PagedList & {
   filters: AuditFilters;
   onFilters: (f: AuditFilters) => void;
   entries: AuditEntry[] | undefined;
@@ -30,12 +31,6 @@ export function AuditView({
   waiting: number;
   onShowWaiting: () => void;
   liveStatus: 'connecting' | 'live' | 'error' | 'off';
-  loading: boolean;
-  error: unknown;
-  onRetry: () => void;
-  hasMore: boolean;
-  loadingMore: boolean;
-  onLoadMore: () => void;
 }) {
   const filtered = Object.values(filters).some((v) => v !== '');
   return (
@@ -72,18 +67,11 @@ export function AuditView({
       ) : (
         <>
           <AuditTable entries={entries} fresh={fresh} />
-          <div className="load-more">
-            {hasMore ? (
-              <button type="button" onClick={onLoadMore} disabled={loadingMore}>
-                {loadingMore ? 'Loading…' : 'Load older entries'}
-              </button>
-            ) : (
-              <span className="muted">
-                {formatCount(entries.length)} {entries.length === 1 ? 'entry' : 'entries'}, the oldest
-                reached.
-              </span>
-            )}
-          </div>
+          <LoadMore hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} label="Load older entries">
+            <span className="muted">
+              {formatCount(entries.length)} {entries.length === 1 ? 'entry' : 'entries'}, the oldest reached.
+            </span>
+          </LoadMore>
         </>
       )}
     </>

@@ -5,6 +5,7 @@ import { mayCall } from '@nexus/schema/roles';
 import { useApi, useSession } from '../../api/ApiProvider';
 import { useLive } from '../../api/useLive';
 import { formatCount, messageOf } from '../../ui/format';
+import { pagedListOf } from '../../ui/paging';
 import { EmptyState } from '../../ui/states';
 import { BatchDetailView, type ActionNotice } from './BatchDetailView';
 import { BatchRecordsTable } from './BatchRecordsTable';
@@ -129,12 +130,7 @@ function BatchDetail({ batchId }: { batchId: string }) {
         records={records.data?.pages.flatMap((p) => p.items) ?? []}
         filter={filter}
         onFilter={setFilter}
-        loading={records.isPending}
-        error={records.error}
-        onRetry={() => void records.refetch()}
-        hasMore={records.hasNextPage}
-        loadingMore={records.isFetchingNextPage}
-        onLoadMore={() => void records.fetchNextPage()}
+        {...pagedListOf(records)}
       />
     </BatchDetailView>
   );

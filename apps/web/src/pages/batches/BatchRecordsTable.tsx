@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { formatCount, formatDateTime } from '../../ui/format';
+import { LoadMore, type PagedList } from '../../ui/paging';
 import { EmptyState, ErrorNotice, Skeleton } from '../../ui/states';
 import type { BatchCounts, BatchRecord, RecordFilter } from './batchTypes';
 import { DECISIONS, decisionOf } from './decisions';
@@ -23,17 +24,11 @@ export function BatchRecordsTable({
   hasMore,
   loadingMore,
   onLoadMore,
-}: {
+}: PagedList & {
   counts: BatchCounts | undefined;
   records: BatchRecord[];
   filter: RecordFilter | null;
   onFilter: (filter: RecordFilter | null) => void;
-  loading: boolean;
-  error: unknown;
-  onRetry: () => void;
-  hasMore: boolean;
-  loadingMore: boolean;
-  onLoadMore: () => void;
 }) {
   const choices = DECISIONS.filter((d) => d.key !== 'cancelled' || (counts?.cancelled ?? 0) > 0);
   return (
@@ -96,13 +91,7 @@ export function BatchRecordsTable({
           </table>
         </div>
       )}
-      {hasMore ? (
-        <div className="load-more">
-          <button type="button" onClick={onLoadMore} disabled={loadingMore}>
-            {loadingMore ? 'Loading…' : 'Show more records'}
-          </button>
-        </div>
-      ) : null}
+      <LoadMore hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} label="Show more records" />
     </section>
   );
 }

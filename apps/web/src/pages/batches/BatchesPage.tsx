@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useApi } from '../../api/ApiProvider';
 import { useLive } from '../../api/useLive';
+import { pagedListOf } from '../../ui/paging';
 import { PageHeader } from '../../ui/states';
 import { BATCHES_KEY, mergeLive } from './batchesCache';
 import type { Batch, BatchPage } from './batchTypes';
@@ -67,12 +68,7 @@ export function BatchesPage() {
       ) : null}
       <BatchesView
         batches={batches}
-        loading={list.isPending}
-        error={list.error}
-        onRetry={() => void list.refetch()}
-        hasMore={list.hasNextPage}
-        loadingMore={list.isFetchingNextPage}
-        onLoadMore={() => void list.fetchNextPage()}
+        {...pagedListOf(list)}
       />
     </div>
   );

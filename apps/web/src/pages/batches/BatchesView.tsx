@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { formatAgo, formatDateTime } from '../../ui/format';
+import { LoadMore, type PagedList } from '../../ui/paging';
 import { EmptyState, ErrorNotice, Skeleton } from '../../ui/states';
 import { BatchProgress } from './BatchProgress';
 import type { Batch } from './batchTypes';
@@ -23,14 +24,8 @@ export function BatchesView({
   loadingMore,
   onLoadMore,
   now = Date.now(),
-}: {
+}: PagedList & {
   batches: Batch[];
-  loading: boolean;
-  error: unknown;
-  onRetry: () => void;
-  hasMore: boolean;
-  loadingMore: boolean;
-  onLoadMore: () => void;
   now?: number;
 }) {
   if (error && batches.length === 0) return <ErrorNotice error={error} onRetry={onRetry} />;
@@ -83,13 +78,7 @@ export function BatchesView({
           </tbody>
         </table>
       </div>
-      {hasMore ? (
-        <div className="load-more">
-          <button type="button" onClick={onLoadMore} disabled={loadingMore}>
-            {loadingMore ? 'Loading…' : 'Show older batches'}
-          </button>
-        </div>
-      ) : null}
+      <LoadMore hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} label="Show older batches" />
     </>
   );
 }

@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { formatCount, messageOf } from '../../ui/format';
+import { useModalDialog } from '../../ui/useModalDialog';
 import type { CustomerSummary } from './customerTypes';
 import { identifiersOf, personName, valueText } from './people';
 
@@ -24,7 +25,6 @@ export function MergeDialog({
   onConfirm: (mergedId: string, reason: string) => void;
   onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [text, setText] = useState('');
   const [hits, setHits] = useState<CustomerSummary[] | null>(null);
@@ -32,21 +32,12 @@ export function MergeDialog({
   const [picked, setPicked] = useState<CustomerSummary | null>(null);
   const [reason, setReason] = useState('');
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      setText('');
-      setHits(null);
-      setPicked(null);
-      setReason('');
-      if (typeof dialog.showModal === 'function') dialog.showModal();
-      else dialog.setAttribute('open', '');
-    } else if (!open && dialog.open) {
-      if (typeof dialog.close === 'function') dialog.close();
-      else dialog.removeAttribute('open');
-    }
-  }, [open]);
+  const ref = useModalDialog(open, () => {
+    setText('');
+    setHits(null);
+    setPicked(null);
+    setReason('');
+  });
 
   useEffect(() => {
     if (text.trim().length < 2) return;

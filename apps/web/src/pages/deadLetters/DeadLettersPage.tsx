@@ -5,6 +5,7 @@ import { useLive } from '../../api/useLive';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { formatCount, messageOf } from '../../ui/format';
 import { LiveBadge } from '../../ui/LiveBadge';
+import { pagedListOf } from '../../ui/paging';
 import { PageHeader } from '../../ui/states';
 import type { DeadLetterStatus } from './deadLetterTypes';
 import { DeadLettersView } from './DeadLettersView';
@@ -90,9 +91,7 @@ export function DeadLettersPage() {
           setExpanded(null);
         }}
         letters={letters}
-        loading={list.isPending}
-        error={list.error}
-        onRetry={() => void list.refetch()}
+        {...pagedListOf(list)}
         selected={selected}
         onSelect={(ids, on) =>
           setSelected((current) => {
@@ -110,9 +109,6 @@ export function DeadLettersPage() {
         busy={busy}
         onReplay={(ids) => void run('replayed', ids, (id) => api.deadLetters.replay.mutate({ id }))}
         onDiscard={setDiscarding}
-        hasMore={list.hasNextPage}
-        loadingMore={list.isFetchingNextPage}
-        onLoadMore={() => void list.fetchNextPage()}
       />
       <ConfirmDialog
         open={discarding !== null}

@@ -1,6 +1,7 @@
 import { Fragment, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatAgo, formatCount, formatDateTime } from '../../ui/format';
+import { LoadMore, type PagedList } from '../../ui/paging';
 import { EmptyState, ErrorNotice, Skeleton } from '../../ui/states';
 import type { DeadLetter, DeadLetterStatus } from './deadLetterTypes';
 
@@ -56,13 +57,10 @@ export function DeadLettersView({
   loadingMore,
   onLoadMore,
   now = Date.now(),
-}: {
+}: PagedList & {
   status: DeadLetterStatus;
   onStatus: (status: DeadLetterStatus) => void;
   letters: DeadLetter[];
-  loading: boolean;
-  error: unknown;
-  onRetry: () => void;
   selected: ReadonlySet<string>;
   onSelect: (ids: string[], on: boolean) => void;
   expanded: string | null;
@@ -71,9 +69,6 @@ export function DeadLettersView({
   busy: boolean;
   onReplay: (ids: string[]) => void;
   onDiscard: (ids: string[]) => void;
-  hasMore: boolean;
-  loadingMore: boolean;
-  onLoadMore: () => void;
   now?: number;
 }) {
   const open = status === 'open';
@@ -216,13 +211,7 @@ export function DeadLettersView({
           </table>
         </div>
       )}
-      {hasMore ? (
-        <div className="load-more">
-          <button type="button" onClick={onLoadMore} disabled={loadingMore}>
-            {loadingMore ? 'Loading…' : 'Show older dead letters'}
-          </button>
-        </div>
-      ) : null}
+      <LoadMore hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} label="Show older dead letters" />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { ErrorNotice } from '../../ui/states';
+import { useModalDialog } from '../../ui/useModalDialog';
 
 const MIN_REASON = 3;
 
@@ -26,20 +27,19 @@ export function ReasonDialog({
   onConfirm: (reason: string) => void;
   onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const [reason, setReason] = useState('');
   const id = useId();
+  // Shown for as long as it is mounted, the reason field ready for typing.
+  const ref = useModalDialog(true, () => input.current?.focus());
   useEffect(() => {
     const dialog = ref.current;
-    if (!dialog) return;
-    if (typeof dialog.showModal === 'function' && !dialog.open) dialog.showModal();
-    else dialog.setAttribute('open', '');
-    input.current?.focus();
+    // Closed, not only removed, on the way out: close() hands focus back to where it was, so the
+    // case page's keys keep working after the decision.
     return () => {
-      if (typeof dialog.close === 'function' && dialog.open) dialog.close();
+      if (typeof dialog?.close === 'function' && dialog.open) dialog.close();
     };
-  }, []);
+  }, [ref]);
   const tooShort = reason.trim().length < MIN_REASON;
   return (
     <dialog

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from '../../ui/useModalDialog';
 
 /** The case page's keys, on '?'. */
 export function ShortcutsHelp({
@@ -10,13 +10,8 @@ export function ShortcutsHelp({
   merge: boolean;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (typeof dialog.showModal === 'function' && !dialog.open) dialog.showModal();
-    else dialog.setAttribute('open', '');
-  }, []);
+  // Shown for as long as it is mounted.
+  const ref = useModalDialog(true);
   const rows: Array<[string, string]> = [
     [candidates > 1 ? `1 – ${Math.min(candidates, 9)}` : '1', 'Same person as that candidate'],
     ['N', 'A new person'],

@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { messageOf } from '../../ui/format';
+import { useModalDialog } from '../../ui/useModalDialog';
 import { MIN_PASSWORD } from './userTypes';
 
 /** The signed-in user's own password: the current one, then the new one twice. */
@@ -12,7 +13,6 @@ export function ChangePasswordDialog({
   onChange: (currentPassword: string, newPassword: string) => Promise<void>;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -21,22 +21,13 @@ export function ChangePasswordDialog({
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      setCurrent('');
-      setNext('');
-      setAgain('');
-      setError(null);
-      setDone(false);
-      if (typeof dialog.showModal === 'function') dialog.showModal();
-      else dialog.setAttribute('open', '');
-    } else if (!open && dialog.open) {
-      if (typeof dialog.close === 'function') dialog.close();
-      else dialog.removeAttribute('open');
-    }
-  }, [open]);
+  const ref = useModalDialog(open, () => {
+    setCurrent('');
+    setNext('');
+    setAgain('');
+    setError(null);
+    setDone(false);
+  });
 
   const short = next !== '' && next.length < MIN_PASSWORD;
   const mismatch = again !== '' && again !== next;
