@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { formatTime } from '../../ui/format';
 import { PageHeader } from '../../ui/states';
-import { TimeSeriesChart } from '../../ui/TimeSeriesChart';
+import { TimeSeriesChart, type ChartSeries } from '../../ui/TimeSeriesChart';
 import { chartColumns, DECISIONS, LATENCY, STAGE_TIMES, STAGES } from './liveHistory';
 import { OverviewStats } from './OverviewStats';
 import type { EngineSample, FeedStatus, ThroughputSample } from './overviewTypes';
@@ -25,6 +25,14 @@ function FeedBadge({ status, lastAt }: { status: FeedStatus; lastAt: string | nu
 }
 
 const CHART_HEIGHT = 150;
+
+/** The four live charts, in reading order: what comes out, what goes through, how long it takes. */
+const CHARTS: Array<{ title: string; series: ChartSeries[]; column: keyof ReturnType<typeof chartColumns> }> = [
+  { title: 'Decisions per second', series: DECISIONS, column: 'decisions' },
+  { title: 'Records entering each stage, per second', series: STAGES, column: 'stages' },
+  { title: 'Decision latency (ms)', series: LATENCY, column: 'latency' },
+  { title: 'Mean time in each stage (ms)', series: STAGE_TIMES, column: 'stageLatency' },
+];
 
 /** The operator overview, from the samples it is given: figures, four live charts, the partitions. */
 export function OverviewView({
@@ -54,38 +62,11 @@ export function OverviewView({
       ) : null}
       <OverviewStats samples={samples} engine={engine} />
       <div className="grid grid-2 overview-charts">
-        <section className="card">
-          <TimeSeriesChart
-            title="Decisions per second"
-            series={DECISIONS}
-            data={columns.decisions}
-            height={CHART_HEIGHT}
-          />
-        </section>
-        <section className="card">
-          <TimeSeriesChart
-            title="Records entering each stage, per second"
-            series={STAGES}
-            data={columns.stages}
-            height={CHART_HEIGHT}
-          />
-        </section>
-        <section className="card">
-          <TimeSeriesChart
-            title="Decision latency (ms)"
-            series={LATENCY}
-            data={columns.latency}
-            height={CHART_HEIGHT}
-          />
-        </section>
-        <section className="card">
-          <TimeSeriesChart
-            title="Mean time in each stage (ms)"
-            series={STAGE_TIMES}
-            data={columns.stageLatency}
-            height={CHART_HEIGHT}
-          />
-        </section>
+        {CHARTS.map((chart) => (
+          <section key={chart.column} className="card">
+            <TimeSeriesChart title={chart.title} series={chart.series} data={columns[chart.column]} height={CHART_HEIGHT} />
+          </section>
+        ))}
       </div>
       <section className="overview-partitions" aria-labelledby="partitions-title">
         <h2 id="partitions-title">Partition actors</h2>
