@@ -4,11 +4,17 @@
 
 FROM node:20.19-bookworm-slim AS web
 WORKDIR /app
+# The workspace's manifests: apps/web imports @nexus/schema (a workspace package, not on the registry).
+COPY package.json package-lock.json ./
+COPY apps/server/package.json apps/server/
+COPY apps/tech5-sim/package.json apps/tech5-sim/
+COPY apps/web/package.json apps/web/
+COPY packages/schema/package.json packages/schema/
+COPY packages/actors/package.json packages/actors/
+RUN npm ci --no-audit --no-fund
+COPY packages/schema ./packages/schema
 COPY apps/web ./apps/web
-# The dashboard builds to apps/web/dist when it has a build script; until then its index.html is served.
-RUN mkdir -p /out && if [ -f apps/web/vite.config.ts ]; then \
-      cd apps/web && npm install --no-audit --no-fund && npx vite build --outDir /out; \
-    else cp -r apps/web/index.html /out/; fi
+RUN npx vite build apps/web --outDir /out
 
 FROM nginxinc/nginx-unprivileged:1.27-alpine AS runtime
 COPY infra/nginx/nginx.conf /etc/nginx/nginx.conf

@@ -13,6 +13,20 @@ COPY packages/schema/package.json packages/schema/
 COPY packages/actors/package.json packages/actors/
 RUN npm ci --omit=dev --no-audit --no-fund
 
+# The dashboard (apps/web), built once here and served by the server (docs/decisions/0017).
+FROM node:20.19-bookworm-slim AS web
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY apps/server/package.json apps/server/
+COPY apps/tech5-sim/package.json apps/tech5-sim/
+COPY apps/web/package.json apps/web/
+COPY packages/schema/package.json packages/schema/
+COPY packages/actors/package.json packages/actors/
+RUN npm ci --no-audit --no-fund
+COPY packages/schema ./packages/schema
+COPY apps/web ./apps/web
+RUN npx vite build apps/web
+
 FROM node:20.19-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 NEXUS_DATA_DIR=/var/lib/nexus
 RUN groupadd --system --gid 10001 nexus \
@@ -24,6 +38,7 @@ COPY --chown=nexus:nexus package.json package-lock.json tsconfig.base.json ./
 COPY --chown=nexus:nexus packages ./packages
 COPY --chown=nexus:nexus apps/server ./apps/server
 COPY --chown=nexus:nexus apps/tech5-sim ./apps/tech5-sim
+COPY --from=web --chown=nexus:nexus /app/apps/web/dist ./apps/web/dist
 USER nexus
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=40s --retries=3 \
