@@ -1,9 +1,10 @@
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import type { UserRole } from '@nexus/schema';
 import { loadConfig } from '../apps/server/src/config';
 import { startNexus, type RunningNexus } from '../apps/server/src/server';
 import { addUser } from '../apps/server/src/users/usersService';
-import type { TestDatabase } from './testDatabase';
+import { createTestDatabase, type TestDatabase } from './testDatabase';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const TEST_JWT_SECRET = 'a-test-signing-secret-of-at-least-32-chars';
@@ -84,6 +85,34 @@ export async function startTestServer(
     close: async () => {
       const errors = await nexus.shutdown.shutdown();
       if (errors.length > 0) throw new Error(`shutdown: ${errors.join('; ')}`);
+    },
+  };
+}
+
+/**
+ * A server on a database of its own for the suite (or describe block) that calls it: started
+ * before its tests, stopped and dropped after them. Read `server` and `tdb` inside tests.
+ */
+export function useTestServer(env: Record<string, string> = {}): {
+  readonly server: TestServer;
+  readonly tdb: TestDatabase;
+} {
+  let tdb: TestDatabase | undefined;
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    server = await startTestServer(tdb, env);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await tdb?.drop();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get tdb() {
+      return tdb!;
     },
   };
 }

@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
-import { startTestServer, type TestServer } from '../../../../test/serverHarness';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../../../../test/serverHarness';
 import { createNexusClient } from '../client/createNexusClient';
 import type { EngineSample, ThroughputSample } from './liveHub';
 
-let tdb: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  server = await startTestServer(tdb);
-});
-afterAll(async () => {
-  await server?.close();
-  await tdb?.drop();
-});
+const suite = useTestServer();
 
 async function until(what: string, check: () => boolean, ms = 30_000) {
   const deadline = Date.now() + ms;
@@ -38,7 +27,7 @@ const person = (i: number) => ({
 
 describe('the live overview feeds', () => {
   it('report the review queue, dead letters and dependencies as /metrics does', async () => {
-    const db = server.nexus.db;
+    const db = suite.server.nexus.db;
     await db
       .insertInto('review_cases')
       .values([
@@ -58,7 +47,7 @@ describe('the live overview feeds', () => {
         status: 'open',
       })
       .execute();
-    const client = createNexusClient(server.url, await server.tokenFor('operator'));
+    const client = createNexusClient(suite.server.url, await suite.server.tokenFor('operator'));
     try {
       const samples: EngineSample[] = [];
       const sub = client.trpc.live.engine.subscribe(undefined, { onData: (e) => samples.push(e.data) });
@@ -71,7 +60,7 @@ describe('the live overview feeds', () => {
       expect(sample.dependencies.tech5).toMatchObject({ ok: true });
       expect(sample.partitions.map((p) => p.partition)).toEqual([0, 1, 2, 3]);
 
-      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const text = await (await fetch(`${suite.server.url}/metrics`)).text();
       expect(metric(text, 'nexus_review_queue')).toBe(sample.reviewQueue);
       expect(metric(text, 'nexus_dead_letters_open')).toBe(sample.deadLetters);
       expect(metric(text, 'nexus_dependency_up{part="tech5"}')).toBe(1);
@@ -81,7 +70,7 @@ describe('the live overview feeds', () => {
   });
 
   it('report per-second decision latency percentiles and what entered each pipeline stage', async () => {
-    const client = createNexusClient(server.url, await server.tokenFor('admin'));
+    const client = createNexusClient(suite.server.url, await suite.server.tokenFor('admin'));
     try {
       const samples: ThroughputSample[] = [];
       const sub = client.trpc.live.throughput.subscribe(undefined, { onData: (e) => samples.push(e.data) });
@@ -108,7 +97,7 @@ describe('the live overview feeds', () => {
         expect(s.latency!.p95).toBeGreaterThanOrEqual(s.latency!.p50);
       }
 
-      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const text = await (await fetch(`${suite.server.url}/metrics`)).text();
       expect(metric(text, 'nexus_stage_duration_seconds_count{stage="validate"}')).toBe(30);
       expect(metric(text, 'nexus_stage_duration_seconds_count{stage="decide"}')).toBe(30);
     } finally {

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
-import { startTestServer, type TestServer } from '../../../../test/serverHarness';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../../../../test/serverHarness';
 import { createNexusClient } from '../client/createNexusClient';
 import type { BatchView } from '../ingest/batchStatus';
 
@@ -12,21 +11,11 @@ const person = (i: number) => ({
   city: 'Recife',
 });
 
-let tdb: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  server = await startTestServer(tdb);
-});
-afterAll(async () => {
-  await server?.close();
-  await tdb?.drop();
-});
+const suite = useTestServer();
 
 describe('live subscriptions over WebSocket', () => {
   it('a typed client submits a batch and watches it finish', async () => {
-    const client = createNexusClient(server.url, await server.tokenFor('ingest'));
+    const client = createNexusClient(suite.server.url, await suite.server.tokenFor('ingest'));
     try {
       const receipt = await client.trpc.ingest.submitBatch.mutate({
         source: 'registry',
@@ -81,25 +70,25 @@ describe('resuming a subscription after a lost connection', () => {
   }
 
   it('replays what was missed exactly once, automatically and with an explicit lastEventId', async () => {
-    const token = await server.tokenFor('admin');
+    const token = await suite.server.tokenFor('admin');
     let closes = 0;
-    const watcher = createNexusClient(server.url, token, {
+    const watcher = createNexusClient(suite.server.url, token, {
       retryDelayMs: () => 800,
       onWsClose: () => closes++,
     });
-    const admin = createNexusClient(server.url, token);
+    const admin = createNexusClient(suite.server.url, token);
     const seen: Array<{ id: string; username: unknown }> = [];
     try {
       const sub = watcher.trpc.live.audit.subscribe(
         { entityType: 'user' },
         { onData: (e) => seen.push({ id: e.id, username: e.data.after?.username }) },
       );
-      await until('the socket is open', () => server.nexus.http.webSockets.connections() === 1);
+      await until('the socket is open', () => suite.server.nexus.http.webSockets.connections() === 1);
       await addUser(admin, 'u1');
       await until('u1 is seen', () => seen.length === 1);
 
       // The network drops; while the client waits to reconnect, two users are added.
-      server.nexus.http.webSockets.terminateAll();
+      suite.server.nexus.http.webSockets.terminateAll();
       await until('the client noticed', () => closes === 1);
       await addUser(admin, 'u2');
       await addUser(admin, 'u3');
@@ -130,7 +119,7 @@ describe('resuming a subscription after a lost connection', () => {
   });
 
   it('streams per-second throughput to operators', async () => {
-    const client = createNexusClient(server.url, await server.tokenFor('operator'));
+    const client = createNexusClient(suite.server.url, await suite.server.tokenFor('operator'));
     try {
       const samples: Array<{ decided: number }> = [];
       const sub = client.trpc.live.throughput.subscribe(undefined, { onData: (e) => samples.push(e.data) });

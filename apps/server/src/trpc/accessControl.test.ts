@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { USER_ROLES, type UserRole } from '@nexus/schema';
-import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
-import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../../../../test/serverHarness';
+import { TEST_JWT_SECRET, useTestServer } from '../../../../test/serverHarness';
 import { createNexusClient } from '../client/createNexusClient';
 import { addUser, disableUserByName } from '../users/usersService';
 import { appRouter } from './appRouter';
@@ -110,17 +109,7 @@ async function callOverHttp(
 }
 
 describe('access control', () => {
-  let tdb: TestDatabase;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    tdb = await createTestDatabase();
-    server = await startTestServer(tdb);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await tdb?.drop();
-  });
+  const suite = useTestServer();
 
   it('states a level for every procedure, the one this test expects', () => {
     const levels = Object.fromEntries(
@@ -131,7 +120,7 @@ describe('access control', () => {
 
   it('allows or refuses every procedure for every role, and refuses anonymous callers', async () => {
     const tokens = Object.fromEntries(
-      await Promise.all(USER_ROLES.map(async (r) => [r, await server.tokenFor(r)] as const)),
+      await Promise.all(USER_ROLES.map(async (r) => [r, await suite.server.tokenFor(r)] as const)),
     );
     const wrong: string[] = [];
     for (const [path, procedure] of Object.entries(procedures)) {
@@ -139,7 +128,7 @@ describe('access control', () => {
       const allowed = ALLOWED[level];
       for (const who of [undefined, ...USER_ROLES]) {
         const { status, code } = await callOverHttp(
-          server.url,
+          suite.server.url,
           path,
           procedure._def.type,
           who ? tokens[who] : undefined,
@@ -171,7 +160,7 @@ describe('access control', () => {
 
     beforeAll(async () => {
       adminId = (
-        await tdb.db
+        await suite.tdb.db
           .selectFrom('users')
           .select('id')
           .where('username', '=', 'admin')
@@ -181,7 +170,7 @@ describe('access control', () => {
 
     const statusWith = async (token: string) =>
       (
-        await fetch(`${server.url}/api/v1/batches/${randomUUID()}`, {
+        await fetch(`${suite.server.url}/api/v1/batches/${randomUUID()}`, {
           headers: { authorization: `Bearer ${token}` },
         })
       ).status;
@@ -214,14 +203,14 @@ describe('access control', () => {
         await Promise.all(Object.entries(refused).map(async ([k, t]) => [k, await statusWith(t)] as const)),
       );
       expect(statuses).toEqual(Object.fromEntries(Object.keys(refused).map((k) => [k, 401])));
-      const me = await fetch(`${server.url}/trpc/auth.me`, {
+      const me = await fetch(`${suite.server.url}/trpc/auth.me`, {
         headers: { authorization: `Bearer ${refused.algNone}` },
       });
       expect(me.status).toBe(401);
     });
 
     it('refuses a WebSocket subscription without a valid token in the connection params', async () => {
-      const client = createNexusClient(server.url, refusedToken());
+      const client = createNexusClient(suite.server.url, refusedToken());
       try {
         const error = await new Promise<unknown>((resolve) => {
           client.trpc.live.throughput.subscribe(undefined, {
@@ -239,9 +228,9 @@ describe('access control', () => {
     });
 
     it('rotates refresh tokens and revokes the family when a spent one comes back', async () => {
-      const first = await server.login('admin', 'admin-password-for-tests');
+      const first = await suite.server.login('admin', 'admin-password-for-tests');
       const refresh = (refreshToken: string) =>
-        fetch(`${server.url}/api/v1/auth/refresh`, {
+        fetch(`${suite.server.url}/api/v1/auth/refresh`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ refreshToken }),
@@ -255,19 +244,23 @@ describe('access control', () => {
     });
 
     it('lets service accounts in with API keys, and shuts disabled accounts out at once', async () => {
-      const { apiKey } = await addUser(tdb.db, { username: 'etl', role: 'ingest', kind: 'service' }, 'test');
+      const { apiKey } = await addUser(
+        suite.tdb.db,
+        { username: 'etl', role: 'ingest', kind: 'service' },
+        'test',
+      );
       expect(apiKey).toMatch(/^nxk_/);
       expect(await statusWith(apiKey!)).toBe(404);
       expect(await statusWith(`${apiKey!.slice(0, -2)}xx`)).toBe(401);
-      await disableUserByName(tdb.db, 'etl', 'test');
+      await disableUserByName(suite.tdb.db, 'etl', 'test');
       expect(await statusWith(apiKey!)).toBe(401);
 
-      await addUser(tdb.db, { username: 'temp', role: 'operator', password: 'temp-password' }, 'test');
-      const { accessToken } = await server.login('temp', 'temp-password');
+      await addUser(suite.tdb.db, { username: 'temp', role: 'operator', password: 'temp-password' }, 'test');
+      const { accessToken } = await suite.server.login('temp', 'temp-password');
       expect(await statusWith(accessToken)).toBe(404);
-      await disableUserByName(tdb.db, 'temp', 'test');
+      await disableUserByName(suite.tdb.db, 'temp', 'test');
       expect(await statusWith(accessToken)).toBe(401);
-      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      const login = await fetch(`${suite.server.url}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'temp', password: 'temp-password' }),
