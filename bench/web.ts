@@ -244,7 +244,11 @@ async function main() {
       'Dashboard (bench:web)',
       `${machineLine()}; Vite production build (${(buildMs / 1000).toFixed(1)} s), Debian Chromium headless at 1280x800
 (software rendering), server and embedded Postgres on the same machine; load average ${loadAtStart} at the
-start, ${os.loadavg()[0]!.toFixed(1)} at the end (other suites were running: the timings are upper bounds).
+start, ${os.loadavg()[0]!.toFixed(1)} at the end${
+        Math.max(Number(loadAtStart), os.loadavg()[0]!) > os.cpus().length
+          ? ' (the machine was busy with other work: the timings are upper bounds)'
+          : ''
+      }.
 
 **Initial route** (what the first load fetches: entry chunk, its static imports, CSS; gzip -9):
 **${kb(initialGzip)}** in ${sizes.initial.length} files. The overview page's own lazy chunk adds **${kb(overviewGzip)}**.
