@@ -41,6 +41,10 @@ export function TimeSeriesChart({
       height,
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
+      hooks: {
+        // Away from the chart the legend shows the latest values, not dashes.
+        setCursor: [(u) => u.cursor.idx == null && showLatest(u)],
+      },
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max)] } },
       axes: [
         { stroke: '#5b6472', grid: { stroke: '#eef0f3' } },
@@ -73,7 +77,10 @@ export function TimeSeriesChart({
   }, [seriesKey, height, yLabel]);
 
   useEffect(() => {
-    chart.current?.setData(data);
+    const plot = chart.current;
+    if (!plot) return;
+    plot.setData(data);
+    if (plot.cursor.idx == null) showLatest(plot);
   }, [data]);
 
   return (
@@ -82,4 +89,9 @@ export function TimeSeriesChart({
       <div ref={host} className="chart-canvas" style={{ minHeight: height + 30 }} />
     </figure>
   );
+}
+
+function showLatest(plot: uPlot): void {
+  const last = plot.data[0].length - 1;
+  if (last >= 0) plot.setLegend({ idx: last });
 }
