@@ -1,18 +1,10 @@
-import {
-  createTRPCClient,
-  createWSClient,
-  httpBatchLink,
-  splitLink,
-  wsLink,
-  type TRPCClient,
-} from '@trpc/client';
 import { WebSocket as NodeWebSocket } from 'ws';
-import type { AppRouter } from '../trpc/appRouter';
+import { createNexusTrpcClient, type NexusTrpcClient } from './nexusTrpcClient';
 
 /** Node 20 has no global WebSocket: the `ws` package stands in. */
 const WebSocketImpl = globalThis.WebSocket ?? (NodeWebSocket as unknown as typeof globalThis.WebSocket);
 
-export type NexusTrpcClient = TRPCClient<AppRouter>;
+export type { NexusTrpcClient };
 
 export interface NexusClient {
   /** Every procedure of the AppRouter, typed: queries and mutations over HTTP, subscriptions over WebSocket. */
@@ -38,29 +30,11 @@ export function createNexusClient(
   token: string | (() => string | Promise<string>),
   options: NexusClientOptions = {},
 ): NexusClient {
-  const base = url.replace(/\/+$/, '');
-  const currentToken = async () => (typeof token === 'function' ? token() : token);
-  const wsClient = createWSClient({
-    url: `${base.replace(/^http/, 'ws')}/trpc`,
-    connectionParams: async () => ({ token: await currentToken() }),
+  return createNexusTrpcClient({
+    url,
+    token: async () => (typeof token === 'function' ? token() : token),
     WebSocket: WebSocketImpl,
-    lazy: { enabled: true, closeMs: 0 },
-    retryDelayMs: options.retryDelayMs ?? ((attempt) => Math.min(5000, 100 * 2 ** attempt)),
-    onClose: options.onWsClose,
+    ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+    ...(options.onWsClose ? { onWsClose: options.onWsClose } : {}),
   });
-  const trpc = createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: wsLink<AppRouter>({ client: wsClient }),
-        false: httpBatchLink({
-          url: `${base}/trpc`,
-          headers: async () => ({ authorization: `Bearer ${await currentToken()}` }),
-          // Large batches go one per request: batching them would only add up the body sizes.
-          maxItems: 10,
-        }),
-      }),
-    ],
-  });
-  return { trpc, close: () => wsClient.close() };
 }

@@ -1,43 +1,22 @@
-import {
-  createTRPCClient,
-  createWSClient,
-  httpBatchLink,
-  splitLink,
-  wsLink,
-  type TRPCClient,
-} from '@trpc/client';
-import type { AppRouter } from '@nexus/server';
+import { createNexusTrpcClient, type NexusTrpcClient } from '@nexus/server/trpc-client';
 import type { Session } from './session';
 
-export type Api = TRPCClient<AppRouter>;
+export type Api = NexusTrpcClient;
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 /**
- * The dashboard's one tRPC client: queries and mutations over HTTP (batched), subscriptions over
- * one WebSocket that reconnects by itself; tracked subscriptions resume from their lastEventId.
+ * The dashboard's one tRPC client, built as every Nexus client is (nexusTrpcClient.ts): the
+ * access token from the in-memory session, the WebSocket kept 5 s after the last subscription so
+ * moving between pages does not reconnect, and the live badge told when it opens and closes.
  */
 export function createApi(session: Session, onConnection?: (state: ConnectionState) => void): Api {
-  const origin = window.location.origin;
-  const wsClient = createWSClient({
-    url: `${origin.replace(/^http/, 'ws')}/trpc`,
-    connectionParams: async () => ({ token: await session.accessToken() }),
-    lazy: { enabled: true, closeMs: 5_000 },
+  return createNexusTrpcClient({
+    url: window.location.origin,
+    token: () => session.accessToken(),
+    closeIdleMs: 5_000,
     retryDelayMs: (attempt) => Math.min(5_000, 250 * 2 ** attempt),
-    onOpen: () => onConnection?.('open'),
-    onClose: () => onConnection?.('closed'),
-  });
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: wsLink<AppRouter>({ client: wsClient }),
-        false: httpBatchLink({
-          url: `${origin}/trpc`,
-          headers: async () => ({ authorization: `Bearer ${await session.accessToken()}` }),
-          maxItems: 10,
-        }),
-      }),
-    ],
-  });
+    onWsOpen: () => onConnection?.('open'),
+    onWsClose: () => onConnection?.('closed'),
+  }).trpc;
 }
