@@ -58,18 +58,7 @@ export async function mergeGoldenRecords(
   // Compared as they were before the move: which golden record each member came from.
   const reResolution = await reResolveJoin(trx, all, members);
   const after = members.map((m) => ({ ...m, golden_id: input.survivorId }));
-  await settlePrimary(trx, input.survivorId, after);
-  const best = bestOf(after);
-  await trx
-    .updateTable('golden_records')
-    .set({
-      best: JSON.stringify(best) as never,
-      member_count: after.length,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', input.survivorId)
-    .execute();
+  const best = await resettle(trx, input.survivorId, after);
   await trx
     .updateTable('golden_records')
     .set({
@@ -131,6 +120,23 @@ export interface SplitInput {
   actor: string;
 }
 
+/** After members moved: the primary settled, the best values recomputed, the version bumped. */
+async function resettle(trx: Db, goldenId: string, members: Parameters<typeof bestOf>[0]) {
+  await settlePrimary(trx, goldenId, members);
+  const best = bestOf(members);
+  await trx
+    .updateTable('golden_records')
+    .set({
+      best: JSON.stringify(best) as never,
+      member_count: members.length,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', goldenId)
+    .execute();
+  return best;
+}
+
 /**
  * Manual split, inside the caller's transaction: one member leaves its golden record and founds
  * a new one; both recompute their best values, the old one keeps (or promotes) its oldest member
@@ -181,18 +187,7 @@ export async function splitGoldenRecord(
     .set({ golden_id: newGoldenId })
     .where('reference_id', '=', input.recordId)
     .execute();
-  await settlePrimary(trx, input.goldenId, staying);
-  const best = bestOf(staying);
-  await trx
-    .updateTable('golden_records')
-    .set({
-      best: JSON.stringify(best) as never,
-      member_count: staying.length,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', input.goldenId)
-    .execute();
+  const best = await resettle(trx, input.goldenId, staying);
   // The record now founds a golden record of its own.
   await trx
     .updateTable('records')
