@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from 'react';
-import { useModalDialog } from './useModalDialog';
+import { ModalForm } from './ModalForm';
 
 /**
  * Asks before something that cannot be undone; with `reasonLabel` a reason is required (it goes
@@ -28,48 +28,38 @@ export function ConfirmDialog({
 }) {
   const [reason, setReason] = useState('');
   const reasonId = useId();
-  const ref = useModalDialog(open, () => setReason(''));
   const missingReason = reasonLabel !== undefined && reason.trim() === '';
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={`${reasonId}-title`}
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
+    <ModalForm
+      open={open}
+      onOpen={() => setReason('')}
+      title={title}
+      onCancel={onCancel}
+      onSubmit={() => {
+        if (!missingReason && !busy) onConfirm(reason.trim());
       }}
     >
-      <form
-        method="dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!missingReason && !busy) onConfirm(reason.trim());
-        }}
-      >
-        <h2 id={`${reasonId}-title`}>{title}</h2>
-        {children}
-        {reasonLabel !== undefined ? (
-          <label htmlFor={reasonId} className="field">
-            <span>{reasonLabel}</span>
-            <textarea
-              id={reasonId}
-              value={reason}
-              rows={3}
-              required
-              onChange={(e) => setReason(e.target.value)}
-            />
-          </label>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className={danger ? 'danger' : 'primary'} disabled={missingReason || busy}>
-            {busy ? 'Working…' : confirmLabel}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      {children}
+      {reasonLabel !== undefined ? (
+        <label htmlFor={reasonId} className="field">
+          <span>{reasonLabel}</span>
+          <textarea
+            id={reasonId}
+            value={reason}
+            rows={3}
+            required
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </label>
+      ) : null}
+      <div className="dialog-actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className={danger ? 'danger' : 'primary'} disabled={missingReason || busy}>
+          {busy ? 'Working…' : confirmLabel}
+        </button>
+      </div>
+    </ModalForm>
   );
 }
