@@ -60,7 +60,13 @@ describe('a Kafka broker restarted mid-stream', () => {
       'the rest is decided after the restart',
       async () => (await pendingCount(tdb.db)) === 0,
       150_000,
-    );
+    ).catch(async (error: unknown) => {
+      // Say why: a consumer that stayed down shows on the engine's health.
+      const health = await engine?.health();
+      throw new Error(
+        `${String(error)}; ${await pendingCount(tdb.db)} pending; engine health ${JSON.stringify(health)}`,
+      );
+    });
 
     expect((await getBatch(tdb.db, batchId)).status).toBe('completed');
     const counts = await countByStatus(tdb.db);

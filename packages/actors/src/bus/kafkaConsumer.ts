@@ -32,6 +32,7 @@ export class KafkaBusConsumer implements BusConsumer {
   private listener: (() => void) | undefined;
   private readonly restarts: RestartWindow;
   private retryTimer: NodeJS.Timeout | undefined;
+  private recreateTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Set when the consumer crashed more often than its restart policy allows. */
@@ -90,9 +91,18 @@ export class KafkaBusConsumer implements BusConsumer {
       this.notify();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.consumer !== consumer) return;
       this.assigned = new Set();
-      if (!payload.restart) this.failure = String(payload.error);
       this.notify();
+      if (payload.restart || this.closed) return;
+      // kafkajs gives up by itself on errors it deems non-retriable, some of which a broker
+      // restart produces (a member the new coordinator does not know, a closed connection):
+      // a new consumer is the restart it did not make, within the same restart budget.
+      if (!this.mayRestart(payload.error)) {
+        this.failure = String(payload.error);
+        return;
+      }
+      this.scheduleRecreate();
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
@@ -102,9 +112,34 @@ export class KafkaBusConsumer implements BusConsumer {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
-    this.flushTimer = setInterval(() => {
+    this.flushTimer ??= setInterval(() => {
       for (const p of this.pending.keys()) void this.flush(p);
     }, 1000);
+  }
+
+  /** A fresh consumer after one that kafkajs left stopped; a failed start counts as another crash. */
+  private scheduleRecreate(): void {
+    if (this.recreateTimer || this.closed) return;
+    const delayMs = Math.min(5000, 500 * 2 ** Math.max(0, this.restarts.count - 1));
+    this.recreateTimer = setTimeout(() => {
+      this.recreateTimer = undefined;
+      void this.recreate();
+    }, delayMs);
+  }
+
+  private async recreate(): Promise<void> {
+    const old = this.consumer;
+    this.consumer = undefined;
+    await old?.disconnect().catch(() => undefined);
+    if (this.closed) return;
+    try {
+      await this.start();
+      this.log('info', `group ${this.groupId}: consumer recreated`);
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      if (this.mayRestart(e)) this.scheduleRecreate();
+      else this.failure = String(e);
+    }
   }
 
   /** Bounded restarts: a consumer crashing over and over stays down, and /health shows it. */
@@ -271,6 +306,7 @@ export class KafkaBusConsumer implements BusConsumer {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.recreateTimer);
     clearInterval(this.flushTimer);
     await Promise.all([...this.pending.keys()].map((p) => this.flush(p)));
     for (const feed of this.feeds.values()) feed.reset();
