@@ -29,6 +29,22 @@ export async function ensureTopics(
   admin: Admin,
   wanted: Array<{ topic: string; partitions: number }>,
 ): Promise<void> {
+  // A topic just created may not be known to every broker's metadata yet: kafkajs's wait for
+  // leaders then fails with UNKNOWN_TOPIC_OR_PARTITION, a retriable error it does not retry itself.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureTopicsOnce(admin, wanted);
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true || attempt >= 8) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(3000, 200 * 2 ** attempt)));
+    }
+  }
+}
+
+async function ensureTopicsOnce(
+  admin: Admin,
+  wanted: Array<{ topic: string; partitions: number }>,
+): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((w) => !existing.has(w.topic));
   if (missing.length > 0) {
