@@ -126,7 +126,7 @@ describe('two engines in one consumer group', () => {
       return Promise.resolve([...mine, ...other!.owned()].sort().join() === '0,1,2,3');
     });
     await expectEachDecidedOnce(tdb, first.length);
-  });
+  }, 240_000);
 
   it('takes over the partitions of a member killed mid-stream, losing and doubling nothing', async () => {
     await publish(second);
@@ -144,5 +144,5 @@ describe('two engines in one consumer group', () => {
       90_000,
     );
     await expectEachDecidedOnce(tdb, first.length + second.length);
-  });
+  }, 240_000);
 });
