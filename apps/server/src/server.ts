@@ -49,7 +49,7 @@ export async function startNexus(
   options: StartOptions = {},
 ): Promise<RunningNexus> {
   try {
-    const postgres = await resolvePostgres(config.DATABASE_URL, config.NEXUS_DATA_DIR);
+    const postgres = await resolvePostgres(config.DATABASE_URL, config.NEXUS_DATA_DIR, log);
     shutdown.register('postgres', () => postgres.stop());
     log(
       postgres.embedded
