@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type PostgresHandle } from '../apps/server/src/db/postgres';
+import {
+  PostgresStartError,
+  startEmbeddedPostgres,
+  type PostgresHandle,
+} from '../apps/server/src/db/postgres';
 import { ensureChromium } from './chromium';
 import { runningLocalService, startLocalService, stopLocalService, type LocalService } from './localServices';
 
@@ -65,11 +69,20 @@ export async function setup(project: TestProject): Promise<void> {
   };
   const postgres = async (): Promise<string> => {
     if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-    embedded = await startEmbeddedPostgres({
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-test-pg-')),
-      persistent: false,
-      database: 'postgres',
-    });
+    try {
+      embedded = await startEmbeddedPostgres({
+        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-test-pg-')),
+        persistent: false,
+        database: 'postgres',
+      });
+    } catch (error) {
+      // One sentence with what to do, not a stack through the test runner.
+      if (error instanceof PostgresStartError) {
+        process.stderr.write(`npm test: ${error.message}\n`);
+        process.exit(1);
+      }
+      throw error;
+    }
     return embedded.url;
   };
   const [pg, kafka, es] = await Promise.all([
@@ -92,7 +105,12 @@ async function buildDashboard(): Promise<string> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-dashboard-'));
   const { build } = await import('vite');
   const root = path.resolve(import.meta.dirname, '../apps/web');
-  await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await build({
+    root,
+    configFile: path.join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
   return outDir;
 }
 

@@ -50,16 +50,33 @@ const envSchema = z.object({
   // Control plane (docs/decisions/0006-control-plane-auth.md).
   /** HS256 signing key of access tokens; unset: one is generated once and kept in the database. */
   NEXUS_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  /** Seals the generated JWT signing key in the database; unset: one generated once into <data folder>/secret-key (0600). */
+  NEXUS_SECRET_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   NEXUS_JWT_ISSUER: z.string().min(1).default('nexus'),
   NEXUS_JWT_AUDIENCE: z.string().min(1).default('nexus-api'),
   /** Lifetime of an access token, in seconds (short: a refresh token renews it). */
   NEXUS_ACCESS_TOKEN_TTL: z.coerce.number().int().min(10).max(86_400).default(900),
   /** Lifetime of a refresh token, in seconds. */
-  NEXUS_REFRESH_TOKEN_TTL: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
+  NEXUS_REFRESH_TOKEN_TTL: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
   /** Largest HTTP request body (REST and tRPC), in bytes. */
-  NEXUS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(32 * 1024 * 1024),
+  NEXUS_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_073_741_824)
+    .default(32 * 1024 * 1024),
   /** Largest WebSocket message, in bytes. */
-  NEXUS_WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1024 * 1024),
+  NEXUS_WS_MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_073_741_824)
+    .default(1024 * 1024),
   /** Requests per second each client (token, or address when anonymous) may make, sustained. */
   NEXUS_RATE_LIMIT_RPS: z.coerce.number().min(0.1).max(1_000_000).default(50),
   /** Requests a client may make at once above the sustained rate. */

@@ -3,6 +3,7 @@ import { createDb, loadActiveModel, migrateToLatest, type Db } from '@nexus/acto
 import { AccessTokens } from './auth/accessTokens';
 import { resolveTech5 } from './biometrics/tech5';
 import { ensureFirstAdmin } from './auth/firstAdmin';
+import { resolveServerSecretKey } from './auth/serverSecretKey';
 import { resolveSigningKey } from './auth/signingKey';
 import type { Config } from './config';
 import { redact, resolvePostgres } from './db/postgres';
@@ -49,7 +50,7 @@ export async function startNexus(
   options: StartOptions = {},
 ): Promise<RunningNexus> {
   try {
-    const postgres = await resolvePostgres(config.DATABASE_URL, config.NEXUS_DATA_DIR);
+    const postgres = await resolvePostgres(config.DATABASE_URL, config.NEXUS_DATA_DIR, log);
     shutdown.register('postgres', () => postgres.stop());
     log(
       postgres.embedded
@@ -64,7 +65,12 @@ export async function startNexus(
     const admin = await ensureFirstAdmin(db, config.NEXUS_ADMIN_PASSWORD);
     if (admin.created) log(firstAdminMessage(admin.generatedPassword));
     const tokens = new AccessTokens({
-      secret: await resolveSigningKey(db, config.NEXUS_JWT_SECRET),
+      secret:
+        config.NEXUS_JWT_SECRET ??
+        (await resolveSigningKey(
+          db,
+          await resolveServerSecretKey(config.NEXUS_SECRET_KEY, config.NEXUS_DATA_DIR),
+        )),
       issuer: config.NEXUS_JWT_ISSUER,
       audience: config.NEXUS_JWT_AUDIENCE,
       ttlSeconds: config.NEXUS_ACCESS_TOKEN_TTL,

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { ensureFirstAdmin } from './firstAdmin';
 import { verifyPassword } from './passwords';
-import { resolveSigningKey } from './signingKey';
 
 describe('first start on an empty database', () => {
   let tdb: TestDatabase;
@@ -25,17 +24,5 @@ describe('first start on an empty database', () => {
     expect(admin).toMatchObject({ username: 'admin', role: 'admin', kind: 'person', disabled_at: null });
     expect(await verifyPassword(password, admin.password_hash!)).toBe(true);
     expect(await ensureFirstAdmin(tdb.db, 'another-password')).toEqual({ created: false });
-  });
-
-  it('keeps one generated signing key in the database, unless one is configured', async () => {
-    const [a, b] = await Promise.all([
-      resolveSigningKey(tdb.db, undefined),
-      resolveSigningKey(tdb.db, undefined),
-    ]);
-    expect(a).toBe(b);
-    expect(a.length).toBeGreaterThanOrEqual(48);
-    expect(await resolveSigningKey(tdb.db, 'configured-secret-configured-secret')).toBe(
-      'configured-secret-configured-secret',
-    );
   });
 });

