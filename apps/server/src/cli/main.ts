@@ -30,9 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     const code = (error as { code?: unknown }).code;
-    process.stderr.write(
-      `nexus: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` [${code}]` : ''}\n`,
-    );
+    process.stderr.write(`nexus: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` [${code}]` : ''}\n`);
     return 1;
   }
 }

@@ -90,14 +90,9 @@ export function toBatchCounts(recordCount: number, by: Map<RecordStatus, number>
  */
 export async function cancelBatch(db: Db, batchId: string, actor: string): Promise<BatchView> {
   await db.transaction().execute(async (trx) => {
-    const found = await trx
-      .selectFrom('batches')
-      .select('status')
-      .where('id', '=', batchId)
-      .executeTakeFirst();
+    const found = await trx.selectFrom('batches').select('status').where('id', '=', batchId).executeTakeFirst();
     if (!found) throw new IngestError('BATCH.NOT_FOUND', `no batch ${batchId}`);
-    const notCancellable = (status: string) =>
-      new IngestError('BATCH.NOT_CANCELLABLE', `batch ${batchId} is already ${status}`);
+    const notCancellable = (status: string) => new IngestError('BATCH.NOT_CANCELLABLE', `batch ${batchId} is already ${status}`);
     if (['completed', 'failed', 'cancelled'].includes(found.status)) throw notCancellable(found.status);
     const cancelled = await trx
       .updateTable('records')
@@ -122,10 +117,7 @@ export async function cancelBatch(db: Db, batchId: string, actor: string): Promi
         entity_id: batchId,
         record_id: null,
         before: JSON.stringify({ status: found.status }) as never,
-        after: JSON.stringify({
-          status: 'cancelled',
-          recordsCancelled: Number(cancelled.numUpdatedRows),
-        }) as never,
+        after: JSON.stringify({ status: 'cancelled', recordsCancelled: Number(cancelled.numUpdatedRows) }) as never,
       })
       .execute();
   });
