@@ -26,9 +26,10 @@ export async function inlineFaceImage<R extends { face_image?: string }>(
     });
     return { ...record, face_image: `data:${mimeOf(face)};base64,${bytes.toString('base64')}` };
   } catch (error) {
-    if (error instanceof FaceImageError && error.message === FACE_REFUSED.file)
-      throw new FaceImageError(`face_image ${face}: no such image file in ${folder}`);
-    throw error;
+    if (!(error instanceof FaceImageError)) throw error;
+    // The client's own files: saying which one and why is fine here, unlike on the server.
+    const why = error.message === FACE_REFUSED.file ? `no such image file in ${folder}` : error.message;
+    throw new FaceImageError(`${face}: ${why.replace(/^face_image /, '')}`);
   }
 }
 
