@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FACE_REFUSED } from '@nexus/actors';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
@@ -165,7 +166,7 @@ describe('nexus ingest with face files', () => {
     expect(summary.batches.length).toBeGreaterThan(records / 6);
     const stored = await tdb.db
       .selectFrom('records')
-      .select((eb) => eb.ref('payload', '->>').key('face_image').as('face'))
+      .select(sql<string | null>`payload->>'face_image'`.as('face'))
       .execute();
     expect(stored.every((r) => r.face?.startsWith('data:image/png;base64,'))).toBe(true);
   });
