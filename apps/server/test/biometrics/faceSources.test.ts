@@ -20,7 +20,7 @@ import { submitBatch } from '../../src/ingest/submitBatch';
 import { FAST_TECH5 } from './faces';
 
 // Long enough for the good face on a busy machine; the one that never answers costs it once.
-const TIMEOUT_MS = 3_000;
+const TIMEOUT_MS = 10_000;
 const MAX_BYTES = 2_000_000;
 const face = (family: number) =>
   syntheticCapture({ subject: { family, member: 0 }, captureSeed: family }).png;
