@@ -30,7 +30,7 @@ export async function fetchFaceUrl(
     const answer = await get(current, hosts, policy, deadline);
     if (answer.kind === 'body') return answer.bytes;
     if (redirects >= MAX_REDIRECTS) throw new FaceImageError(FACE_REFUSED.redirects);
-    current = parseHttpUrl(new URL(answer.location, current).href);
+    current = parseHttpUrl(redirectTarget(answer.location, current));
   }
 }
 
@@ -44,6 +44,14 @@ function parseHttpUrl(url: string): URL {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new FaceImageError(FACE_REFUSED.host);
   return parsed;
+}
+
+function redirectTarget(location: string, from: URL): string {
+  try {
+    return new URL(location, from).href;
+  } catch {
+    throw new FaceImageError(FACE_REFUSED.host);
+  }
 }
 
 type Answer = { kind: 'body'; bytes: Buffer } | { kind: 'redirect'; location: string };

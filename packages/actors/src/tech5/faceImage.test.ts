@@ -218,6 +218,7 @@ describe('face URLs', () => {
       `http://localhost:${port}/face.png`,
       `file:///etc/passwd`,
       'http://169.254.169.254/latest/meta-data/',
+      'http://[::1',
     ])
       expect((await refusal(`${base}/to?${encodeURIComponent(target)}`)).message).toBe(FACE_REFUSED.host);
     expect(requests.every((r) => r.startsWith('/to?'))).toBe(true);
