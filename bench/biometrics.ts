@@ -149,6 +149,7 @@ async function runBatch(
   records: unknown[],
   tech5?: ExternalSimulator,
   concurrency?: number,
+  faceDirs: string[] = [],
 ): Promise<BatchRun> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -169,6 +170,7 @@ async function runBatch(
       },
       db,
       url.toString(),
+      { faceDirs },
     );
     const started = performance.now();
     for (let i = 0; i < records.length; i += 500) {
@@ -227,13 +229,13 @@ async function batchThroughput() {
       'bench_faces_off',
       people.map((p) => p.record),
     );
-    const on = await runBatch(server.url, 'bench_faces_on', withFaceFiles, sim);
+    const on = await runBatch(server.url, 'bench_faces_on', withFaceFiles, sim, undefined, [dir]);
     const stats = await sim.stats();
     const abisCalls = stats.abis.identify + stats.abis.insert;
     // Records with faces mostly wait on Tech5: more of them in flight per worker thread, on an empty ABIS.
     await sim.stop();
     sims.push(await spawnSimulator());
-    const more = await runBatch(server.url, 'bench_faces_on_c16', withFaceFiles, sims.at(-1), 16);
+    const more = await runBatch(server.url, 'bench_faces_on_c16', withFaceFiles, sims.at(-1), 16, [dir]);
     return { off, on, more, stats, abisCalls, spoofs, perFace, records: population.length };
   } finally {
     await sims.at(-1)!.stop();

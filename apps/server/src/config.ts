@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_FACE_MAX_BYTES, DEFAULT_FACE_TIMEOUT_MS, isFaceHostEntry } from '@nexus/actors';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -47,6 +48,39 @@ const envSchema = z.object({
   TECH5_LDS_URL: z.string().url().optional(),
   /** T5-ABIS (1:N, MOSIP ABIS messages) URL; with TECH5_LDS_URL. */
   TECH5_ABIS_URL: z.string().url().optional(),
+  // Face images (docs/decisions/0024-face-image-policy.md).
+  /** Folders face_image file paths may name, separated like PATH (`:`); unset: no files. */
+  NEXUS_FACE_DIRS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(path.delimiter)
+        .filter((d) => d.trim() !== '')
+        .map((d) => path.resolve(d)),
+    )
+    .default([]),
+  /** Host names, IP addresses or CIDR ranges face_image URLs may be fetched from, comma-separated; unset: none. */
+  NEXUS_FACE_URL_HOSTS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== ''),
+    )
+    .refine((hosts) => hosts.every(isFaceHostEntry), {
+      message: 'must be host names, IP addresses or CIDR ranges, comma-separated',
+    })
+    .default([]),
+  /** Largest face image read from a file, a URL or a data: URL, in bytes. */
+  NEXUS_FACE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(DEFAULT_FACE_MAX_BYTES),
+  /** Longest a face_image URL may take (connect, redirects, whole body), in milliseconds. */
+  NEXUS_FACE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_FACE_TIMEOUT_MS),
   // Control plane (docs/decisions/0006-control-plane-auth.md).
   /** HS256 signing key of access tokens; unset: one is generated once and kept in the database. */
   NEXUS_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),

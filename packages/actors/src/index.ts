@@ -25,7 +25,15 @@ export * from './pipeline/goldenRecords';
 export * from './pipeline/survivorship';
 export { NonRetriableError, InfrastructureError, isInfrastructureError } from './pipeline/errors';
 export * from './tech5';
-export { Tech5Biometrics, DEFAULT_TARGET_FPIR, type Tech5BiometricsOptions } from './pipeline/tech5Biometrics';
+export * from './faces/faceSourcePolicy';
+export { readFaceFile } from './faces/readFaceFile';
+export { FACE_REFUSED } from './faces/faceRefusals';
+export { isFaceHostEntry } from './faces/faceHosts';
+export {
+  Tech5Biometrics,
+  DEFAULT_TARGET_FPIR,
+  type Tech5BiometricsOptions,
+} from './pipeline/tech5Biometrics';
 export type { BiometricSearch, BiometricStages, LivenessResult } from './pipeline/biometricStages';
 export * from './matching';
 

@@ -80,13 +80,20 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
     const tech5 = await resolveTech5(config, shutdown, () => undefined);
     // A throw-away run: its own Postgres bus and candidates, never a shared Kafka topic or index.
     const local = { KAFKA_BROKERS: undefined, ELASTICSEARCH_URL: undefined };
-    const engine = await startEngine({ ...config, ...tech5, ...local }, db, postgres.url);
+    // Face files beside the input files are the operator's own: this run may read them.
+    const faceDirs = files.map((f) => path.dirname(path.resolve(f)));
+    const engine = await startEngine({ ...config, ...tech5, ...local }, db, postgres.url, { faceDirs });
     shutdown.register('engine', () => engine.stop());
 
-    const { read, batchIds, invalid } = await loadAndDecide(db, engine, { files, source: opts.source, map }, {
-      onProblem,
-      onProgress: (p) => progress.update(progressText(p.read, p.decided, p.stored, started)),
-    });
+    const { read, batchIds, invalid } = await loadAndDecide(
+      db,
+      engine,
+      { files, source: opts.source, map },
+      {
+        onProblem,
+        onProgress: (p) => progress.update(progressText(p.read, p.decided, p.stored, started)),
+      },
+    );
     progress.done();
     if (hidden > 0) process.stderr.write(`... and ${hidden} more rows with problems\n`);
 

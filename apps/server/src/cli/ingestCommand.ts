@@ -10,6 +10,7 @@ interface IngestOptions {
   map?: string;
   wait?: boolean;
   batchSize?: string;
+  batchBytes?: string;
   quiet?: boolean;
 }
 
@@ -30,6 +31,10 @@ export function registerIngest(program: Command): void {
     .option('--source <name>', 'source of the records (default: the file name without extension)')
     .option('--map <col=field,...>', 'rename input columns to canonical fields, e.g. rec_id=external_id')
     .option('--batch-size <n>', 'records per batch (default 1000, at most 10000)')
+    .option(
+      '--batch-bytes <n>',
+      'bytes of records per batch at most (default 8388608; faces make records large)',
+    )
     .option('--wait', 'wait until the server has decided every record, then print the counts')
     .option('--quiet', 'no progress bar')
     .action(async (file: string, opts: IngestOptions) => {
@@ -52,6 +57,7 @@ export function registerIngest(program: Command): void {
           source: opts.source,
           map: opts.map ? parseColumnMap(opts.map) : undefined,
           batchSize: opts.batchSize ? Number(opts.batchSize) : undefined,
+          batchBytes: opts.batchBytes ? Number(opts.batchBytes) : undefined,
           wait: opts.wait,
           signal: abort.signal,
           onProblem: (p) => {

@@ -8,9 +8,11 @@ import {
   type EventPublisher,
   type KafkaTopics,
   type RecordBus,
+  type FaceSourcePolicy,
   type Tech5ClientOptions,
 } from '@nexus/actors';
 import type { Config } from '../config';
+import { faceSourcePolicy, type FacePolicyConfig } from '../faces/faceSourcePolicy';
 import { probeTech5 } from '../http/tech5Health';
 import { ActorSupervisor } from './actorSupervisor';
 import { startRelay, type Relay } from './relay';
@@ -22,6 +24,8 @@ export interface Engine {
   supervisor: ActorSupervisor;
   /** Elasticsearch candidate search, when ELASTICSEARCH_URL is set. */
   search?: EngineSearch;
+  /** Where the engine reads face images from; the reviewers' screen reads them the same way. */
+  faces: FaceSourcePolicy;
   /** Kafka, Elasticsearch and Tech5, when configured, for /health and the live overview. */
   health(): Promise<Record<string, { ok: boolean; detail?: string }>>;
   stop(): Promise<void>;
@@ -47,7 +51,8 @@ export type EngineConfig = Pick<
       | 'TECH5_LDS_URL'
       | 'TECH5_ABIS_URL'
     >
-  >;
+  > &
+  FacePolicyConfig;
 
 export interface EngineOptions {
   policy?: Partial<typeof DEFAULT_SUPERVISION>;
@@ -58,6 +63,8 @@ export interface EngineOptions {
   events?: EventPublisher;
   /** Timeouts, retries and circuit breaker of the workers' Tech5 clients. */
   tech5Client?: Partial<Tech5ClientOptions>;
+  /** Folders face files may be read from besides NEXUS_FACE_DIRS (`nexus dedupe`: its input files' folders). */
+  faceDirs?: string[];
 }
 
 /** The record engine of one process: the bus, the outbox relay, the partition actors, the search index. */
@@ -71,6 +78,7 @@ export async function startEngine(
   const events = options.events ?? (bus instanceof KafkaRecordBus ? bus : undefined);
   const index = config.NEXUS_SEARCH_INDEX ?? 'nexus-golden-records';
   const url = config.ELASTICSEARCH_URL;
+  const faces = faceSourcePolicy(config, options.faceDirs);
   const supervisor = new ActorSupervisor({
     db,
     bus,
@@ -86,8 +94,11 @@ export async function startEngine(
       tech5LdsUrl: config.TECH5_LDS_URL,
       tech5AbisUrl: config.TECH5_ABIS_URL,
       tech5Client: options.tech5Client,
+      faces,
     },
-    beforeCommit: events ? (_partition, recordIds) => publishDecisionEvents(db, events, recordIds) : undefined,
+    beforeCommit: events
+      ? (_partition, recordIds) => publishDecisionEvents(db, events, recordIds)
+      : undefined,
   });
   try {
     await supervisor.start();
@@ -102,6 +113,7 @@ export async function startEngine(
     relay,
     supervisor,
     search,
+    faces,
     health: async () => {
       const parts: Record<string, { ok: boolean; detail?: string }> = {};
       if (bus instanceof KafkaRecordBus) parts.kafka = await bus.health();
@@ -119,7 +131,12 @@ export async function startEngine(
   };
 }
 
-function openBus(config: EngineConfig, db: Db, databaseUrl: string, options: EngineOptions): Promise<RecordBus> {
+function openBus(
+  config: EngineConfig,
+  db: Db,
+  databaseUrl: string,
+  options: EngineOptions,
+): Promise<RecordBus> {
   if (!config.KAFKA_BROKERS) return PostgresRecordBus.open(db, databaseUrl, config.NEXUS_PARTITIONS);
   return KafkaRecordBus.open({
     brokers: config.KAFKA_BROKERS.split(','),

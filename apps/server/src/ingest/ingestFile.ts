@@ -1,15 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { FaceImageError } from '@nexus/actors';
 import { MAX_BATCH_RECORDS, type FieldError } from '@nexus/schema';
 import type { NexusTrpcClient } from '../client/createNexusClient';
 import { readRecordFile } from '../files';
 import type { BatchCounts } from './batchStatus';
+import { inlineFaceImage } from './inlineFaceImage';
+
+/** A batch is sent once its records reach this size (JSON): well under the server's default body limit. */
+export const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
 
 export interface IngestFileOptions {
   source?: string;
   map?: Record<string, string>;
   /** Records per batch (default 1,000; at most MAX_BATCH_RECORDS). */
   batchSize?: number;
+  /** Bytes of records (as JSON) per batch at most, unless one record alone is larger (default 8 MiB). */
+  batchBytes?: number;
   /** Wait until the server has decided every stored record. */
   wait?: boolean;
   signal?: AbortSignal;
@@ -63,6 +70,7 @@ export async function ingestFile(
   const started = performance.now();
   const source = o.source ?? defaultSource(file);
   const batchSize = Math.min(Math.max(1, o.batchSize ?? 1000), MAX_BATCH_RECORDS);
+  const batchBytes = Math.max(1, o.batchBytes ?? DEFAULT_BATCH_BYTES);
   const summary: IngestSummary = {
     file,
     source,
@@ -76,6 +84,7 @@ export async function ingestFile(
   const waitFor: Array<{ batchId: string; stored: number }> = [];
   let stored = 0;
   let pending: Array<{ line: number; record: unknown }> = [];
+  let pendingBytes = 0;
 
   const flush = async () => {
     if (pending.length === 0) return;
@@ -93,6 +102,7 @@ export async function ingestFile(
     stored += fresh;
     if (fresh > 0) waitFor.push({ batchId: receipt.batchId, stored: fresh });
     pending = [];
+    pendingBytes = 0;
   };
 
   for await (const row of readRecordFile(file, { map: o.map, source, signal: o.signal })) {
@@ -103,7 +113,24 @@ export async function ingestFile(
       continue;
     }
     if (row.warnings.length > 0) o.onProblem?.({ line: row.line, errors: row.warnings, severity: 'warning' });
-    pending.push({ line: row.line, record: row.record });
+    let record: typeof row.record;
+    try {
+      // Face files beside the input travel as data: URLs (the server reads no client's files).
+      record = await inlineFaceImage(row.record, file);
+    } catch (error) {
+      if (!(error instanceof FaceImageError)) throw error;
+      summary.rejected++;
+      o.onProblem?.({
+        line: row.line,
+        errors: [{ field: 'face_image', message: error.message }],
+        severity: 'error',
+      });
+      continue;
+    }
+    const bytes = JSON.stringify(record).length;
+    if (pending.length > 0 && pendingBytes + bytes > batchBytes) await flush();
+    pending.push({ line: row.line, record });
+    pendingBytes += bytes;
     if (pending.length >= batchSize) await flush();
     o.onProgress?.({ phase: 'sending', read: summary.records, stored, decided: 0 });
   }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FACE_REFUSED } from '@nexus/actors';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { startTestServer, type TestServer } from '../../../../test/serverHarness';
 import { createNexusClient, type NexusClient } from '../client/createNexusClient';
@@ -40,7 +41,8 @@ async function recordWith(face: string | undefined) {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-face-'));
   tdb = await createTestDatabase();
-  server = await startTestServer(tdb);
+  // The reviewers' screen reads faces under the engine's policy: this folder only.
+  server = await startTestServer(tdb, { NEXUS_FACE_DIRS: dir });
   reviewer = createNexusClient(server.url, await server.tokenFor('reviewer'));
   ingest = createNexusClient(server.url, await server.tokenFor('ingest'));
 });
@@ -74,7 +76,14 @@ describe('records.face', () => {
       recordId: await recordWith(path.join(dir, 'gone.png')),
     });
     expect(gone.dataUrl).toBeNull();
-    expect(gone.missing).toMatch(/cannot be read/);
+    expect(gone.missing).toBe(FACE_REFUSED.file);
+  });
+
+  it('reads no file outside the face folders: the same answer as for a missing one', async () => {
+    for (const reference of ['/etc/passwd', '/dev/zero', `${dir}/../../etc/shadow`]) {
+      const face = await reviewer.trpc.records.face.query({ recordId: await recordWith(reference) });
+      expect(face).toMatchObject({ dataUrl: null, missing: FACE_REFUSED.file });
+    }
   });
 
   it('is for reviewers only', async () => {

@@ -11,5 +11,5 @@ export const recordsRouter = {
   /** The record's face image as a data: URL, for reviewers comparing faces. */
   face: reviewerProcedure
     .input(z.object({ recordId: z.string().uuid({ message: 'must be a UUID' }) }))
-    .query(({ ctx, input }) => getRecordFace(ctx.deps.db, input.recordId)),
+    .query(({ ctx, input }) => getRecordFace(ctx.deps.db, input.recordId, ctx.deps.engine.faces)),
 } satisfies TRPCRouterRecord;

@@ -9,12 +9,15 @@ import { LdsClient } from '../tech5/ldsClient';
 import { Tech5RequestError } from '../tech5/errors';
 import type { Tech5ClientOptions } from '../tech5/resilientCaller';
 import type { OperationMetrics } from '../tech5/callMetrics';
+import { CLOSED_FACE_POLICY, type FaceSourcePolicy } from '../faces/faceSourcePolicy';
 import type { BiometricSearch, BiometricStages, LivenessResult } from './biometricStages';
 
 export interface Tech5BiometricsOptions {
   ldsUrl: string;
   abisUrl: string;
   client?: Partial<Tech5ClientOptions>;
+  /** Where face images may be read from; default: data: URLs only. */
+  faces?: FaceSourcePolicy;
   /** MOSIP identify flags: candidates at most, and -10·log10 of the acceptable FPIR. */
   maxResults?: number;
   targetFPIR?: number;
@@ -31,12 +34,14 @@ export class Tech5Biometrics implements BiometricStages {
   private readonly samples = new Map<string, Promise<FaceSample>>();
   private readonly maxResults: number;
   private readonly targetFPIR: number;
+  private readonly faces: FaceSourcePolicy;
 
   constructor(options: Tech5BiometricsOptions) {
     this.lds = new LdsClient(options.ldsUrl, options.client);
     this.abis = new AbisClient(options.abisUrl, options.client);
     this.maxResults = options.maxResults ?? DEFAULT_MAX_RESULTS;
     this.targetFPIR = options.targetFPIR ?? DEFAULT_TARGET_FPIR;
+    this.faces = options.faces ?? CLOSED_FACE_POLICY;
   }
 
   async checkLiveness(record: CanonicalRecord): Promise<LivenessResult> {
@@ -101,7 +106,7 @@ export class Tech5Biometrics implements BiometricStages {
   private sample(reference: string): Promise<FaceSample> {
     let sample = this.samples.get(reference);
     if (!sample) {
-      sample = loadFaceImage(reference);
+      sample = loadFaceImage(reference, this.faces);
       void sample.catch(() => this.samples.delete(reference));
       this.samples.set(reference, sample);
       while (this.samples.size > CACHED_SAMPLES) this.samples.delete(this.samples.keys().next().value!);

@@ -1,6 +1,7 @@
 import type { RawRecordMessage, RecordStatus } from '@nexus/schema';
 import type { StageTimings } from '../pipeline/stageClock';
 import type { Tech5ClientOptions } from '../tech5/resilientCaller';
+import type { FaceSourcePolicy } from '../faces/faceSourcePolicy';
 
 /** Main thread -> worker thread. */
 export type WorkerTask =
@@ -31,8 +32,7 @@ export type RecordOutcome =
 
 /** Worker thread -> main thread. */
 export type WorkerReply =
-  | { type: 'decided'; outcomes: RecordOutcome[] }
-  | { type: 'pong'; threadId: number; modelVersion: number };
+  { type: 'decided'; outcomes: RecordOutcome[] } | { type: 'pong'; threadId: number; modelVersion: number };
 
 /** What a worker thread needs to set up its long-lived state, once. */
 export interface WorkerConfig {
@@ -47,6 +47,8 @@ export interface WorkerConfig {
   tech5AbisUrl?: string;
   /** Timeouts, retries and circuit breaker of the Tech5 clients (defaults otherwise). */
   tech5Client?: Partial<Tech5ClientOptions>;
+  /** Where face images may be read from (docs/decisions/0024-face-image-policy.md). */
+  faces: FaceSourcePolicy;
 }
 
 export function assertNever(value: never): never {
