@@ -10,6 +10,7 @@ import {
 } from '../../../test/engineHarness';
 import type { Engine } from '../src/engine/engine';
 import { generatePopulation } from '../src/generate/syntheticPeople';
+import { EVERYTHING } from '../src/auth/ownership';
 import { getBatch } from '../src/ingest/batchStatus';
 import { submitBatch } from '../src/ingest/submitBatch';
 
@@ -37,7 +38,7 @@ describe('a batch through the engine (path A)', () => {
   });
 
   it('ends every accepted record in a terminal state, and the batch as completed', async () => {
-    const batch = await getBatch(tdb.db, batchId);
+    const batch = await getBatch(tdb.db, batchId, EVERYTHING);
     expect(batch.status).toBe('completed');
     expect(batch.counts.records).toBe(population.length);
     expect(batch.counts.pending).toBe(0);

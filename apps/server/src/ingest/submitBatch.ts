@@ -8,7 +8,9 @@ import {
   type FieldError,
 } from '@nexus/schema';
 import { timeOrderedId, type Db } from '@nexus/actors';
+import { EVERYTHING, viewerOf, type Submitter } from '../auth/ownership';
 import { IngestError } from './errors';
+import { claimSource } from './sourceOwners';
 
 export { MAX_BATCH_RECORDS };
 const INSERT_CHUNK = 1_000;
@@ -16,7 +18,8 @@ const INSERT_CHUNK = 1_000;
 export interface BatchSubmission {
   source: string;
   records: unknown[];
-  submittedBy?: string | null;
+  /** The account submitting it, its owner; none for the engine's own runs (`nexus dedupe`, tests). */
+  submitter?: Submitter | null;
 }
 
 export interface BatchReceipt {
@@ -58,10 +61,19 @@ export async function submitBatch(db: Db, partitions: number, submission: BatchS
 
   // Repeats within this batch; records the database already holds are found below.
   const repeats = receipt.duplicates.length;
+  const submitter = submission.submitter ?? null;
   await db.transaction().execute(async (trx) => {
+    await claimSource(trx, source, submitter ? viewerOf(submitter) : EVERYTHING);
     await trx
       .insertInto('batches')
-      .values({ id: receipt.batchId, source, status: 'received', submitted_by: submission.submittedBy ?? null, record_count: 0 })
+      .values({
+        id: receipt.batchId,
+        source,
+        status: 'received',
+        submitted_by: submitter?.username ?? null,
+        submitted_by_id: submitter?.userId ?? null,
+        record_count: 0,
+      })
       .execute();
     let stored = 0;
     for (let i = 0; i < valid.length; i += INSERT_CHUNK) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loginInput, refreshInput, streamRecordInput, submitBatchInput } from '@nexus/schema';
 import { throttledLogin } from '../auth/authRouter';
 import { refresh } from '../auth/authService';
+import { viewerOf } from '../auth/ownership';
 import type { ProcedureLevel } from '../auth/roles';
 import { RequestError } from '../errors/domainError';
 import { zodFieldErrors } from '../errors/errorMapping';
@@ -97,7 +98,7 @@ export const REST_ROUTES: RestRoute[] = [
       const { db, engine, live } = ctx.deps;
       const receipt = await submitBatch(db, engine.bus.partitions, {
         ...input,
-        submittedBy: ctx.principal!.username,
+        submitter: ctx.principal!,
       });
       engine.relay.kick();
       live.nudge();
@@ -114,7 +115,7 @@ export const REST_ROUTES: RestRoute[] = [
     summary: 'Path B: one record straight to the record bus',
     handle: async (ctx, req) => {
       const input = await body(ctx, req, streamRecordInput);
-      const receipt = await streamRecord(ctx.deps.db, ctx.deps.engine.bus, input);
+      const receipt = await streamRecord(ctx.deps.db, ctx.deps.engine.bus, input, ctx.principal!);
       return { status: 202, body: { recordId: receipt.recordId } };
     },
   },
@@ -125,7 +126,7 @@ export const REST_ROUTES: RestRoute[] = [
     summary: 'A batch with its counts by decision',
     handle: async (ctx, _req, params) => ({
       status: 200,
-      body: restBatch(await getBatch(ctx.deps.db, parse(batchParams, params).id)),
+      body: restBatch(await getBatch(ctx.deps.db, parse(batchParams, params).id, viewerOf(ctx.principal!))),
     }),
   },
   {
@@ -134,7 +135,8 @@ export const REST_ROUTES: RestRoute[] = [
     level: 'ingest',
     summary: 'Cancels what is not yet decided in a batch',
     handle: async (ctx, _req, params) => {
-      const view = await cancelBatch(ctx.deps.db, parse(batchParams, params).id, ctx.principal!.username);
+      const id = parse(batchParams, params).id;
+      const view = await cancelBatch(ctx.deps.db, id, ctx.principal!.username, viewerOf(ctx.principal!));
       ctx.deps.live.nudge();
       return { status: 200, body: restBatch(view) };
     },
@@ -146,8 +148,8 @@ export const REST_ROUTES: RestRoute[] = [
     summary: "A batch's records with their decisions and golden records, as CSV",
     handle: async (ctx, _req, params) => {
       const id = parse(batchParams, params).id;
-      // Read the batch first: an unknown batch is a 404, not an empty file.
-      await getBatch(ctx.deps.db, id);
+      // Read the batch first: an unknown batch, or another account's, is a 404, not an empty file.
+      await getBatch(ctx.deps.db, id, viewerOf(ctx.principal!));
       return {
         status: 200,
         body: null,
