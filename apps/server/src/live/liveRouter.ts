@@ -5,6 +5,7 @@ import { ingestProcedure, operatorProcedure, reviewerProcedure } from '../trpc/t
 import { followActiveBatches } from '../batches/followBatches';
 import { tailAudit } from './auditTail';
 import { followBatch } from './batchProgress';
+import { domainErrorsMapped } from './domainErrorsMapped';
 import { followRing } from './followRing';
 
 /**
@@ -30,7 +31,15 @@ export const liveRouter = {
     signal,
   }) {
     const viewer = viewerOf(ctx.principal);
-    for await (const p of followBatch(ctx.deps.db, ctx.deps.live, input.batchId, viewer, input.lastEventId, signal)) {
+    const progress = followBatch(
+      ctx.deps.db,
+      ctx.deps.live,
+      input.batchId,
+      viewer,
+      input.lastEventId,
+      signal,
+    );
+    for await (const p of domainErrorsMapped(progress)) {
       yield tracked(p.id, p.view);
     }
   }),
