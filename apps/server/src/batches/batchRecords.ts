@@ -66,7 +66,8 @@ function toView(r: Row): BatchRecordView {
     decidedAt: r.decided_at?.toISOString() ?? null,
     goldenId: r.golden_id,
     reviewCaseId: r.case_id,
-    problem: r.errors && r.errors.length > 0 ? r.errors.map((e) => `${e.field}: ${e.message}`).join('; ') : null,
+    problem:
+      r.errors && r.errors.length > 0 ? r.errors.map((e) => `${e.field}: ${e.message}`).join('; ') : null,
   };
 }
 

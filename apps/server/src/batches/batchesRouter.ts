@@ -21,7 +21,12 @@ export const batchesRouter = {
     .query(({ ctx, input }) => listBatchRecords(ctx.deps.db, input, viewerOf(ctx.principal))),
   /** Cancels what is not yet decided; decided records stay. */
   cancel: ingestProcedure.input(batchIdInput).mutation(async ({ ctx, input }) => {
-    const batch = await cancelBatch(ctx.deps.db, input.batchId, ctx.principal.username, viewerOf(ctx.principal));
+    const batch = await cancelBatch(
+      ctx.deps.db,
+      input.batchId,
+      ctx.principal.username,
+      viewerOf(ctx.principal),
+    );
     ctx.deps.live.nudge();
     return batch;
   }),

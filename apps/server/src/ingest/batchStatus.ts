@@ -98,11 +98,20 @@ export function toBatchCounts(recordCount: number, by: Map<RecordStatus, number>
  * for it instead of deadlocking; records the relay is publishing right now are cancelled once it
  * commits, and the deciders skip cancelled records.
  */
-export async function cancelBatch(db: Db, batchId: string, actor: string, viewer: Viewer): Promise<BatchView> {
+export async function cancelBatch(
+  db: Db,
+  batchId: string,
+  actor: string,
+  viewer: Viewer,
+): Promise<BatchView> {
   await db.transaction().execute(async (trx) => {
-    const found = await visibleBatches(trx, viewer).select('status').where('id', '=', batchId).executeTakeFirst();
+    const found = await visibleBatches(trx, viewer)
+      .select('status')
+      .where('id', '=', batchId)
+      .executeTakeFirst();
     if (!found) throw noBatch(batchId);
-    const notCancellable = (status: string) => new IngestError('BATCH.NOT_CANCELLABLE', `batch ${batchId} is already ${status}`);
+    const notCancellable = (status: string) =>
+      new IngestError('BATCH.NOT_CANCELLABLE', `batch ${batchId} is already ${status}`);
     if (['completed', 'failed', 'cancelled'].includes(found.status)) throw notCancellable(found.status);
     const cancelled = await trx
       .updateTable('records')
@@ -127,7 +136,10 @@ export async function cancelBatch(db: Db, batchId: string, actor: string, viewer
         entity_id: batchId,
         record_id: null,
         before: JSON.stringify({ status: found.status }) as never,
-        after: JSON.stringify({ status: 'cancelled', recordsCancelled: Number(cancelled.numUpdatedRows) }) as never,
+        after: JSON.stringify({
+          status: 'cancelled',
+          recordsCancelled: Number(cancelled.numUpdatedRows),
+        }) as never,
       })
       .execute();
   });

@@ -28,6 +28,10 @@ export async function claimSource(db: Db, source: string, viewer: Viewer): Promi
 }
 
 async function ownerOf(db: Db, source: string): Promise<string | undefined> {
-  const row = await db.selectFrom('source_owners').select('user_id').where('source', '=', source).executeTakeFirst();
+  const row = await db
+    .selectFrom('source_owners')
+    .select('user_id')
+    .where('source', '=', source)
+    .executeTakeFirst();
   return row?.user_id;
 }

@@ -59,7 +59,10 @@ export async function streamRecord(
   const existing = await db
     .selectFrom('records as r')
     .leftJoin('batches as b', 'b.id', 'r.batch_id')
-    .select(['r.id as recordId', (eb) => eb.fn.coalesce('r.submitted_by_id', 'b.submitted_by_id').as('submittedById')])
+    .select([
+      'r.id as recordId',
+      (eb) => eb.fn.coalesce('r.submitted_by_id', 'b.submitted_by_id').as('submittedById'),
+    ])
     .where('r.source', '=', source)
     .where('r.external_id', '=', record.external_id)
     .executeTakeFirst();
@@ -76,7 +79,10 @@ export async function streamRecord(
   const recordId = randomUUID();
   const submittedById = submitter?.userId ?? null;
   await bus.publish([
-    { key, value: { recordId, batchId: null, submittedById, source, record, receivedAt: new Date().toISOString() } },
+    {
+      key,
+      value: { recordId, batchId: null, submittedById, source, record, receivedAt: new Date().toISOString() },
+    },
   ]);
   recent.set(key, { recordId, submittedById });
   return { recordId, duplicate: false, warnings: parsed.warnings };

@@ -9,7 +9,8 @@ export function decisionOnly(explanation: Record<string, unknown>): Record<strin
   const e = explanation;
   const out: Record<string, unknown> = pick(e, ['modelVersion', 'prior', 'total', 'rule']);
   if (isObject(e.thresholds)) out.thresholds = pick(e.thresholds, ['link', 'review']);
-  if (Array.isArray(e.fields)) out.fields = objects(e.fields).map((f) => pick(f, ['field', 'level', 'weight']));
+  if (Array.isArray(e.fields))
+    out.fields = objects(e.fields).map((f) => pick(f, ['field', 'level', 'weight']));
   if (Array.isArray(e.candidates)) {
     out.candidates = objects(e.candidates).map((c) => ({
       ...pick(c, ['goldenId', 'recordId', 'score', 'demographic']),
@@ -21,11 +22,16 @@ export function decisionOnly(explanation: Record<string, unknown>): Record<strin
     out.biometric = {
       ...pick(b, [...BIOMETRIC_KEYS, 'strongMatchWeight', 'noMatchWeight']),
       ...(Array.isArray(b.hits)
-        ? { hits: objects(b.hits).map((h) => pick(h, ['referenceId', 'goldenId', 'scaledScore', 'internalScore'])) }
+        ? {
+            hits: objects(b.hits).map((h) =>
+              pick(h, ['referenceId', 'goldenId', 'scaledScore', 'internalScore']),
+            ),
+          }
         : {}),
     };
   }
-  if (isObject(e.liveness)) out.liveness = pick(e.liveness, ['checked', 'live', 'score', 'reason', 'quality', 'threshold']);
+  if (isObject(e.liveness))
+    out.liveness = pick(e.liveness, ['checked', 'live', 'score', 'reason', 'quality', 'threshold']);
   return out;
 }
 

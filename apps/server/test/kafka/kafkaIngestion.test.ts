@@ -42,7 +42,8 @@ describe('the engine on Kafka', () => {
     batchId = receipt.batchId;
     engine.relay.kick();
     // Path B: each record produced straight to raw_records (acks=all), the actor writes its row.
-    for (const p of stream) await streamRecord(tdb.db, engine.bus, { source: 'stream', record: p.record }, null);
+    for (const p of stream)
+      await streamRecord(tdb.db, engine.bus, { source: 'stream', record: p.record }, null);
     await waitUntil('every record is decided', async () => {
       const n = await tdb.db
         .selectFrom('records')
