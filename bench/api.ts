@@ -238,15 +238,20 @@ async function main() {
       apiKey: await meanMs(500, () => authenticate(nexus.deps.auth, ingestKey)),
       jwt: await meanMs(500, () => authenticate(nexus.deps.auth, operatorToken)),
       service: await meanMs(500, (i) =>
-        streamRecord(nexus.db, nexus.engine.bus, {
-          source: 'bench-parts',
-          record: {
-            external_id: `p${i}`,
-            given_name: 'Ana',
-            family_name: 'Silva',
-            date_of_birth: '1980-02-03',
+        streamRecord(
+          nexus.db,
+          nexus.engine.bus,
+          {
+            source: 'bench-parts',
+            record: {
+              external_id: `p${i}`,
+              given_name: 'Ana',
+              family_name: 'Silva',
+              date_of_birth: '1980-02-03',
+            },
           },
-        }),
+          null,
+        ),
       ),
     };
     console.log(

@@ -28,7 +28,7 @@ export async function startPlainIngestServer(db: Db, bus: RecordBus): Promise<Pl
       void (async () => {
         const input = streamRecordInput.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
         if (!input.success) return send(res, 400, { error: input.error.issues });
-        const receipt = await streamRecord(db, bus, input.data);
+        const receipt = await streamRecord(db, bus, input.data, null);
         send(res, 202, { recordId: receipt.recordId });
       })().catch((error: unknown) => send(res, 500, { error: String(error) }));
     });

@@ -10,6 +10,7 @@ import {
 } from '../../../test/engineHarness';
 import type { Engine } from '../src/engine/engine';
 import { generatePopulation } from '../src/generate/syntheticPeople';
+import { EVERYTHING } from '../src/auth/ownership';
 import { getBatch } from '../src/ingest/batchStatus';
 import { submitBatch } from '../src/ingest/submitBatch';
 
@@ -37,7 +38,7 @@ describe('a batch through the engine (path A)', () => {
   });
 
   it('ends every accepted record in a terminal state, and the batch as completed', async () => {
-    const batch = await getBatch(tdb.db, batchId);
+    const batch = await getBatch(tdb.db, batchId, EVERYTHING);
     expect(batch.status).toBe('completed');
     expect(batch.counts.records).toBe(population.length);
     expect(batch.counts.pending).toBe(0);
@@ -102,8 +103,14 @@ describe('a batch through the engine (path A)', () => {
 
   it('ignores a redelivery of the whole partition log (invariant 2)', async () => {
     const before = await countByStatus(tdb.db);
-    const goldenBefore = await tdb.db.selectFrom('golden_records').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    const auditBefore = await tdb.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const goldenBefore = await tdb.db
+      .selectFrom('golden_records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const auditBefore = await tdb.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     // Rewind the consumer group: every message is delivered again.
     await engine.stop();
     await tdb.db.updateTable('bus_consumer_positions').set({ next_offset: '0' }).execute();
@@ -112,15 +119,23 @@ describe('a batch through the engine (path A)', () => {
       const lag = await engine.supervisor.lag();
       return [...lag.values()].every((n) => n === 0);
     });
-    const goldenAfter = await tdb.db.selectFrom('golden_records').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    const auditAfter = await tdb.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const goldenAfter = await tdb.db
+      .selectFrom('golden_records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const auditAfter = await tdb.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(await countByStatus(tdb.db)).toEqual(before);
     expect(goldenAfter.n).toBe(goldenBefore.n);
     expect(auditAfter.n).toBe(auditBefore.n);
   });
 
   it('keeps the audit log append-only (invariant 6)', async () => {
-    await expect(sql`update audit_log set actor = 'someone else'`.execute(tdb.db)).rejects.toThrow(/append-only/);
+    await expect(sql`update audit_log set actor = 'someone else'`.execute(tdb.db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`delete from audit_log`.execute(tdb.db)).rejects.toThrow(/append-only/);
   });
 });

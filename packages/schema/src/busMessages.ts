@@ -7,6 +7,8 @@ export const RAW_RECORDS_TOPIC = 'raw_records';
 export const rawRecordMessageSchema = z.object({
   recordId: z.string().uuid(),
   batchId: z.string().uuid().nullable(),
+  /** Path B: the account that streamed it (users.id), written on the record's row as its owner. */
+  submittedById: z.string().uuid().nullable().optional(),
   source: z.string(),
   record: canonicalRecordSchema,
   receivedAt: z.string(),

@@ -8,17 +8,17 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 type Json<T extends object> = JSONColumnType<T, T, T>;
 
 export type RecordStatus =
-  | 'received'
-  | 'relayed'
-  | 'new'
-  | 'linked'
-  | 'review'
-  | 'rejected'
-  | 'dead_lettered'
-  | 'cancelled';
+  'received' | 'relayed' | 'new' | 'linked' | 'review' | 'rejected' | 'dead_lettered' | 'cancelled';
 
 /** A record in one of these states needs no more work. */
-export const TERMINAL_RECORD_STATUSES = ['new', 'linked', 'review', 'rejected', 'dead_lettered', 'cancelled'] as const;
+export const TERMINAL_RECORD_STATUSES = [
+  'new',
+  'linked',
+  'review',
+  'rejected',
+  'dead_lettered',
+  'cancelled',
+] as const;
 export type BatchStatus = 'received' | 'processing' | 'completed' | 'failed' | 'cancelled';
 
 export interface BatchesTable {
@@ -26,6 +26,8 @@ export interface BatchesTable {
   source: string;
   status: BatchStatus;
   submitted_by: string | null;
+  /** The account that submitted it (users.id): what an ingest account may see is what it submitted. */
+  submitted_by_id: string | null;
   record_count: number;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -35,6 +37,8 @@ export interface BatchesTable {
 export interface RecordsTable {
   id: string;
   batch_id: string | null;
+  /** The account that streamed it (path B); a batch's records belong to whoever submitted the batch. */
+  submitted_by_id: string | null;
   source: string;
   external_id: string;
   partition: number;
@@ -255,4 +259,17 @@ export interface BiometricReferencesTable {
 
 export interface Database {
   biometric_references: BiometricReferencesTable;
+}
+
+// ---- Ownership (migration 2026_12_02_0025_ownership) ----
+
+/** External ids are unique per source, so a source belongs to the ingest account that first used it. */
+export interface SourceOwnersTable {
+  source: string;
+  user_id: string;
+  claimed_at: Timestamp;
+}
+
+export interface Database {
+  source_owners: SourceOwnersTable;
 }

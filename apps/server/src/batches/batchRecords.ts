@@ -1,5 +1,7 @@
 import type { RecordStatus } from '@nexus/schema';
 import type { Db } from '@nexus/actors';
+import { EVERYTHING, type Viewer } from '../auth/ownership';
+import { visibleBatches } from '../ingest/batchStatus';
 import { IngestError } from '../ingest/errors';
 
 /** What the dashboard and the results file show of one record of a batch. */
@@ -64,12 +66,13 @@ function toView(r: Row): BatchRecordView {
     decidedAt: r.decided_at?.toISOString() ?? null,
     goldenId: r.golden_id,
     reviewCaseId: r.case_id,
-    problem: r.errors && r.errors.length > 0 ? r.errors.map((e) => `${e.field}: ${e.message}`).join('; ') : null,
+    problem:
+      r.errors && r.errors.length > 0 ? r.errors.map((e) => `${e.field}: ${e.message}`).join('; ') : null,
   };
 }
 
-async function assertBatch(db: Db, batchId: string) {
-  const found = await db.selectFrom('batches').select('id').where('id', '=', batchId).executeTakeFirst();
+async function assertBatch(db: Db, batchId: string, viewer: Viewer) {
+  const found = await visibleBatches(db, viewer).select('id').where('id', '=', batchId).executeTakeFirst();
   if (!found) throw new IngestError('BATCH.NOT_FOUND', `no batch ${batchId}`);
 }
 
@@ -77,8 +80,9 @@ async function assertBatch(db: Db, batchId: string) {
 export async function listBatchRecords(
   db: Db,
   f: BatchRecordsFilter,
+  viewer: Viewer,
 ): Promise<{ items: BatchRecordView[]; nextCursor: string | null }> {
-  await assertBatch(db, f.batchId);
+  await assertBatch(db, f.batchId, viewer);
   let q = recordsQuery(db, f.batchId).limit(f.limit + 1);
   if (f.status === 'pending') q = q.where('r.status', 'in', PENDING);
   else if (f.status) q = q.where('r.status', '=', f.status);
@@ -90,9 +94,12 @@ export async function listBatchRecords(
 
 const RESULT_PAGE = 2_000;
 
-/** Every record of a batch, page by page, so a 10,000-record batch never sits in memory as one result. */
+/**
+ * Every record of a batch, page by page, so a 10,000-record batch never sits in memory as one
+ * result. Callers check first that the batch is the caller's to see (getBatch with its viewer).
+ */
 export async function* batchResults(db: Db, batchId: string): AsyncGenerator<BatchRecordView> {
-  await assertBatch(db, batchId);
+  await assertBatch(db, batchId, EVERYTHING);
   let cursor: string | undefined;
   for (;;) {
     let q = recordsQuery(db, batchId).limit(RESULT_PAGE);

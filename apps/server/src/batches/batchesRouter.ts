@@ -1,21 +1,32 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { batchIdInput, listBatchesInput } from '@nexus/schema';
+import { viewerOf } from '../auth/ownership';
 import { cancelBatch, getBatch } from '../ingest/batchStatus';
 import { ingestProcedure, operatorProcedure } from '../trpc/trpc';
 import { batchRecordsInput } from './batchesInputs';
 import { listBatchRecords } from './batchRecords';
 import { listBatches, retryFailedRecords } from './batchesService';
 
+/** An ingest account reaches only the batches it submitted; another's is NOT_FOUND, as a missing one. */
 export const batchesRouter = {
-  list: ingestProcedure.input(listBatchesInput).query(({ ctx, input }) => listBatches(ctx.deps.db, input)),
-  get: ingestProcedure.input(batchIdInput).query(({ ctx, input }) => getBatch(ctx.deps.db, input.batchId)),
+  list: ingestProcedure
+    .input(listBatchesInput)
+    .query(({ ctx, input }) => listBatches(ctx.deps.db, input, viewerOf(ctx.principal))),
+  get: ingestProcedure
+    .input(batchIdInput)
+    .query(({ ctx, input }) => getBatch(ctx.deps.db, input.batchId, viewerOf(ctx.principal))),
   /** A batch's records with their decisions, in submission order, optionally of one decision. */
   records: ingestProcedure
     .input(batchRecordsInput)
-    .query(({ ctx, input }) => listBatchRecords(ctx.deps.db, input)),
+    .query(({ ctx, input }) => listBatchRecords(ctx.deps.db, input, viewerOf(ctx.principal))),
   /** Cancels what is not yet decided; decided records stay. */
   cancel: ingestProcedure.input(batchIdInput).mutation(async ({ ctx, input }) => {
-    const batch = await cancelBatch(ctx.deps.db, input.batchId, ctx.principal.username);
+    const batch = await cancelBatch(
+      ctx.deps.db,
+      input.batchId,
+      ctx.principal.username,
+      viewerOf(ctx.principal),
+    );
     ctx.deps.live.nudge();
     return batch;
   }),

@@ -1,7 +1,14 @@
 import type { BatchStatus, RecordStatus } from '@nexus/schema';
 import type { Db, RecordBus } from '@nexus/actors';
+import { EVERYTHING, type Viewer } from '../auth/ownership';
 import { replayDeadLettered } from '../deadLetters/replayRecords';
-import { getBatch, settledStatus, toBatchCounts, type BatchView } from '../ingest/batchStatus';
+import {
+  getBatch,
+  settledStatus,
+  toBatchCounts,
+  visibleBatches,
+  type BatchView,
+} from '../ingest/batchStatus';
 import { IngestError } from '../ingest/errors';
 
 export interface BatchFilter {
@@ -12,13 +19,13 @@ export interface BatchFilter {
   limit: number;
 }
 
-/** Newest first, each with its counts by decision. */
+/** Newest first, each with its counts by decision; an ingest account's own only. */
 export async function listBatches(
   db: Db,
   f: BatchFilter,
+  viewer: Viewer,
 ): Promise<{ items: BatchView[]; nextCursor: string | null }> {
-  let q = db
-    .selectFrom('batches')
+  let q = visibleBatches(db, viewer)
     .selectAll()
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -26,8 +33,7 @@ export async function listBatches(
   if (f.status) q = q.where('status', '=', f.status);
   if (f.source) q = q.where('source', '=', f.source);
   if (f.cursor) {
-    const at = await db
-      .selectFrom('batches')
+    const at = await visibleBatches(db, viewer)
       .select(['created_at', 'id'])
       .where('id', '=', f.cursor)
       .executeTakeFirst();
@@ -82,9 +88,9 @@ export async function retryFailedRecords(
   batchId: string,
   actor: string,
 ): Promise<{ republished: number; batch: BatchView }> {
-  const batch = await getBatch(db, batchId);
+  const batch = await getBatch(db, batchId, EVERYTHING);
   if (batch.status === 'cancelled')
     throw new IngestError('BATCH.NOT_RETRIABLE', `batch ${batchId} was cancelled`);
   const republished = await replayDeadLettered(db, bus, { batchId }, actor);
-  return { republished, batch: await getBatch(db, batchId) };
+  return { republished, batch: await getBatch(db, batchId, EVERYTHING) };
 }

@@ -1,5 +1,6 @@
 import type { Db } from '@nexus/actors';
-import { getBatch, type BatchView } from '../ingest/batchStatus';
+import type { Viewer } from '../auth/ownership';
+import { getBatch, visibleBatches, type BatchView } from '../ingest/batchStatus';
 import { progressId } from '../live/batchProgress';
 import type { LiveHub } from '../live/liveHub';
 import { Waker } from '../live/wake';
@@ -10,11 +11,13 @@ const ACTIVE = ['received', 'processing'] as const;
 /**
  * Every batch still being decided, each time one changes (a new batch, a count, its end): one
  * feed covers the whole batches list, however many batches run. A batch is sent once more when it
- * settles, then no more. The first event after (re)connecting sends every active batch.
+ * settles, then no more. The first event after (re)connecting sends every active batch. An
+ * ingest account follows only its own batches.
  */
 export async function* followActiveBatches(
   db: Db,
   hub: LiveHub,
+  viewer: Viewer,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<BatchView[]> {
   const waker = new Waker();
@@ -24,8 +27,7 @@ export async function* followActiveBatches(
   try {
     while (!signal?.aborted) {
       const started = Date.now();
-      const active = await db
-        .selectFrom('batches')
+      const active = await visibleBatches(db, viewer)
         .select('id')
         .where('status', 'in', [...ACTIVE])
         .orderBy('created_at', 'desc')
@@ -33,7 +35,7 @@ export async function* followActiveBatches(
         .execute();
       // Batches followed before and no longer active are read once more to send their final state.
       const ids = new Set([...active.map((b) => b.id), ...sent.keys()]);
-      const views = await Promise.all([...ids].map((id) => getBatch(db, id).catch(() => null)));
+      const views = await Promise.all([...ids].map((id) => getBatch(db, id, viewer).catch(() => null)));
       const changed: BatchView[] = [];
       for (const view of views) {
         if (!view) continue;

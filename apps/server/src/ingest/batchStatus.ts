@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { BatchStatus, RecordStatus } from '@nexus/schema';
 import type { Db } from '@nexus/actors';
+import type { Viewer } from '../auth/ownership';
 import { IngestError } from './errors';
 
 export interface BatchCounts {
@@ -34,10 +35,19 @@ export function settledStatus(counts: BatchCounts): 'completed' | 'failed' {
   return counts.dead_lettered > 0 ? 'failed' : 'completed';
 }
 
+/** Batches the viewer may see: all, or those it submitted. */
+export function visibleBatches(db: Db, viewer: Viewer) {
+  const q = db.selectFrom('batches');
+  return viewer.sees === 'own' ? q.where('batches.submitted_by_id', '=', viewer.userId) : q;
+}
+
+/** Someone else's batch is answered exactly as one that does not exist. */
+const noBatch = (batchId: string) => new IngestError('BATCH.NOT_FOUND', `no batch ${batchId}`);
+
 /** A batch with counts by decision; its status follows from the counts once nothing is pending. */
-export async function getBatch(db: Db, batchId: string): Promise<BatchView> {
-  const batch = await db.selectFrom('batches').selectAll().where('id', '=', batchId).executeTakeFirst();
-  if (!batch) throw new IngestError('BATCH.NOT_FOUND', `no batch ${batchId}`);
+export async function getBatch(db: Db, batchId: string, viewer: Viewer): Promise<BatchView> {
+  const batch = await visibleBatches(db, viewer).selectAll().where('id', '=', batchId).executeTakeFirst();
+  if (!batch) throw noBatch(batchId);
   const rows = await db
     .selectFrom('records')
     .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
@@ -88,11 +98,20 @@ export function toBatchCounts(recordCount: number, by: Map<RecordStatus, number>
  * for it instead of deadlocking; records the relay is publishing right now are cancelled once it
  * commits, and the deciders skip cancelled records.
  */
-export async function cancelBatch(db: Db, batchId: string, actor: string): Promise<BatchView> {
+export async function cancelBatch(
+  db: Db,
+  batchId: string,
+  actor: string,
+  viewer: Viewer,
+): Promise<BatchView> {
   await db.transaction().execute(async (trx) => {
-    const found = await trx.selectFrom('batches').select('status').where('id', '=', batchId).executeTakeFirst();
-    if (!found) throw new IngestError('BATCH.NOT_FOUND', `no batch ${batchId}`);
-    const notCancellable = (status: string) => new IngestError('BATCH.NOT_CANCELLABLE', `batch ${batchId} is already ${status}`);
+    const found = await visibleBatches(trx, viewer)
+      .select('status')
+      .where('id', '=', batchId)
+      .executeTakeFirst();
+    if (!found) throw noBatch(batchId);
+    const notCancellable = (status: string) =>
+      new IngestError('BATCH.NOT_CANCELLABLE', `batch ${batchId} is already ${status}`);
     if (['completed', 'failed', 'cancelled'].includes(found.status)) throw notCancellable(found.status);
     const cancelled = await trx
       .updateTable('records')
@@ -117,9 +136,12 @@ export async function cancelBatch(db: Db, batchId: string, actor: string): Promi
         entity_id: batchId,
         record_id: null,
         before: JSON.stringify({ status: found.status }) as never,
-        after: JSON.stringify({ status: 'cancelled', recordsCancelled: Number(cancelled.numUpdatedRows) }) as never,
+        after: JSON.stringify({
+          status: 'cancelled',
+          recordsCancelled: Number(cancelled.numUpdatedRows),
+        }) as never,
       })
       .execute();
   });
-  return getBatch(db, batchId);
+  return getBatch(db, batchId, viewer);
 }

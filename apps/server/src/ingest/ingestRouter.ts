@@ -12,7 +12,7 @@ export const ingestRouter = {
     const { db, engine, live } = ctx.deps;
     const receipt = await submitBatch(db, engine.bus.partitions, {
       ...input,
-      submittedBy: ctx.principal.username,
+      submitter: ctx.principal,
     });
     engine.relay.kick();
     live.nudge();
@@ -25,5 +25,5 @@ export const ingestRouter = {
   /** Path B: one record straight to the bus; answers its record id. */
   stream: ingestProcedure
     .input(streamRecordInput)
-    .mutation(({ ctx, input }) => streamRecord(ctx.deps.db, ctx.deps.engine.bus, input)),
+    .mutation(({ ctx, input }) => streamRecord(ctx.deps.db, ctx.deps.engine.bus, input, ctx.principal)),
 } satisfies TRPCRouterRecord;

@@ -8,7 +8,9 @@ import {
   type FieldError,
 } from '@nexus/schema';
 import { timeOrderedId, type Db } from '@nexus/actors';
+import { EVERYTHING, viewerOf, type Submitter } from '../auth/ownership';
 import { IngestError } from './errors';
+import { claimSource } from './sourceOwners';
 
 export { MAX_BATCH_RECORDS };
 const INSERT_CHUNK = 1_000;
@@ -16,7 +18,8 @@ const INSERT_CHUNK = 1_000;
 export interface BatchSubmission {
   source: string;
   records: unknown[];
-  submittedBy?: string | null;
+  /** The account submitting it, its owner; none for the engine's own runs (`nexus dedupe`, tests). */
+  submitter?: Submitter | null;
 }
 
 export interface BatchReceipt {
@@ -32,17 +35,29 @@ export interface BatchReceipt {
  * Path A: the batch and all its valid records are stored in ONE transaction (status `received`);
  * the relay then puts them on the bus. Invalid records are answered with their index and errors.
  */
-export async function submitBatch(db: Db, partitions: number, submission: BatchSubmission): Promise<BatchReceipt> {
+export async function submitBatch(
+  db: Db,
+  partitions: number,
+  submission: BatchSubmission,
+): Promise<BatchReceipt> {
   const source = submission.source.trim();
-  if (source === '' || source.length > 200) throw new IngestError('SOURCE.INVALID', 'source must be 1 to 200 characters');
-  if (submission.records.length === 0) throw new IngestError('BATCH.EMPTY', 'a batch needs at least one record');
+  if (source === '' || source.length > 200)
+    throw new IngestError('SOURCE.INVALID', 'source must be 1 to 200 characters');
+  if (submission.records.length === 0)
+    throw new IngestError('BATCH.EMPTY', 'a batch needs at least one record');
   if (submission.records.length > MAX_BATCH_RECORDS) {
     throw new IngestError(
       'BATCH.TOO_LARGE',
       `a batch holds at most ${MAX_BATCH_RECORDS.toLocaleString('en')} records; this one has ${submission.records.length.toLocaleString('en')}: split it`,
     );
   }
-  const receipt: BatchReceipt = { batchId: randomUUID(), accepted: 0, rejected: [], duplicates: [], warnings: [] };
+  const receipt: BatchReceipt = {
+    batchId: randomUUID(),
+    accepted: 0,
+    rejected: [],
+    duplicates: [],
+    warnings: [],
+  };
   const valid: Array<{ index: number; record: CanonicalRecord }> = [];
   const seen = new Set<string>();
   submission.records.forEach((raw, index) => {
@@ -51,17 +66,27 @@ export async function submitBatch(db: Db, partitions: number, submission: BatchS
     // A record always belongs to the batch's source: external ids are unique per source.
     const record = { ...parsed.record, source };
     if (parsed.warnings.length > 0) receipt.warnings.push({ index, warnings: parsed.warnings });
-    if (seen.has(record.external_id)) return receipt.duplicates.push({ index, externalId: record.external_id });
+    if (seen.has(record.external_id))
+      return receipt.duplicates.push({ index, externalId: record.external_id });
     seen.add(record.external_id);
     valid.push({ index, record });
   });
 
   // Repeats within this batch; records the database already holds are found below.
   const repeats = receipt.duplicates.length;
+  const submitter = submission.submitter ?? null;
   await db.transaction().execute(async (trx) => {
+    await claimSource(trx, source, submitter ? viewerOf(submitter) : EVERYTHING);
     await trx
       .insertInto('batches')
-      .values({ id: receipt.batchId, source, status: 'received', submitted_by: submission.submittedBy ?? null, record_count: 0 })
+      .values({
+        id: receipt.batchId,
+        source,
+        status: 'received',
+        submitted_by: submitter?.username ?? null,
+        submitted_by_id: submitter?.userId ?? null,
+        record_count: 0,
+      })
       .execute();
     let stored = 0;
     for (let i = 0; i < valid.length; i += INSERT_CHUNK) {
@@ -85,10 +110,15 @@ export async function submitBatch(db: Db, partitions: number, submission: BatchS
       stored += inserted.length;
       const fresh = new Set(inserted.map((r) => r.external_id));
       for (const { index, record } of chunk) {
-        if (!fresh.has(record.external_id)) receipt.duplicates.push({ index, externalId: record.external_id });
+        if (!fresh.has(record.external_id))
+          receipt.duplicates.push({ index, externalId: record.external_id });
       }
     }
-    await trx.updateTable('batches').set({ record_count: stored }).where('id', '=', receipt.batchId).execute();
+    await trx
+      .updateTable('batches')
+      .set({ record_count: stored })
+      .where('id', '=', receipt.batchId)
+      .execute();
   });
   receipt.accepted = valid.length + repeats;
   receipt.duplicates.sort((a, b) => a.index - b.index);

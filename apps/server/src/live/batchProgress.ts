@@ -1,4 +1,5 @@
 import type { Db } from '@nexus/actors';
+import type { Viewer } from '../auth/ownership';
 import { getBatch, type BatchView } from '../ingest/batchStatus';
 import type { LiveHub } from './liveHub';
 import { Waker } from './wake';
@@ -26,11 +27,13 @@ export function progressId(view: BatchView): string {
 /**
  * A batch's progress each time it changes, until it is completed, cancelled or failed. The
  * activity listener is attached before the first read, so no change between the two is missed.
+ * Another account's batch ends the feed with BATCH.NOT_FOUND, as a batch that does not exist.
  */
 export async function* followBatch(
   db: Db,
   hub: LiveHub,
   batchId: string,
+  viewer: Viewer,
   lastEventId: string | null | undefined,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<{ id: string; view: BatchView }> {
@@ -40,7 +43,7 @@ export async function* followBatch(
     let last = lastEventId ?? null;
     while (!signal?.aborted) {
       const started = Date.now();
-      const view = await getBatch(db, batchId);
+      const view = await getBatch(db, batchId, viewer);
       const id = progressId(view);
       if (id !== last) {
         last = id;

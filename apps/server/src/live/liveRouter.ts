@@ -1,9 +1,11 @@
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { auditFeedInput, batchProgressInput, liveFeedInput } from '@nexus/schema';
+import { viewerOf } from '../auth/ownership';
 import { ingestProcedure, operatorProcedure, reviewerProcedure } from '../trpc/trpc';
 import { followActiveBatches } from '../batches/followBatches';
 import { tailAudit } from './auditTail';
 import { followBatch } from './batchProgress';
+import { domainErrorsMapped } from './domainErrorsMapped';
 import { followRing } from './followRing';
 
 /**
@@ -22,19 +24,31 @@ export const liveRouter = {
     for await (const e of followRing(ctx.deps.live.engineStates, input.lastEventId, signal))
       yield tracked(String(e.id), e.data);
   }),
-  /** One batch's counts each time they change, until it completes. */
+  /** One batch's counts each time they change, until it completes; an ingest account's own batches only. */
   batchProgress: ingestProcedure.input(batchProgressInput).subscription(async function* ({
     ctx,
     input,
     signal,
   }) {
-    for await (const p of followBatch(ctx.deps.db, ctx.deps.live, input.batchId, input.lastEventId, signal)) {
+    const viewer = viewerOf(ctx.principal);
+    const progress = followBatch(
+      ctx.deps.db,
+      ctx.deps.live,
+      input.batchId,
+      viewer,
+      input.lastEventId,
+      signal,
+    );
+    for await (const p of domainErrorsMapped(progress)) {
       yield tracked(p.id, p.view);
     }
   }),
-  /** The batches still being decided, each time one changes (new, counts, settled); one feed for the list. */
+  /**
+   * The batches still being decided, each time one changes (new, counts, settled); one feed for
+   * the list. An ingest account watches its own batches only.
+   */
   activeBatches: ingestProcedure.subscription(async function* ({ ctx, signal }) {
-    yield* followActiveBatches(ctx.deps.db, ctx.deps.live, signal);
+    yield* followActiveBatches(ctx.deps.db, ctx.deps.live, viewerOf(ctx.principal), signal);
   }),
   /** Review cases as they open, are claimed, released and resolved. */
   reviewCases: reviewerProcedure.input(liveFeedInput).subscription(async function* ({ ctx, input, signal }) {

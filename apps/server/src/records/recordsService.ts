@@ -1,6 +1,8 @@
 import { waterfall, type Db, type Explanation, type Waterfall } from '@nexus/actors';
 import type { RecordStatus } from '@nexus/schema';
+import type { Viewer } from '../auth/ownership';
 import { IngestError } from '../ingest/errors';
+import { decisionOnly } from './decisionOnly';
 
 export type RecordRef = { id: string } | { source: string; externalId: string };
 
@@ -40,12 +42,21 @@ export function asExplanation(value: unknown): Explanation | undefined {
   return ok ? (e as Explanation) : undefined;
 }
 
-export async function getRecord(db: Db, ref: RecordRef): Promise<RecordView> {
-  let q = db.selectFrom('records').selectAll();
+/**
+ * A record, if the viewer may see it: an ingest account sees the records it streamed and those
+ * of its batches, with the decision but not the values of the records it was compared with.
+ * Someone else's record is answered exactly as one that does not exist.
+ */
+export async function getRecord(db: Db, ref: RecordRef, viewer: Viewer): Promise<RecordView> {
+  let q = db.selectFrom('records as r').leftJoin('batches as b', 'b.id', 'r.batch_id').selectAll('r');
   q =
     'id' in ref
-      ? q.where('id', '=', ref.id)
-      : q.where('source', '=', ref.source).where('external_id', '=', ref.externalId);
+      ? q.where('r.id', '=', ref.id)
+      : q.where('r.source', '=', ref.source).where('r.external_id', '=', ref.externalId);
+  if (viewer.sees === 'own') {
+    const { userId } = viewer;
+    q = q.where((eb) => eb.or([eb('r.submitted_by_id', '=', userId), eb('b.submitted_by_id', '=', userId)]));
+  }
   const r = await q.executeTakeFirst();
   if (!r) {
     const what = 'id' in ref ? ref.id : `${ref.source}/${ref.externalId}`;
@@ -81,7 +92,7 @@ export async function getRecord(db: Db, ref: RecordRef): Promise<RecordView> {
       goldenId: member?.golden_id ?? null,
       reviewCaseId: reviewCase?.id ?? null,
     },
-    explanation: r.explanation,
+    explanation: r.explanation && viewer.sees === 'own' ? decisionOnly(r.explanation) : r.explanation,
     waterfall: explanation ? waterfall(explanation) : null,
   };
 }

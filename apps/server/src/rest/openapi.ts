@@ -120,7 +120,7 @@ export function openApiDocument(): object {
       '/api/v1/records': {
         post: {
           summary: 'Submit a batch (path A)',
-          description: `At most ${MAX_BATCH_RECORDS} records. Invalid records are answered by index; the rest are accepted.`,
+          description: `At most ${MAX_BATCH_RECORDS} records. Invalid records are answered by index; the rest are accepted. A source belongs to the first ingest account that submits to it: another is refused (403 SOURCE.NOT_YOURS).`,
           requestBody: jsonBody({
             type: 'object',
             required: ['source', 'records'],
@@ -162,6 +162,10 @@ export function openApiDocument(): object {
       '/api/v1/ingest': {
         post: {
           summary: 'Stream one record (path B)',
+          description:
+            'The same external_id again answers the same record id. A source belongs to the first ingest account that ' +
+            'submits to it: another is refused (403 SOURCE.NOT_YOURS); an external_id another account submitted is a ' +
+            '409 RECORD.NOT_YOURS, without its id.',
           requestBody: jsonBody({
             type: 'object',
             required: ['source', 'record'],
@@ -176,13 +180,15 @@ export function openApiDocument(): object {
               required: ['recordId'],
               properties: { recordId: { type: 'string', format: 'uuid' } },
             }),
-            ...errors(400, 401, 403, 413, 415, 429),
+            ...errors(400, 401, 403, 409, 413, 415, 429),
           },
         },
       },
       '/api/v1/batches/{id}': {
         get: {
           summary: 'A batch and its counts by decision',
+          description:
+            "An ingest account's own batches only: another account's batch is a 404, as an unknown one.",
           parameters: batchId,
           responses: { ...ok(200, { $ref: '#/components/schemas/Batch' }), ...errors(400, 401, 403, 404) },
         },

@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { loginInput, refreshInput, streamRecordInput, submitBatchInput } from '@nexus/schema';
+import { AuthError } from '../auth/authErrors';
 import { throttledLogin } from '../auth/authRouter';
 import { refresh } from '../auth/authService';
+import { viewerOf } from '../auth/ownership';
+import type { Principal } from '../auth/roles';
 import type { ProcedureLevel } from '../auth/roles';
 import { RequestError } from '../errors/domainError';
 import { zodFieldErrors } from '../errors/errorMapping';
@@ -44,6 +47,16 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 
 const body = async <S extends z.ZodType>(ctx: RestContext, req: IncomingMessage, schema: S) =>
   parse(schema, await readJsonBody(req, ctx.deps.config.NEXUS_MAX_BODY_BYTES));
+
+/**
+ * The caller of a route that needs an account. The router already refused anonymous calls; this
+ * keeps an anonymous call from ever reading as "sees everything" if a route's level were wrong.
+ */
+function signedIn(ctx: RestContext): Principal {
+  if (!ctx.principal)
+    throw new AuthError('AUTH.UNAUTHENTICATED', 'sign in first: send Authorization: Bearer TOKEN');
+  return ctx.principal;
+}
 
 const batchParams = z.object({ id: z.string().uuid({ message: 'must be a batch id (a UUID)' }) });
 
@@ -97,7 +110,7 @@ export const REST_ROUTES: RestRoute[] = [
       const { db, engine, live } = ctx.deps;
       const receipt = await submitBatch(db, engine.bus.partitions, {
         ...input,
-        submittedBy: ctx.principal!.username,
+        submitter: signedIn(ctx),
       });
       engine.relay.kick();
       live.nudge();
@@ -114,7 +127,7 @@ export const REST_ROUTES: RestRoute[] = [
     summary: 'Path B: one record straight to the record bus',
     handle: async (ctx, req) => {
       const input = await body(ctx, req, streamRecordInput);
-      const receipt = await streamRecord(ctx.deps.db, ctx.deps.engine.bus, input);
+      const receipt = await streamRecord(ctx.deps.db, ctx.deps.engine.bus, input, signedIn(ctx));
       return { status: 202, body: { recordId: receipt.recordId } };
     },
   },
@@ -125,7 +138,7 @@ export const REST_ROUTES: RestRoute[] = [
     summary: 'A batch with its counts by decision',
     handle: async (ctx, _req, params) => ({
       status: 200,
-      body: restBatch(await getBatch(ctx.deps.db, parse(batchParams, params).id)),
+      body: restBatch(await getBatch(ctx.deps.db, parse(batchParams, params).id, viewerOf(signedIn(ctx)))),
     }),
   },
   {
@@ -134,7 +147,8 @@ export const REST_ROUTES: RestRoute[] = [
     level: 'ingest',
     summary: 'Cancels what is not yet decided in a batch',
     handle: async (ctx, _req, params) => {
-      const view = await cancelBatch(ctx.deps.db, parse(batchParams, params).id, ctx.principal!.username);
+      const id = parse(batchParams, params).id;
+      const view = await cancelBatch(ctx.deps.db, id, signedIn(ctx).username, viewerOf(signedIn(ctx)));
       ctx.deps.live.nudge();
       return { status: 200, body: restBatch(view) };
     },
@@ -146,12 +160,16 @@ export const REST_ROUTES: RestRoute[] = [
     summary: "A batch's records with their decisions and golden records, as CSV",
     handle: async (ctx, _req, params) => {
       const id = parse(batchParams, params).id;
-      // Read the batch first: an unknown batch is a 404, not an empty file.
-      await getBatch(ctx.deps.db, id);
+      // Read the batch first: an unknown batch, or another account's, is a 404, not an empty file.
+      await getBatch(ctx.deps.db, id, viewerOf(signedIn(ctx)));
       return {
         status: 200,
         body: null,
-        file: { contentType: 'text/csv; charset=utf-8', filename: `batch-${id}-results.csv`, chunks: batchResultsCsv(ctx.deps.db, id) },
+        file: {
+          contentType: 'text/csv; charset=utf-8',
+          filename: `batch-${id}-results.csv`,
+          chunks: batchResultsCsv(ctx.deps.db, id),
+        },
       };
     },
   },

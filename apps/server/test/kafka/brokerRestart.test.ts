@@ -12,6 +12,7 @@ import { resetLocalService, startLocalService, stopLocalService } from '../../..
 import { freePort } from '../../src/db/postgres';
 import type { Engine } from '../../src/engine/engine';
 import { generatePopulation } from '../../src/generate/syntheticPeople';
+import { EVERYTHING } from '../../src/auth/ownership';
 import { getBatch } from '../../src/ingest/batchStatus';
 import { submitBatch } from '../../src/ingest/submitBatch';
 
@@ -68,7 +69,7 @@ describe('a Kafka broker restarted mid-stream', () => {
       );
     });
 
-    expect((await getBatch(tdb.db, batchId)).status).toBe('completed');
+    expect((await getBatch(tdb.db, batchId, EVERYTHING)).status).toBe('completed');
     const counts = await countByStatus(tdb.db);
     const decided = (counts.new ?? 0) + (counts.linked ?? 0) + (counts.review ?? 0);
     expect(decided + (counts.rejected ?? 0) + (counts.dead_lettered ?? 0)).toBe(total);

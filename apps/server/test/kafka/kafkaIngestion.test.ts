@@ -16,6 +16,7 @@ import {
 } from '../../../../test/kafkaHarness';
 import type { Engine } from '../../src/engine/engine';
 import { generatePopulation } from '../../src/generate/syntheticPeople';
+import { EVERYTHING } from '../../src/auth/ownership';
 import { getBatch } from '../../src/ingest/batchStatus';
 import { streamRecord } from '../../src/ingest/streamRecord';
 import { submitBatch } from '../../src/ingest/submitBatch';
@@ -41,7 +42,8 @@ describe('the engine on Kafka', () => {
     batchId = receipt.batchId;
     engine.relay.kick();
     // Path B: each record produced straight to raw_records (acks=all), the actor writes its row.
-    for (const p of stream) await streamRecord(tdb.db, engine.bus, { source: 'stream', record: p.record });
+    for (const p of stream)
+      await streamRecord(tdb.db, engine.bus, { source: 'stream', record: p.record }, null);
     await waitUntil('every record is decided', async () => {
       const n = await tdb.db
         .selectFrom('records')
@@ -61,7 +63,7 @@ describe('the engine on Kafka', () => {
   });
 
   it('decides both paths, each record exactly once, in the partition of its key', async () => {
-    expect((await getBatch(tdb.db, batchId)).status).toBe('completed');
+    expect((await getBatch(tdb.db, batchId, EVERYTHING)).status).toBe('completed');
     const counts = await countByStatus(tdb.db);
     const decided = (counts.new ?? 0) + (counts.linked ?? 0) + (counts.review ?? 0);
     expect(decided + (counts.rejected ?? 0) + (counts.dead_lettered ?? 0)).toBe(total);

@@ -21,6 +21,7 @@ export async function deadLetterRecord(
       .values({
         id: message.recordId,
         batch_id: message.batchId,
+        submitted_by_id: message.submittedById ?? null,
         source: message.source,
         external_id: message.record.external_id,
         partition,

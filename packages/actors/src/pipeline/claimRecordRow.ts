@@ -11,12 +11,17 @@ export class DuplicateExternalIdError extends Error {
  * it for this decision, in one statement: the no-op update on conflict takes the row lock and
  * returns the status another delivery may already have set.
  */
-export async function claimRecordRow(trx: Db, partition: number, message: RawRecordMessage): Promise<RecordStatus> {
+export async function claimRecordRow(
+  trx: Db,
+  partition: number,
+  message: RawRecordMessage,
+): Promise<RecordStatus> {
   try {
     const { rows } = await sql<{ status: RecordStatus }>`
-      insert into records (id, batch_id, source, external_id, partition, payload, status, received_at)
-      values (${message.recordId}, ${message.batchId}, ${message.source}, ${message.record.external_id},
-              ${partition}, ${JSON.stringify(message.record)}::jsonb, 'relayed', ${message.receivedAt})
+      insert into records (id, batch_id, submitted_by_id, source, external_id, partition, payload, status, received_at)
+      values (${message.recordId}, ${message.batchId}, ${message.submittedById ?? null}, ${message.source},
+              ${message.record.external_id}, ${partition}, ${JSON.stringify(message.record)}::jsonb, 'relayed',
+              ${message.receivedAt})
       on conflict (id) do update set partition = records.partition
       returning status`.execute(trx);
     return rows[0]!.status;
