@@ -51,6 +51,8 @@ const EXPECTED: Record<string, Level> = {
   'users.add': 'admin',
   'users.disable': 'admin',
   'users.issueApiKey': 'admin',
+  'users.apiKeys': 'admin',
+  'users.revokeApiKey': 'admin',
   'live.throughput': 'operator',
   'live.engine': 'operator',
   'live.batchProgress': 'ingest',
