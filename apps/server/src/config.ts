@@ -78,7 +78,7 @@ const envSchema = z.object({
     .max(1_073_741_824)
     .default(1024 * 1024),
   /** Requests per second each client (token, or address when anonymous) may make, sustained. */
-  NEXUS_RATE_LIMIT_RPS: z.coerce.number().min(0.1).max(1_000_000).default(50),
+  NEXUS_RATE_LIMIT_RPS: z.coerce.number().min(0.001).max(1_000_000).default(50),
   /** Requests a client may make at once above the sustained rate. */
   NEXUS_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** Sign-in attempts per minute from one address. */
@@ -105,7 +105,7 @@ const envSchema = z.object({
   /** tRPC calls one HTTP request or WebSocket message may batch (each counts against the rate limit). */
   NEXUS_TRPC_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Messages per second one WebSocket connection may send, sustained; above the burst it is closed (4429). */
-  NEXUS_WS_MESSAGES_PER_SECOND: z.coerce.number().min(0.1).max(1_000_000).default(20),
+  NEXUS_WS_MESSAGES_PER_SECOND: z.coerce.number().min(0.001).max(1_000_000).default(20),
   /** Messages one WebSocket connection may send at once above the sustained rate. */
   NEXUS_WS_MESSAGE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** Subscriptions open at once on one WebSocket connection. */
