@@ -49,9 +49,8 @@ function checkComposeProxyTrust(file: string, doc: unknown): void {
   const nginx = services.nginx as { networks?: Record<string, { ipv4_address?: string } | null> } | undefined;
   const server = services.server as { environment?: Record<string, unknown> } | undefined;
   const address = Object.values(nginx?.networks ?? {}).find((n) => n?.ipv4_address)?.ipv4_address;
-  const trusted = String(server?.environment?.NEXUS_TRUSTED_PROXIES ?? '')
-    .split(',')
-    .map((e) => e.trim());
+  const setting = server?.environment?.NEXUS_TRUSTED_PROXIES;
+  const trusted = (typeof setting === 'string' ? setting : '').split(',').map((e) => e.trim());
   if (!address) fail(file, 'nginx has no fixed ipv4_address for the server to trust');
   else if (!trusted.includes(address))
     fail(file, `server's NEXUS_TRUSTED_PROXIES does not name nginx (${address})`);

@@ -25,7 +25,7 @@ export class AccountSessions {
   /** `sessionId`: the sign-in session of the access token the connection opened with (none for API keys). */
   track(userId: string, socket: SessionSocket, sessionId?: string): void {
     let sockets = this.byUser.get(userId);
-    if (!sockets) this.byUser.set(userId, (sockets = new Map()));
+    if (!sockets) this.byUser.set(userId, (sockets = new Map<SessionSocket, string | undefined>()));
     sockets.set(socket, sessionId);
     socket.once('close', () => {
       sockets.delete(socket);
