@@ -12,7 +12,7 @@ const BURST = 5;
 const suite = useTestServer({
   NEXUS_RATE_LIMIT_RPS: '0.001',
   NEXUS_RATE_LIMIT_BURST: String(BURST),
-  NEXUS_LOGIN_RATE_PER_MINUTE: '3',
+  NEXUS_LOGIN_RATE_PER_MINUTE: '1',
   NEXUS_TRUSTED_PROXIES: '127.0.0.1, ::1',
   NEXUS_TRPC_MAX_BATCH: '5',
   NEXUS_WS_MESSAGES_PER_SECOND: '0.001',
@@ -94,8 +94,8 @@ describe('rate limits', () => {
 
   it('believe X-Forwarded-For from the trusted proxy only as far as its own hop', async () => {
     // One person behind the proxy guessing passwords...
-    const guesses = await statuses(4, () => signIn('10.4.0.1', 'admin', 'wrong-password'));
-    expect(guesses).toEqual([401, 401, 401, 429]);
+    const guesses = await statuses(2, () => signIn('10.4.0.1', 'admin', 'wrong-password'));
+    expect(guesses).toEqual([401, 429]);
     // ...who also writes addresses of their own to the left of the proxy's: still the same bucket.
     expect((await signIn('192.0.2.77, 10.4.0.1', 'admin', 'wrong-password')).status).toBe(429);
     // Everyone else behind the same proxy still signs in.
