@@ -5,7 +5,8 @@
  *   @kubernetes-models/keda for the ScaledObject): types, required fields, enums (those schemas
  *   do not forbid unknown fields, so a misspelt optional field still passes);
  * - Dockerfiles: multi-stage, a non-root USER and a HEALTHCHECK in the final stage;
- * - nginx.conf: TLS, the WebSocket upgrade on /trpc, the static dashboard.
+ * - nginx.conf: TLS, the WebSocket upgrade on /trpc, the static dashboard, X-Forwarded-For set by
+ *   the edge in every location that sets headers; compose: the server trusts nginx's fixed address.
  * Prints one line per file and exits non-zero on the first run with a problem.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -42,6 +43,20 @@ function withoutDraft4Ids(node: unknown): unknown {
   );
 }
 
+/** The server must trust nginx's fixed address, or every client shares one rate-limit bucket. */
+function checkComposeProxyTrust(file: string, doc: unknown): void {
+  const services = (doc as { services?: Record<string, unknown> }).services ?? {};
+  const nginx = services.nginx as { networks?: Record<string, { ipv4_address?: string } | null> } | undefined;
+  const server = services.server as { environment?: Record<string, unknown> } | undefined;
+  const address = Object.values(nginx?.networks ?? {}).find((n) => n?.ipv4_address)?.ipv4_address;
+  const setting = server?.environment?.NEXUS_TRUSTED_PROXIES;
+  const trusted = (typeof setting === 'string' ? setting : '').split(',').map((e) => e.trim());
+  if (!address) fail(file, 'nginx has no fixed ipv4_address for the server to trust');
+  else if (!trusted.includes(address))
+    fail(file, `server's NEXUS_TRUSTED_PROXIES does not name nginx (${address})`);
+  else ok(file, `server trusts nginx at ${address}`);
+}
+
 function validateCompose(file: string): void {
   const require = createRequire(import.meta.url);
   // The schema names its meta-schema by an old URI (http, with '#') and its ids with draft-04's
@@ -54,6 +69,7 @@ function validateCompose(file: string): void {
   for (const doc of readYaml(file)) {
     if (validate(doc)) ok(file, 'Compose Specification');
     else fail(file, ajv.errorsText(validate.errors, { separator: '\n  ' }));
+    checkComposeProxyTrust(file, doc);
   }
 }
 
@@ -109,6 +125,14 @@ function validateNginx(file: string): void {
     [/try_files\s+\$uri\s+\$uri\/\s+\/index\.html/, 'the dashboard fallback'],
   ];
   const missing = needs.filter(([re]) => !re.test(conf)).map(([, what]) => what);
+  // A location that sets headers of its own inherits none: each one must name the client itself.
+  for (const block of conf.split(/\n\s*location\s/).slice(1)) {
+    const body = block.slice(0, block.indexOf('}'));
+    if (/proxy_set_header/.test(body) && !/proxy_set_header\s+X-Forwarded-For\s+\$remote_addr/.test(body))
+      missing.push(`X-Forwarded-For $remote_addr in location ${block.split(/\s/)[0] ?? ''}`);
+  }
+  if (!/^\s*proxy_set_header\s+X-Forwarded-For\s+\$remote_addr;/m.test(conf))
+    missing.push('X-Forwarded-For $remote_addr (the edge overwrites what clients send)');
   const opened = (conf.match(/{/g) ?? []).length;
   const closed = (conf.match(/}/g) ?? []).length;
   if (opened !== closed) missing.push(`balanced braces (${opened} { vs ${closed} })`);

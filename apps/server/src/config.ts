@@ -2,6 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_FACE_MAX_BYTES, DEFAULT_FACE_TIMEOUT_MS, isFaceHostEntry } from '@nexus/actors';
+import { isAddressOrCidr } from './http/trustedProxies';
+import { originOf } from './http/allowedOrigins';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -112,11 +114,55 @@ const envSchema = z.object({
     .max(1_073_741_824)
     .default(1024 * 1024),
   /** Requests per second each client (token, or address when anonymous) may make, sustained. */
-  NEXUS_RATE_LIMIT_RPS: z.coerce.number().min(0.1).max(1_000_000).default(50),
+  NEXUS_RATE_LIMIT_RPS: z.coerce.number().min(0.001).max(1_000_000).default(50),
   /** Requests a client may make at once above the sustained rate. */
   NEXUS_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** Sign-in attempts per minute from one address. */
   NEXUS_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Client buckets each rate limiter keeps (least recently used go first): bounds their memory. */
+  NEXUS_RATE_LIMIT_MAX_CLIENTS: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+  /**
+   * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs): requests from
+   * them are limited and logged by the client address they forward. Unset: none, the peer address counts.
+   */
+  NEXUS_TRUSTED_PROXIES: z
+    .string()
+    .transform((value, ctx) => {
+      const entries = value
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== '');
+      for (const entry of entries)
+        if (!isAddressOrCidr(entry))
+          ctx.addIssue({ code: 'custom', message: `${entry} is not an IP address or CIDR (10.0.0.0/8)` });
+      return entries;
+    })
+    .default([]),
+  /** tRPC calls one HTTP request or WebSocket message may batch (each counts against the rate limit). */
+  NEXUS_TRPC_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** Messages per second one WebSocket connection may send, sustained; above the burst it is closed (4429). */
+  NEXUS_WS_MESSAGES_PER_SECOND: z.coerce.number().min(0.001).max(1_000_000).default(20),
+  /** Messages one WebSocket connection may send at once above the sustained rate. */
+  NEXUS_WS_MESSAGE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Subscriptions open at once on one WebSocket connection. */
+  NEXUS_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000).default(50),
+  /**
+   * Origins (scheme://host[:port], comma-separated) whose pages may open the WebSocket besides the
+   * server's own; clients that send no Origin (not browsers) are let in and authenticate as usual.
+   */
+  NEXUS_ALLOWED_ORIGINS: z
+    .string()
+    .transform((value, ctx) => {
+      const origins: string[] = [];
+      for (const entry of value.split(',').map((e) => e.trim())) {
+        if (entry === '') continue;
+        const origin = originOf(entry);
+        if (origin) origins.push(origin);
+        else ctx.addIssue({ code: 'custom', message: `${entry} is not an origin (https://host:port)` });
+      }
+      return origins;
+    })
+    .default([]),
   /** The built dashboard (apps/web/dist by default); `npm start` builds it when its sources changed. */
   NEXUS_DASHBOARD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -10,6 +10,7 @@ import { redact, resolvePostgres } from './db/postgres';
 import { startEngine, type Engine } from './engine/engine';
 import { startHttpServer, type RunningHttpServer } from './http/httpServer';
 import { RateLimiter } from './http/rateLimiter';
+import { TrustedProxies } from './http/trustedProxies';
 import { ShutdownRegistry } from './lifecycle/shutdown';
 import { LiveHub } from './live/liveHub';
 import { createMetrics } from './metrics/metrics';
@@ -94,8 +95,10 @@ export async function startNexus(
       loginLimiter: new RateLimiter(
         config.NEXUS_LOGIN_RATE_PER_MINUTE / 60,
         config.NEXUS_LOGIN_RATE_PER_MINUTE,
+        config.NEXUS_RATE_LIMIT_MAX_CLIENTS,
       ),
       sessions: new AccountSessions(),
+      proxies: new TrustedProxies(config.NEXUS_TRUSTED_PROXIES),
     };
     const http = await startHttpServer(deps, metrics, { host: config.HOST, port: config.PORT });
     shutdown.register('http and websocket server', () => http.close());

@@ -134,6 +134,7 @@ export const addUserInput = z.object({
   password: z.string().min(8, { message: 'must have at least 8 characters' }).max(1000).optional(),
 });
 export const usernameInput = z.object({ username: text(64) });
+export const apiKeyInput = z.object({ username: text(64), keyId: id });
 
 export const liveFeedInput = z.object({ lastEventId }).prefault({});
 export const batchProgressInput = z.object({ batchId: id, lastEventId });

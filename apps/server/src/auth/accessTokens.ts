@@ -13,11 +13,23 @@ export interface AccessClaims {
   userId: string;
   username: string;
   role: UserRole;
+  /** The sign-in session (refresh token family) the token belongs to: revoking it ends the token too. */
+  sessionId?: string;
 }
 
-export type VerifiedToken = { ok: true; claims: AccessClaims } | { ok: false; reason: string };
+export type VerifiedToken =
+  | { ok: true; claims: AccessClaims; /** ms since the epoch */ expiresAt: number }
+  | { ok: false; reason: string };
 
-/** Short-lived JWT access tokens: HS256 only, with issuer, audience and expiry always checked. */
+/** How far ahead of this server's clock a token's iat or nbf may be (another replica's clock). */
+const CLOCK_SKEW_SECONDS = 60;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Short-lived JWT access tokens: HS256 only, with issuer, audience and expiry always checked. A
+ * token must carry exp and iat, must not claim to be issued in the future, and must not live
+ * longer than NEXUS_ACCESS_TOKEN_TTL: a token without an end is no short-lived token.
+ */
 export class AccessTokens {
   constructor(private readonly s: AccessTokenSettings) {}
 
@@ -26,7 +38,8 @@ export class AccessTokens {
   }
 
   sign(claims: AccessClaims): string {
-    return jwt.sign({ typ: 'access', name: claims.username, role: claims.role }, this.s.secret, {
+    const sid = claims.sessionId === undefined ? {} : { sid: claims.sessionId };
+    return jwt.sign({ typ: 'access', name: claims.username, role: claims.role, ...sid }, this.s.secret, {
       algorithm: 'HS256',
       issuer: this.s.issuer,
       audience: this.s.audience,
@@ -36,13 +49,15 @@ export class AccessTokens {
     });
   }
 
-  verify(token: string): VerifiedToken {
+  verify(token: string, now = Date.now()): VerifiedToken {
     let payload: string | jwt.JwtPayload;
     try {
       payload = jwt.verify(token, this.s.secret, {
         algorithms: ['HS256'],
         issuer: this.s.issuer,
         audience: this.s.audience,
+        clockTimestamp: Math.floor(now / 1000),
+        clockTolerance: 0,
       });
     } catch (error) {
       return {
@@ -52,10 +67,33 @@ export class AccessTokens {
     }
     if (typeof payload === 'string' || payload.typ !== 'access')
       return { ok: false, reason: 'not an access token' };
-    const { sub, name, role } = payload as jwt.JwtPayload & { name?: unknown; role?: unknown };
+    const { sub, name, role, exp, iat, nbf, sid } = payload as jwt.JwtPayload & {
+      name?: unknown;
+      role?: unknown;
+      sid?: unknown;
+    };
     if (typeof sub !== 'string' || typeof name !== 'string' || !USER_ROLES.includes(role as UserRole)) {
       return { ok: false, reason: 'malformed claims' };
     }
-    return { ok: true, claims: { userId: sub, username: name, role: role as UserRole } };
+    const lifetime = this.lifetimeProblem(exp, iat, nbf, now);
+    if (lifetime) return { ok: false, reason: lifetime };
+    if (sid !== undefined && (typeof sid !== 'string' || !UUID.test(sid)))
+      return { ok: false, reason: 'malformed claims' };
+    return {
+      ok: true,
+      claims: { userId: sub, username: name, role: role as UserRole, ...(sid ? { sessionId: sid } : {}) },
+      expiresAt: exp! * 1000,
+    };
+  }
+
+  private lifetimeProblem(exp: unknown, iat: unknown, nbf: unknown, now: number): string | null {
+    const nowSeconds = Math.floor(now / 1000);
+    if (typeof exp !== 'number') return 'no expiry (exp)';
+    if (typeof iat !== 'number') return 'no issue time (iat)';
+    if (iat > nowSeconds + CLOCK_SKEW_SECONDS) return 'issued in the future (iat)';
+    if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowSeconds + CLOCK_SKEW_SECONDS))
+      return 'not valid yet (nbf)';
+    if (exp <= iat || exp - iat > this.s.ttlSeconds) return 'lives longer than NEXUS_ACCESS_TOKEN_TTL';
+    return null;
   }
 }

@@ -19,8 +19,11 @@ export function looksLikeApiKey(token: string): boolean {
   return token.startsWith(API_KEY_PREFIX);
 }
 
-/** The account behind an API key, if the key is valid, not revoked, and its account enabled. */
-export async function principalForApiKey(db: Db, key: string): Promise<Principal | undefined> {
+/** The account behind an API key (and the key's id), if the key is valid, not revoked, and its account enabled. */
+export async function principalForApiKey(
+  db: Db,
+  key: string,
+): Promise<{ principal: Principal; keyId: string } | undefined> {
   const parsed = parseOpaqueCredential(API_KEY_PREFIX, key);
   if (!parsed) return undefined;
   const row = await db
@@ -44,5 +47,32 @@ export async function principalForApiKey(db: Db, key: string): Promise<Principal
       ]),
     )
     .execute();
-  return { userId: row.id, username: row.username, role: row.role, kind: row.kind, via: 'api_key' };
+  return {
+    principal: { userId: row.id, username: row.username, role: row.role, kind: row.kind, via: 'api_key' },
+    keyId: parsed.id,
+  };
+}
+
+/** The keys of an account, newest first (their secrets are not kept, so never shown again). */
+export function listApiKeys(db: Db, userId: string) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'created_at', 'last_used_at', 'revoked_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+/** Revokes one key of the account; answers false when it has no such key, or it was revoked already. */
+export async function revokeApiKey(db: Db, userId: string, keyId: string): Promise<boolean> {
+  const revoked = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', keyId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  return revoked.length === 1;
 }

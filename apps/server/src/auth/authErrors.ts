@@ -9,3 +9,10 @@ export class AuthError extends DomainError {
     super(code, message, options);
   }
 }
+
+/** A failed sign-in; whether the account exists is for the log only, never for the answer. */
+export class InvalidCredentialsError extends AuthError {
+  constructor(readonly accountExists: boolean) {
+    super('AUTH.INVALID_CREDENTIALS', 'wrong username or password');
+  }
+}

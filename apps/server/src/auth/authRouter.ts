@@ -2,17 +2,28 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { changePasswordInput, loginInput, refreshInput } from '@nexus/schema';
 import { DomainError } from '../errors/domainError';
 import type { Context } from '../trpc/context';
+import type { Principal } from './roles';
 import { authedProcedure, publicProcedure } from '../trpc/trpc';
+import { addressKey } from '../http/trustedProxies';
+import { SESSION_ENDED_CLOSE_CODE } from '../users/accountSessions';
+import { InvalidCredentialsError } from './authErrors';
 import { changePassword, login, refresh } from './authService';
+import { usernameForLog } from './usernameReference';
 
-/** Sign-ins are throttled per client address (NEXUS_LOGIN_RATE_PER_MINUTE), failures logged. */
+/**
+ * Sign-ins are throttled per client address (NEXUS_LOGIN_RATE_PER_MINUTE), failures logged: the
+ * username only when such an account exists (else it may be a password typed in the wrong field).
+ */
 export async function throttledLogin(
   ctx: Pick<Context, 'deps' | 'clientAddress' | 'log'>,
   input: { username: string; password: string },
 ) {
-  const allowed = ctx.deps.loginLimiter.take(ctx.clientAddress);
+  const allowed = ctx.deps.loginLimiter.take(addressKey(ctx.clientAddress));
   if (!allowed.ok) {
-    ctx.log.warn({ client: ctx.clientAddress, username: input.username }, 'sign-in throttled');
+    ctx.log.warn(
+      { client: ctx.clientAddress, ...usernameForLog(input.username, false) },
+      'sign-in throttled',
+    );
     throw new DomainError(
       'REQUEST.RATE_LIMITED',
       `too many sign-in attempts: try again in ${allowed.retryAfterSeconds} s`,
@@ -21,9 +32,42 @@ export async function throttledLogin(
   try {
     return await login(ctx.deps.auth, input);
   } catch (error) {
-    ctx.log.warn({ client: ctx.clientAddress, username: input.username }, 'sign-in failed');
+    const exists = error instanceof InvalidCredentialsError && error.accountExists;
+    ctx.log.warn({ client: ctx.clientAddress, ...usernameForLog(input.username, exists) }, 'sign-in failed');
     throw error;
   }
+}
+
+/**
+ * Changing the password needs the current one, so it is throttled as sign-ins are (per account:
+ * a stolen access token must not become a password-guessing oracle). The account's other
+ * sessions end, their open WebSockets too.
+ */
+async function throttledChangePassword(
+  ctx: Pick<Context, 'deps' | 'log' | 'token'> & { principal: Principal },
+  input: { currentPassword: string; newPassword: string },
+) {
+  const allowed = ctx.deps.loginLimiter.take(`password:${ctx.principal.userId}`);
+  if (!allowed.ok) {
+    ctx.log.warn({ user: ctx.principal.username }, 'password change throttled');
+    throw new DomainError(
+      'REQUEST.RATE_LIMITED',
+      `too many password changes: try again in ${allowed.retryAfterSeconds} s`,
+    );
+  }
+  const sessionId = ctx.token?.sessionId;
+  try {
+    await changePassword(ctx.deps.auth, ctx.principal, input, sessionId);
+  } catch (error) {
+    ctx.log.warn({ user: ctx.principal.username }, 'password change refused');
+    throw error;
+  }
+  ctx.deps.sessions.closeAll(ctx.principal.userId, {
+    code: SESSION_ENDED_CLOSE_CODE,
+    reason: 'signed out: the password was changed',
+    except: sessionId,
+  });
+  return { changed: true };
 }
 
 export const authRouter = {
@@ -32,8 +76,7 @@ export const authRouter = {
     .input(refreshInput)
     .mutation(({ ctx, input }) => refresh(ctx.deps.auth, input.refreshToken)),
   me: authedProcedure.query(({ ctx }) => ({ ...ctx.principal })),
-  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    await changePassword(ctx.deps.auth, ctx.principal, input);
-    return { changed: true };
-  }),
+  changePassword: authedProcedure
+    .input(changePasswordInput)
+    .mutation(({ ctx, input }) => throttledChangePassword(ctx, input)),
 } satisfies TRPCRouterRecord;

@@ -27,8 +27,55 @@ describe('access tokens', () => {
     role: 'reviewer' as const,
   };
 
-  it('round-trip the claims', () => {
-    expect(tokens.verify(tokens.sign(claims))).toEqual({ ok: true, claims });
+  it('round-trip the claims, with the sign-in session and the expiry', () => {
+    const now = Date.now();
+    const verified = tokens.verify(tokens.sign(claims));
+    expect(verified).toMatchObject({ ok: true, claims });
+    expect(verified.ok && verified.expiresAt - now).toBeGreaterThan(55_000);
+    const sessionId = '0b0e8c5e-6a43-4c2e-9a55-0d6d0b4f3a10';
+    expect(tokens.verify(tokens.sign({ ...claims, sessionId }))).toMatchObject({
+      ok: true,
+      claims: { ...claims, sessionId },
+    });
+  });
+
+  it('refuse a token without exp or iat, issued in the future, living longer than the TTL, or with a bad session', () => {
+    const payload = {
+      typ: 'access',
+      name: 'ana',
+      role: 'reviewer',
+      sub: claims.userId,
+      iss: 'nexus',
+      aud: 'nexus-api',
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (extra: object, noTimestamp = false) =>
+      jwt.sign({ ...payload, ...extra }, settings.secret, { algorithm: 'HS256', noTimestamp });
+    const refused = {
+      noExp: sign({ iat: now }),
+      noIat: sign({ exp: now + 30 }, true),
+      future: sign({ iat: now + 3600, exp: now + 3630 }),
+      tooLong: sign({ iat: now, exp: now + 61 }),
+      endsBeforeStart: sign({ iat: now, exp: now - 1 }),
+      notYet: sign({ iat: now, exp: now + 30, nbf: now + 20 }),
+      badSession: sign({ iat: now, exp: now + 30, sid: 'not-a-uuid' }),
+    };
+    const reasons = Object.fromEntries(
+      Object.entries(refused).map(([k, t]) => {
+        const v = tokens.verify(t);
+        return [k, v.ok ? 'accepted' : v.reason];
+      }),
+    );
+    expect(reasons).toEqual({
+      noExp: 'no expiry (exp)',
+      noIat: 'no issue time (iat)',
+      future: 'issued in the future (iat)',
+      tooLong: 'lives longer than NEXUS_ACCESS_TOKEN_TTL',
+      endsBeforeStart: 'TokenExpiredError: jwt expired',
+      notYet: 'NotBeforeError: jwt not active',
+      badSession: 'malformed claims',
+    });
+    expect(tokens.verify(sign({ iat: now - 10, exp: now + 50 })).ok).toBe(true);
   });
 
   it('refuse another algorithm, issuer, audience, type or an expired token', () => {

@@ -35,7 +35,7 @@ export async function rotateRefreshToken(
   db: Db,
   presented: string,
   ttlSeconds: number,
-): Promise<{ userId: string; refreshToken: string }> {
+): Promise<{ userId: string; refreshToken: string; familyId: string }> {
   const parsed = parseOpaqueCredential(PREFIX, presented);
   const invalid = () =>
     new AuthError(
@@ -74,26 +74,41 @@ export async function rotateRefreshToken(
       .where('id', '=', parsed.id)
       .execute();
     const refreshToken = await issueRefreshToken(trx, row.user_id, ttlSeconds, row.family_id);
-    return { userId: row.user_id, refreshToken };
+    return { userId: row.user_id, refreshToken, familyId: row.family_id };
   });
   if (outcome === 'invalid') throw invalid();
   return outcome;
 }
 
-/** Signs a session out: the presented token's whole family is revoked. Unknown tokens are ignored. */
-export async function revokeRefreshFamily(db: Db, presented: string): Promise<void> {
+/** Ends every sign-in session of the account but `keep` (all of them when it is undefined). */
+export async function revokeOtherSessions(db: Db, userId: string, keep: string | undefined): Promise<void> {
+  let revoke = db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (keep !== undefined) revoke = revoke.where('family_id', '<>', keep);
+  await revoke.execute();
+}
+
+/**
+ * Signs a session out: the presented token's whole family is revoked (its access tokens are
+ * refused from then on). Unknown tokens are ignored; answers the session ended, if any.
+ */
+export async function revokeRefreshFamily(db: Db, presented: string): Promise<string | undefined> {
   const parsed = parseOpaqueCredential(PREFIX, presented);
-  if (!parsed) return;
+  if (!parsed) return undefined;
   const row = await db
     .selectFrom('refresh_tokens')
     .select(['family_id', 'token_hash'])
     .where('id', '=', parsed.id)
     .executeTakeFirst();
-  if (!row || !sameHash(parsed.secret, row.token_hash)) return;
+  if (!row || !sameHash(parsed.secret, row.token_hash)) return undefined;
   await db
     .updateTable('refresh_tokens')
     .set({ revoked_at: sql`now()` })
     .where('family_id', '=', row.family_id)
     .where('revoked_at', 'is', null)
     .execute();
+  return row.family_id;
 }

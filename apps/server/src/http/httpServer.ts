@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { bearerToken } from '../auth/authService';
-import { sha256 } from '../auth/secrets';
 import { describeError } from '../errors/errorMapping';
 import type { Metrics } from '../metrics/metrics';
 import { appRouter } from '../trpc/appRouter';
 import { contextFactory, requestIds, type ServerDeps } from '../trpc/context';
 import { checkHealth } from './healthRoute';
-import { RateLimiter } from './rateLimiter';
+import { createAdmission, trpcCalls } from './admission';
+import { originAllowed } from './allowedOrigins';
 import { sendJson } from './respond';
 import { handleRest } from './restHandler';
 import { handleBrowserSession, SESSION_PATH } from '../web/browserSession';
@@ -29,12 +28,6 @@ export class PortInUseError extends Error {
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-/** Rate limits are per credential when one is sent, else per address. */
-function clientKey(req: http.IncomingMessage): string {
-  const credential = bearerToken(req.headers.authorization);
-  return credential ? `t:${sha256(credential).slice(0, 24)}` : `a:${req.socket.remoteAddress ?? 'unknown'}`;
-}
-
 /**
  * The HTTP front: `/health`, `/metrics`, the REST bridge under `/api`, tRPC under `/trpc` (HTTP)
  * and `/trpc` (WebSocket upgrade). Every request gets a request id (echoed as x-request-id) and
@@ -46,13 +39,14 @@ export async function startHttpServer(
   listen: { host: string; port: number },
 ): Promise<RunningHttpServer> {
   const { config, logger } = deps;
-  const limiter = new RateLimiter(config.NEXUS_RATE_LIMIT_RPS, config.NEXUS_RATE_LIMIT_BURST);
+  const admission = createAdmission(deps);
   const createContext = contextFactory(deps);
   const trpc = createHTTPHandler({
     router: appRouter,
     createContext,
     basePath: '/trpc/',
     maxBodySize: config.NEXUS_MAX_BODY_BYTES,
+    maxBatchSize: config.NEXUS_TRPC_MAX_BATCH,
     onError: ({ error, path, ctx }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         (ctx?.log ?? logger).error({ err: error.cause ?? error, path }, 'procedure failed');
@@ -61,8 +55,14 @@ export async function startHttpServer(
   const ws = createTrpcWebSocketServer(deps);
   const dashboard = dashboardFiles(config.NEXUS_DASHBOARD_DIR);
 
-  const limited = (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): boolean => {
-    const taken = limiter.take(clientKey(req));
+  /** Every request spends from its client's bucket (a tRPC batch: one token per call); over it, 429. */
+  const limited = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    requestId: string,
+    calls = 1,
+  ): Promise<boolean> => {
+    const taken = await admission.admit(req, calls);
     if (taken.ok) return false;
     res.setHeader('retry-after', String(taken.retryAfterSeconds));
     sendJson(res, 429, {
@@ -83,8 +83,11 @@ export async function startHttpServer(
     res.setHeader('x-request-id', requestId);
     const log = logger.child({ requestId });
     let pathname = '/';
+    let search = new URLSearchParams();
     try {
-      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      pathname = url.pathname;
+      search = url.searchParams;
     } catch {
       // a request line that is no URL: answered as not found below
     }
@@ -97,12 +100,14 @@ export async function startHttpServer(
           path: pathname,
           status: res.statusCode,
           ms: Number((performance.now() - started).toFixed(1)),
-          client: req.socket.remoteAddress,
+          client: deps.proxies.clientAddress(req),
         },
         'request',
       );
     });
     void (async () => {
+      const isTrpc = pathname === '/trpc' || pathname.startsWith('/trpc/');
+      if (await limited(req, res, requestId, isTrpc ? trpcCalls(pathname, search) : 1)) return;
       if (req.method === 'GET' && pathname === '/health') {
         const health = await checkHealth(deps.db, deps.engine).catch((error: unknown) => ({
           status: 'degraded' as const,
@@ -115,13 +120,9 @@ export async function startHttpServer(
         res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
         return void res.end(text);
       }
-      if (pathname === '/trpc' || pathname.startsWith('/trpc/')) {
-        if (limited(req, res, requestId)) return;
-        return trpc(req, res);
-      }
+      if (isTrpc) return trpc(req, res);
       if (pathname === SESSION_PATH || pathname.startsWith(`${SESSION_PATH}/`)) {
-        if (limited(req, res, requestId)) return;
-        const base = { deps, requestId, clientAddress: req.socket.remoteAddress ?? 'unknown', log };
+        const base = { deps, requestId, clientAddress: deps.proxies.clientAddress(req), log };
         try {
           if (await handleBrowserSession(base, req, res, pathname)) return;
         } catch (error) {
@@ -131,10 +132,9 @@ export async function startHttpServer(
         }
       }
       if (pathname.startsWith('/api/')) {
-        if (limited(req, res, requestId)) return;
         return handleRest(
           deps,
-          { deps, requestId, clientAddress: req.socket.remoteAddress ?? 'unknown', log },
+          { deps, requestId, clientAddress: deps.proxies.clientAddress(req), log },
           req,
           res,
           pathname,
@@ -160,14 +160,26 @@ export async function startHttpServer(
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
       return;
     }
-    const taken = limiter.take(clientKey(req));
-    if (!taken.ok) {
-      socket.end(
-        `HTTP/1.1 429 Too Many Requests\r\nretry-after: ${taken.retryAfterSeconds}\r\nconnection: close\r\n\r\n`,
+    if (!originAllowed(req, config.NEXUS_ALLOWED_ORIGINS, deps.proxies)) {
+      logger.warn(
+        { requestId, origin: req.headers.origin, client: deps.proxies.clientAddress(req) },
+        'WebSocket origin refused',
       );
+      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n');
       return;
     }
-    ws.handleUpgrade(req, socket, head);
+    void admission.admit(req).then(
+      (taken) => {
+        if (taken.ok) return ws.handleUpgrade(req, socket, head);
+        socket.end(
+          `HTTP/1.1 429 Too Many Requests\r\nretry-after: ${taken.retryAfterSeconds}\r\nconnection: close\r\n\r\n`,
+        );
+      },
+      (error: unknown) => {
+        logger.error({ err: error, requestId }, 'WebSocket upgrade failed');
+        socket.destroy();
+      },
+    );
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');

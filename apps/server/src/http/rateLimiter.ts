@@ -1,6 +1,9 @@
+export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
 /**
  * Token buckets by client key: `ratePerSecond` sustained, `burst` at once. Keeps at most
- * `maxKeys` buckets (least recently used go first), so a flood of keys cannot grow memory.
+ * `maxKeys` buckets (least recently used go first), so a flood of keys cannot grow memory; a
+ * forgotten bucket was idle longest, and a new one starts full, as an idle one would be.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -11,20 +14,29 @@ export class RateLimiter {
     private readonly maxKeys = 50_000,
   ) {}
 
-  /** Takes one token; when none is left, says how long until the next one. */
-  take(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  /**
+   * Takes `cost` tokens (one per call: a batch of calls costs its size, at most a full bucket);
+   * when too few are left, says how long until there are enough.
+   */
+  take(key: string, now = Date.now(), cost = 1): RateDecision {
+    const need = Math.min(Math.max(1, cost), this.burst);
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     this.buckets.delete(key);
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
     bucket.at = now;
     this.buckets.set(key, bucket);
     if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    if (bucket.tokens < 1)
+    if (bucket.tokens < need)
       return {
         ok: false,
-        retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.ratePerSecond)),
+        retryAfterSeconds: Math.max(1, Math.ceil((need - bucket.tokens) / this.ratePerSecond)),
       };
-    bucket.tokens -= 1;
+    bucket.tokens -= need;
     return { ok: true };
+  }
+
+  /** Buckets kept now. */
+  get size(): number {
+    return this.buckets.size;
   }
 }

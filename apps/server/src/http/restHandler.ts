@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate } from '../auth/authService';
 import { mayCall } from '../auth/roles';
 import { DomainError } from '../errors/domainError';
 import { describeError } from '../errors/errorMapping';
 import { matchRoute } from '../rest/restRoutes';
-import { credentialOf, type Context, type ServerDeps } from '../trpc/context';
+import { authenticationOf, credentialOf, type Context, type ServerDeps } from '../trpc/context';
 import { sendFile, sendJson } from './respond';
 
 /** REST: authentication and role as the route states, then the route; every failure through the one error mapping. */
@@ -30,7 +29,7 @@ export async function handleRest(
     const { route, params } = match;
     let ctx: Context = { ...base, principal: null };
     if (route.level !== 'public') {
-      const auth = await authenticate(deps.auth, credentialOf(req, null));
+      const auth = await authenticationOf(deps, req, credentialOf(req, null));
       if (!auth.principal) {
         if (auth.failure) base.log.warn({ reason: auth.failure, path: pathname }, 'authentication failed');
         throw new DomainError(

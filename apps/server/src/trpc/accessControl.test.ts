@@ -51,6 +51,8 @@ const EXPECTED: Record<string, Level> = {
   'users.add': 'admin',
   'users.disable': 'admin',
   'users.issueApiKey': 'admin',
+  'users.apiKeys': 'admin',
+  'users.revokeApiKey': 'admin',
   'live.throughput': 'operator',
   'live.engine': 'operator',
   'live.batchProgress': 'ingest',
@@ -179,7 +181,7 @@ describe('access control', () => {
       expect(await statusWith(sign({ subject: adminId }))).toBe(404);
     });
 
-    it('refuses expired, forged, alg:none, wrong-audience and wrong-issuer tokens', async () => {
+    it('refuses expired, never-expiring, forged, alg:none, wrong-audience and wrong-issuer tokens', async () => {
       const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
       const now = Math.floor(Date.now() / 1000);
       const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, sub: adminId, iss: 'nexus', aud: 'nexus-api', exp: now + 60 })}.`;
@@ -191,6 +193,12 @@ describe('access control', () => {
         wrongIssuer: sign({ subject: adminId, issuer: 'someone-else' }),
         unknownUser: sign({ subject: randomUUID() }),
         garbage: 'not.a.token',
+        noExpiry: jwt.sign(claims, TEST_JWT_SECRET, {
+          algorithm: 'HS256',
+          subject: adminId,
+          issuer: 'nexus',
+          audience: 'nexus-api',
+        }),
         hs512: jwt.sign(claims, TEST_JWT_SECRET, {
           algorithm: 'HS512',
           subject: adminId,

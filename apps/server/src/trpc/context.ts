@@ -4,11 +4,12 @@ import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone'
 import type { CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
 import type { Logger } from 'pino';
 import type { Db } from '@nexus/actors';
-import { authenticate, bearerToken, type AuthDeps } from '../auth/authService';
+import { authenticate, bearerToken, type AuthDeps, type Authentication } from '../auth/authService';
 import type { Principal } from '../auth/roles';
 import type { Config } from '../config';
 import type { Engine } from '../engine/engine';
 import type { RateLimiter } from '../http/rateLimiter';
+import type { TrustedProxies } from '../http/trustedProxies';
 import type { LiveHub } from '../live/liveHub';
 import type { AccountSessions } from '../users/accountSessions';
 
@@ -24,6 +25,14 @@ export interface ServerDeps {
   loginLimiter: RateLimiter;
   /** Open WebSocket connections by account, closed when the account is disabled. */
   sessions: AccountSessions;
+  /** Whose X-Forwarded-For is believed: the client address of a request comes from here. */
+  proxies: TrustedProxies;
+}
+
+/** What a WebSocket connection keeps across its calls. */
+export interface WsConnection {
+  /** Subscriptions running on it now (at most NEXUS_WS_MAX_SUBSCRIPTIONS). */
+  subscriptions: number;
 }
 
 export interface Context {
@@ -33,10 +42,33 @@ export interface Context {
   /** The client's address, for sign-in throttling and logs. */
   clientAddress: string;
   log: Logger;
+  /** The access token's expiry (ms since the epoch) and sign-in session, when one authenticated the call. */
+  token?: { expiresAt: number; sessionId: string | undefined };
+  /** The API key's id, when one authenticated the call. */
+  apiKeyId?: string;
+  /** Set on WebSocket calls: the connection's own state. */
+  connection?: WsConnection;
 }
 
 /** Request ids given by the HTTP front to each request, read back here. */
 export const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** The HTTP front authenticates a request's header credential once (to rate-limit by account); read back here. */
+export const requestAuthentications = new WeakMap<
+  IncomingMessage,
+  { credential: string; auth: Authentication }
+>();
+
+/** The answer for a request's credential: the front's, when it checked the same one. */
+export async function authenticationOf(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  credential: string | undefined,
+): Promise<Authentication> {
+  const known = requestAuthentications.get(req);
+  if (known && known.credential === credential) return known.auth;
+  return authenticate(deps.auth, credential);
+}
 
 /** The bearer credential of a request: the Authorization header, or the WebSocket connectionParams. */
 export function credentialOf(
@@ -59,7 +91,7 @@ export function contextFactory(deps: ServerDeps) {
     const requestId = requestIds.get(opts.req) ?? randomUUID();
     const log = deps.logger.child({ requestId });
     const credential = credentialOf(opts.req, opts.info.connectionParams);
-    const auth = await authenticate(deps.auth, credential);
+    const auth = await authenticationOf(deps, opts.req, credential);
     if (!auth.principal && auth.failure) {
       log.warn(
         { reason: auth.failure, transport: 'res' in opts && 'ping' in opts.res ? 'ws' : 'http' },
@@ -70,8 +102,10 @@ export function contextFactory(deps: ServerDeps) {
       deps,
       principal: auth.principal,
       requestId,
-      clientAddress: opts.req.socket.remoteAddress ?? 'unknown',
+      clientAddress: deps.proxies.clientAddress(opts.req),
       log,
+      ...(auth.principal && auth.token ? { token: auth.token } : {}),
+      ...(auth.principal && auth.apiKeyId ? { apiKeyId: auth.apiKeyId } : {}),
     };
   };
 }

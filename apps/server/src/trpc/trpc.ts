@@ -3,6 +3,7 @@ import { mayCall, type ProcedureLevel } from '../auth/roles';
 import { DomainError } from '../errors/domainError';
 import { describeError, toTRPCError } from '../errors/errorMapping';
 import type { Context } from './context';
+import { isAsyncIterable, releasingWhenDone, takeSubscriptionPlace } from './subscriptionCap';
 
 /** Every procedure states who may call it; the role matrix test reads this. */
 export interface ProcedureMeta {
@@ -37,11 +38,30 @@ const t = initTRPC
 export const createRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Domain errors thrown by services become their mapped tRPC code, with the domain error as cause. */
-const base = t.procedure.use(async ({ next }) => {
+/**
+ * Domain errors thrown by services become their mapped tRPC code, with the domain error as cause.
+ * A subscription on a WebSocket holds one of its connection's places while it runs.
+ */
+const base = t.procedure.use(async ({ ctx, type, next }) => {
+  let release: (() => void) | undefined;
+  if (type === 'subscription' && ctx.connection) {
+    try {
+      release = takeSubscriptionPlace(ctx.connection, ctx.deps.config.NEXUS_WS_MAX_SUBSCRIPTIONS);
+    } catch (error) {
+      throw error instanceof DomainError ? toTRPCError(error) : error;
+    }
+  }
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
-  return result;
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    release?.();
+    throw toTRPCError(result.error.cause);
+  }
+  if (!release) return result;
+  if (!result.ok || !isAsyncIterable(result.data)) {
+    release();
+    return result;
+  }
+  return { ...result, data: releasingWhenDone(result.data, release) };
 });
 
 function forLevel(level: Exclude<ProcedureLevel, 'public'>) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit, type AuditEntry, type Db } from '@nexus/actors';
 import type { UserKind, UserRole, UserRow } from '@nexus/schema';
-import { createApiKey } from '../auth/apiKeys';
+import { createApiKey, listApiKeys, revokeApiKey as revokeKey } from '../auth/apiKeys';
 import { MIN_PASSWORD_LENGTH } from '../auth/authService';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import { inTransaction } from '../db/transactions';
@@ -107,12 +107,22 @@ export async function listUsers(db: Db): Promise<UserView[]> {
   return (await listUserRows(db)).map(toUserView);
 }
 
+/** Who is acting: an account (compared by id, so no spelling of its name slips past), or a tool. */
+export type Actor = string | { userId: string; username: string };
+
+function actorName(actor: Actor): string {
+  return typeof actor === 'string' ? actor : actor.username;
+}
+
 /** Disables an account: its sessions, refresh tokens and API keys stop working at once. */
-export async function disableUserByName(db: Db, username: string, actor: string): Promise<UserView> {
+export async function disableUserByName(db: Db, username: string, by: Actor): Promise<UserView> {
+  const actor = actorName(by);
   return inTransaction(db, async (trx) => {
     const user = await findUserByUsername(trx, username);
     if (!user) throw new UserError('USER.NOT_FOUND', `no user named ${username}`);
-    if (user.username === actor) throw new UserError('USER.INVALID', 'you cannot disable your own account');
+    const self =
+      typeof by === 'string' ? user.username.toLowerCase() === by.toLowerCase() : user.id === by.userId;
+    if (self) throw new UserError('USER.INVALID', 'you cannot disable your own account');
     await disableUser(trx, user.id);
     await appendAudit(trx, [
       {
@@ -149,5 +159,59 @@ export async function issueApiKey(db: Db, username: string, actor: string): Prom
       },
     ]);
     return { apiKey };
+  });
+}
+
+export interface ApiKeyView {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revoked: boolean;
+}
+
+async function serviceAccount(db: Db, username: string): Promise<UserRow> {
+  const user = await findUserByUsername(db, username);
+  if (!user) throw new UserError('USER.NOT_FOUND', `no user named ${username}`);
+  if (user.kind !== 'service') throw new UserError('USER.INVALID', 'API keys are for service accounts');
+  return user;
+}
+
+/** A service account's API keys, newest first: ids and dates only (the secrets are not kept). */
+export async function apiKeysOf(db: Db, username: string): Promise<ApiKeyView[]> {
+  const user = await serviceAccount(db, username);
+  return (await listApiKeys(db, user.id)).map((k) => ({
+    id: k.id,
+    createdAt: k.created_at.toISOString(),
+    lastUsedAt: k.last_used_at?.toISOString() ?? null,
+    revoked: k.revoked_at !== null,
+  }));
+}
+
+/** Revokes one API key of a service account (its other keys go on working); audited. */
+export async function revokeApiKey(
+  db: Db,
+  input: { username: string; keyId: string },
+  actor: string,
+): Promise<ApiKeyView[]> {
+  return inTransaction(db, async (trx) => {
+    const user = await serviceAccount(trx, input.username);
+    if (!(await revokeKey(trx, user.id, input.keyId))) {
+      throw new UserError(
+        'USER.NOT_FOUND',
+        `${input.username} has no API key ${input.keyId} that is not revoked`,
+      );
+    }
+    await appendAudit(trx, [
+      {
+        actor,
+        action: 'user.api_key_revoked',
+        entity_type: USER_ENTITY,
+        entity_id: user.id,
+        record_id: null,
+        before: { keyId: input.keyId, revoked: false },
+        after: { keyId: input.keyId, revoked: true },
+      },
+    ]);
+    return apiKeysOf(trx, input.username);
   });
 }

@@ -90,7 +90,8 @@ export async function handleBrowserSession(
   }
   if (pathname === SESSION_PATH && req.method === 'DELETE') {
     const presented = cookieOf(req);
-    if (presented) await revokeRefreshFamily(deps.db, presented);
+    const ended = presented ? await revokeRefreshFamily(deps.db, presented) : undefined;
+    if (ended) deps.sessions.closeSession(ended);
     setCookie(req, res, null, 0);
     res.writeHead(204, { 'cache-control': 'no-store' });
     res.end();

@@ -51,7 +51,7 @@ export function ChangePasswordDialog({
     >
       {done ? (
         <p className="notice notice-ok" role="status">
-          Your password is changed. Use it next time you sign in.
+          Your password is changed: use it next time you sign in. Your other sessions are signed out.
         </p>
       ) : (
         <>

@@ -4,8 +4,9 @@ import { useApi, useSession } from '../../api/ApiProvider';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorNotice, PageHeader, Skeleton } from '../../ui/states';
 import { AddUserForm } from './AddUserForm';
+import { ApiKeysPanel } from './ApiKeysPanel';
 import { SecretReveal } from './SecretReveal';
-import type { UserView } from './userTypes';
+import type { ApiKeyView, UserView } from './userTypes';
 import { UsersTable } from './UsersTable';
 import './users.css';
 
@@ -19,6 +20,13 @@ export function UsersPage() {
   const users = useQuery({ queryKey: ['users.list'], queryFn: () => api.users.list.query() });
   const [secret, setSecret] = useState<Secret | null>(null);
   const [disabling, setDisabling] = useState<UserView | null>(null);
+  const [keysOf, setKeysOf] = useState<UserView | null>(null);
+  const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
+  const keys = useQuery({
+    queryKey: ['users.apiKeys', keysOf?.username],
+    queryFn: () => api.users.apiKeys.query({ username: keysOf!.username }),
+    enabled: keysOf !== null,
+  });
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['users.list'] });
@@ -30,10 +38,11 @@ export function UsersPage() {
         setSecret({
           title: `New API key for ${u.username}`,
           secret: apiKey,
-          note: 'Give it to the service now. Its older keys keep working until the account is disabled.',
+          note: 'Give it to the service now. Its older keys keep working until revoked (Keys).',
         }),
       setActionError,
     );
+    if (keysOf?.username === u.username) void keys.refetch();
   };
 
   return (
@@ -46,10 +55,30 @@ export function UsersPage() {
           {users.error ? (
             <ErrorNotice error={users.error} onRetry={() => void users.refetch()} />
           ) : users.data ? (
-            <UsersTable users={users.data} me={me} onDisable={setDisabling} onIssueKey={issueKey} />
+            <UsersTable
+              users={users.data}
+              me={me}
+              onDisable={setDisabling}
+              onIssueKey={issueKey}
+              onShowKeys={setKeysOf}
+            />
           ) : (
             <Skeleton rows={6} height="2rem" />
           )}
+          {keysOf ? (
+            keys.error ? (
+              <ErrorNotice error={keys.error} onRetry={() => void keys.refetch()} />
+            ) : keys.data ? (
+              <ApiKeysPanel
+                username={keysOf.username}
+                keys={keys.data}
+                onRevoke={setRevoking}
+                onClose={() => setKeysOf(null)}
+              />
+            ) : (
+              <Skeleton rows={2} height="2rem" />
+            )
+          ) : null}
         </section>
         <AddUserForm
           onAdd={async (input) => {
@@ -93,6 +122,31 @@ export function UsersPage() {
         <p>
           Their sessions, refresh tokens and API keys stop working at once. An account cannot be enabled
           again: add a new one if needed.
+        </p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={revoking !== null}
+        title={`Revoke key nxk_${revoking?.id.slice(0, 8) ?? ''}…?`}
+        confirmLabel="Revoke"
+        danger
+        busy={busy}
+        onCancel={() => setRevoking(null)}
+        onConfirm={() => {
+          if (!revoking || !keysOf) return;
+          setBusy(true);
+          setActionError(null);
+          api.users.revokeApiKey
+            .mutate({ username: keysOf.username, keyId: revoking.id })
+            .then(() => keys.refetch(), setActionError)
+            .finally(() => {
+              setBusy(false);
+              setRevoking(null);
+            });
+        }}
+      >
+        <p>
+          A service using this key is refused from now on, and its open connections close. The account&apos;s
+          other keys go on working.
         </p>
       </ConfirmDialog>
     </>

@@ -7,6 +7,7 @@ export function UsersTable({
   now = Date.now(),
   onDisable,
   onIssueKey,
+  onShowKeys,
 }: {
   users: UserView[];
   /** The signed-in admin: an account cannot disable itself. */
@@ -14,7 +15,10 @@ export function UsersTable({
   now?: number;
   onDisable: (user: UserView) => void;
   onIssueKey: (user: UserView) => void;
+  onShowKeys: (user: UserView) => void;
 }) {
+  // Usernames are case-insensitive (the server matches them so).
+  const isMe = (u: UserView) => u.username.toLowerCase() === me.toLowerCase();
   return (
     <div className="table-wrap">
       <table aria-label="Users">
@@ -33,7 +37,7 @@ export function UsersTable({
             <tr key={u.id} className={u.disabled ? 'user-disabled' : undefined}>
               <td>
                 <strong>{u.username}</strong>
-                {u.username === me ? <small className="muted"> (you)</small> : null}
+                {isMe(u) ? <small className="muted"> (you)</small> : null}
                 <div>
                   <small className="muted">{u.kind === 'service' ? 'service account' : 'person'}</small>
                 </div>
@@ -67,7 +71,16 @@ export function UsersTable({
                     New API key
                   </button>
                 ) : null}
-                {!u.disabled && u.username !== me ? (
+                {u.kind === 'service' ? (
+                  <button
+                    type="button"
+                    onClick={() => onShowKeys(u)}
+                    aria-label={`API keys of ${u.username}`}
+                  >
+                    Keys
+                  </button>
+                ) : null}
+                {!u.disabled && !isMe(u) ? (
                   <button type="button" onClick={() => onDisable(u)} aria-label={`Disable ${u.username}`}>
                     Disable
                   </button>

@@ -4,6 +4,7 @@ export type UserView = Awaited<ReturnType<Api['users']['list']['query']>>[number
 export type NewUserInput = Parameters<Api['users']['add']['mutate']>[0];
 export type AddedUser = Awaited<ReturnType<Api['users']['add']['mutate']>>;
 export type Role = UserView['role'];
+export type ApiKeyView = Awaited<ReturnType<Api['users']['apiKeys']['query']>>[number];
 
 export const ROLES: ReadonlyArray<{ role: Role; does: string }> = [
   { role: 'reviewer', does: 'decides review cases, searches, splits and merges customers' },

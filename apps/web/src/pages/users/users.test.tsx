@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { AddUserForm } from './AddUserForm';
+import { ApiKeysPanel } from './ApiKeysPanel';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { SecretReveal } from './SecretReveal';
 import type { UserView } from './userTypes';
@@ -22,6 +23,7 @@ describe('users table', () => {
   it('shows role, kind, last sign-in and status, and offers only the actions that make sense', () => {
     const onDisable = vi.fn();
     const onIssueKey = vi.fn();
+    const onShowKeys = vi.fn();
     render(
       <UsersTable
         users={[
@@ -29,10 +31,11 @@ describe('users table', () => {
           user('loader', { kind: 'service', role: 'ingest' }),
           user('gone', { disabled: true }),
         ]}
-        me="admin"
+        me="Admin"
         now={Date.parse('2026-11-20T10:00:00.000Z')}
         onDisable={onDisable}
         onIssueKey={onIssueKey}
+        onShowKeys={onShowKeys}
       />,
     );
     const [, admin, loader, gone] = screen.getAllByRole('row');
@@ -44,6 +47,8 @@ describe('users table', () => {
     expect(onIssueKey).toHaveBeenCalledWith(expect.objectContaining({ username: 'loader' }));
     fireEvent.click(within(loader!).getByRole('button', { name: 'Disable loader' }));
     expect(onDisable).toHaveBeenCalledWith(expect.objectContaining({ username: 'loader' }));
+    fireEvent.click(within(loader!).getByRole('button', { name: 'API keys of loader' }));
+    expect(onShowKeys).toHaveBeenCalledWith(expect.objectContaining({ username: 'loader' }));
     expect(gone!.textContent).toContain('disabled');
     expect(within(gone!).queryByRole('button')).toBeNull();
   });
@@ -131,5 +136,44 @@ describe('changing my password', () => {
     fireEvent.click(submit);
     await waitFor(() => expect(onChange).toHaveBeenCalledWith('old-password', 'new-password'));
     await within(dialog).findByText(/Your password is changed/);
+  });
+});
+
+describe('API keys of a service account', () => {
+  it('tells the keys apart by the id after nxk_, and offers to revoke only the active ones', () => {
+    const onRevoke = vi.fn();
+    render(
+      <ApiKeysPanel
+        username="loader"
+        keys={[
+          {
+            id: '6f1c1a54-55a5-4e8a-9d7a-1f1d2a3b4c5d',
+            createdAt: '2026-11-20T09:00:00.000Z',
+            lastUsedAt: '2026-11-20T09:58:00.000Z',
+            revoked: false,
+          },
+          {
+            id: '0b0e8c5e-6a43-4c2e-9a55-0d6d0b4f3a10',
+            createdAt: '2026-11-19T09:00:00.000Z',
+            lastUsedAt: null,
+            revoked: true,
+          },
+        ]}
+        now={Date.parse('2026-11-20T10:00:00.000Z')}
+        onRevoke={onRevoke}
+        onClose={vi.fn()}
+      />,
+    );
+    const [, active, revoked] = within(
+      screen.getByRole('table', { name: 'API keys of loader' }),
+    ).getAllByRole('row');
+    expect(active!.textContent).toContain('nxk_6f1c1a54');
+    expect(active!.textContent).toContain('2 minutes ago');
+    fireEvent.click(within(active!).getByRole('button', { name: 'Revoke key nxk_6f1c1a54' }));
+    expect(onRevoke).toHaveBeenCalledWith(
+      expect.objectContaining({ id: '6f1c1a54-55a5-4e8a-9d7a-1f1d2a3b4c5d' }),
+    );
+    expect(revoked!.textContent).toContain('revoked');
+    expect(within(revoked!).queryByRole('button')).toBeNull();
   });
 });
