@@ -10,6 +10,7 @@ import { Tech5RequestError } from '../tech5/errors';
 import type { Tech5ClientOptions } from '../tech5/resilientCaller';
 import type { OperationMetrics } from '../tech5/callMetrics';
 import { CLOSED_FACE_POLICY, type FaceSourcePolicy } from '../faces/faceSourcePolicy';
+import { FaceSampleCache } from '../faces/faceSampleCache';
 import type { BiometricSearch, BiometricStages, LivenessResult } from './biometricStages';
 
 export interface Tech5BiometricsOptions {
@@ -27,11 +28,13 @@ export interface Tech5BiometricsOptions {
 export const DEFAULT_TARGET_FPIR = 20;
 export const DEFAULT_MAX_RESULTS = 10;
 const CACHED_SAMPLES = 32;
+/** The face cache holds at most this many images of the largest size NEXUS_FACE_MAX_BYTES allows. */
+const CACHED_LARGEST_SAMPLES = 4;
 
 export class Tech5Biometrics implements BiometricStages {
   readonly lds: LdsClient;
   readonly abis: AbisClient;
-  private readonly samples = new Map<string, Promise<FaceSample>>();
+  private readonly samples: FaceSampleCache;
   private readonly maxResults: number;
   private readonly targetFPIR: number;
   private readonly faces: FaceSourcePolicy;
@@ -42,6 +45,11 @@ export class Tech5Biometrics implements BiometricStages {
     this.maxResults = options.maxResults ?? DEFAULT_MAX_RESULTS;
     this.targetFPIR = options.targetFPIR ?? DEFAULT_TARGET_FPIR;
     this.faces = options.faces ?? CLOSED_FACE_POLICY;
+    // An image is held twice (bytes and data: URL, 4/3 as long): the budget counts both.
+    this.samples = new FaceSampleCache(
+      CACHED_SAMPLES,
+      CACHED_LARGEST_SAMPLES * this.faces.maxBytes * (1 + 4 / 3),
+    );
   }
 
   async checkLiveness(record: CanonicalRecord): Promise<LivenessResult> {
@@ -95,7 +103,7 @@ export class Tech5Biometrics implements BiometricStages {
     if (!record.face_image) return;
     const sample = await this.sample(record.face_image);
     await this.abis.insert(referenceId, sample.dataUrl);
-    this.samples.delete(record.face_image);
+    this.samples.forget(record.face_image);
   }
 
   metrics(): { lds: Record<string, OperationMetrics>; abis: Record<string, OperationMetrics> } {
@@ -104,13 +112,6 @@ export class Tech5Biometrics implements BiometricStages {
 
   /** The face image, read once for all stages of a record; a failed read is not cached. */
   private sample(reference: string): Promise<FaceSample> {
-    let sample = this.samples.get(reference);
-    if (!sample) {
-      sample = loadFaceImage(reference, this.faces);
-      void sample.catch(() => this.samples.delete(reference));
-      this.samples.set(reference, sample);
-      while (this.samples.size > CACHED_SAMPLES) this.samples.delete(this.samples.keys().next().value!);
-    }
-    return sample;
+    return this.samples.get(reference, () => loadFaceImage(reference, this.faces));
   }
 }
