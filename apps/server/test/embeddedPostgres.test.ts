@@ -188,7 +188,7 @@ describe('a data folder and binaries in a folder other users cannot enter', () =
     if (asRoot) {
       expect(cluster.startsWith('/var/lib/nexus/clusters/')).toBe(true);
       expect(stderr).toContain(
-        `the postgres user cannot enter ${dataDir}: the embedded database lives in ${cluster} (${path.join(dataDir, 'postgres')} points there)`,
+        `the postgres user cannot enter ${privateDir}: the embedded database lives in ${cluster} (${path.join(dataDir, 'postgres')} points there)`,
       );
     }
   }, 120_000);
