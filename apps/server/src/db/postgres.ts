@@ -94,7 +94,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<P
     if (fresh) await initCluster(binaries, folder.dir, user, password);
     else await recoverLeftOverServer(folder.dir, log);
     const port = await freePort();
-    const server = await runServer(binaries, folder.dir, user, port, flags);
+    const server = await runServer(binaries, folder.dir, user, port, flags, options.persistent);
     const stop = async () => {
       await server.stop();
       if (!options.persistent) {
