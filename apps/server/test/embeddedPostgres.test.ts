@@ -11,13 +11,18 @@ import { startEmbeddedPostgres, type PostgresHandle } from '../src/db/postgres';
 const run = promisify(execFile);
 const NEXUS = path.resolve(import.meta.dirname, '../bin/nexus.mjs');
 const asRoot = process.getuid?.() === 0;
-const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+const temporary: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+};
 const started: PostgresHandle[] = [];
 const relocated: string[] = [];
 
 afterAll(async () => {
   await Promise.all(started.map((h) => h.stop()));
-  for (const dir of relocated) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [...relocated, ...temporary]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** The cluster behind a data folder's `postgres` (a symlink when it had to live elsewhere). */
@@ -188,7 +193,7 @@ describe('a data folder and binaries in a folder other users cannot enter', () =
     if (asRoot) {
       expect(cluster.startsWith('/var/lib/nexus/clusters/')).toBe(true);
       expect(stderr).toContain(
-        `the postgres user cannot enter ${dataDir}: the embedded database lives in ${cluster} (${path.join(dataDir, 'postgres')} points there)`,
+        `the postgres user cannot enter ${privateDir}: the embedded database lives in ${cluster} (${path.join(dataDir, 'postgres')} points there)`,
       );
     }
   }, 120_000);

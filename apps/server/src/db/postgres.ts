@@ -80,7 +80,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<P
     const fresh = !(await exists(path.join(folder.dir, 'PG_VERSION')));
     if (folder.relocatedFrom && fresh) {
       log(
-        `the ${user?.name ?? 'postgres'} user cannot enter ${path.dirname(folder.relocatedFrom)}: ` +
+        `the ${user?.name ?? 'postgres'} user cannot enter ${folder.barrier ?? path.dirname(folder.relocatedFrom)}: ` +
           `the embedded database lives in ${folder.dir}` +
           (options.persistent ? ` (${folder.relocatedFrom} points there)` : ''),
       );
@@ -94,7 +94,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<P
     if (fresh) await initCluster(binaries, folder.dir, user, password);
     else await recoverLeftOverServer(folder.dir, log);
     const port = await freePort();
-    const server = await runServer(binaries, folder.dir, user, port, flags);
+    const server = await runServer(binaries, folder.dir, user, port, flags, options.persistent);
     const stop = async () => {
       await server.stop();
       if (!options.persistent) {

@@ -50,8 +50,10 @@ function spawnAs(
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
     env: postgresEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: a Ctrl-C at the terminal reaches Nexus, which drains the engine
-    // and then stops Postgres, instead of Postgres going first under the engine's feet.
+    // A kept cluster's server gets its own process group: a Ctrl-C at the terminal reaches
+    // Nexus, which drains the engine and then stops Postgres, instead of Postgres going first
+    // under the engine's feet (if Nexus dies instead, the next start stops it). A throw-away
+    // cluster's server stays in ours, so a Ctrl-C of `nexus dedupe` or a test run ends it too.
     detached,
   });
 }
@@ -121,13 +123,14 @@ export async function runServer(
   user: SystemUser | undefined,
   port: number,
   flags: string[],
+  ownProcessGroup: boolean,
 ): Promise<RunningServer> {
   const tail = new LogTail();
   const child = spawnAs(
     user,
     binaries.postgres,
     ['-D', dir, '-p', String(port), '-c', 'lc_messages=C', ...flags],
-    true,
+    ownProcessGroup,
   );
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   await new Promise<void>((resolve, reject) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { SYSTEM_DIR, systemFolder } from './binaries';
-import { canEnter, nearestExisting, type SystemUser } from './systemUser';
+import { canEnter, firstBarrier, nearestExisting, type SystemUser } from './systemUser';
 import { PostgresStartError } from './startError';
 
 export interface ClusterFolder {
@@ -10,6 +10,8 @@ export interface ClusterFolder {
   dir: string;
   /** Set when the cluster could not live where it was asked for: the folder asked for. */
   relocatedFrom?: string;
+  /** Then: the folder on the way that the user Postgres runs as cannot enter. */
+  barrier?: string;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -74,7 +76,7 @@ export async function clusterFolder(
     });
     await fs.symlink(dir, asked);
   }
-  return prepared({ dir, relocatedFrom: asked }, user);
+  return prepared({ dir, relocatedFrom: asked, barrier: firstBarrier(user, parent) }, user);
 }
 
 /** The folder exists, belongs to the user Postgres runs as and is private to it (initdb insists). */

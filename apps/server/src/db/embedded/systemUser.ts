@@ -104,3 +104,14 @@ export function canRun(user: SystemUser | undefined, binary: string): boolean {
   });
   return result.status === 0;
 }
+
+/** The first folder on the way to `dir` that `user` cannot enter (for messages); `dir` itself if none is found. */
+export function firstBarrier(user: SystemUser | undefined, dir: string): string {
+  const target = path.resolve(dir);
+  const parts = target.split(path.sep).filter(Boolean);
+  for (let i = 1; i <= parts.length; i++) {
+    const prefix = path.join(path.sep, ...parts.slice(0, i));
+    if (fs.existsSync(prefix) && !canEnter(user, prefix)) return prefix;
+  }
+  return target;
+}
