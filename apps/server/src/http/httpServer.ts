@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { bearerToken } from '../auth/authService';
 import { sha256 } from '../auth/secrets';
-import { describeError } from '../errors/errorMapping';
 import type { Metrics } from '../metrics/metrics';
 import { appRouter } from '../trpc/appRouter';
 import { contextFactory, requestIds, type ServerDeps } from '../trpc/context';
+import { clientAddressOf } from './clientAddress';
 import { checkHealth } from './healthRoute';
+import { answerLastResort } from './lastResort';
 import { RateLimiter } from './rateLimiter';
 import { sendJson } from './respond';
 import { handleRest } from './restHandler';
@@ -32,7 +34,7 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
 /** Rate limits are per credential when one is sent, else per address. */
 function clientKey(req: http.IncomingMessage): string {
   const credential = bearerToken(req.headers.authorization);
-  return credential ? `t:${sha256(credential).slice(0, 24)}` : `a:${req.socket.remoteAddress ?? 'unknown'}`;
+  return credential ? `t:${sha256(credential).slice(0, 24)}` : `a:${clientAddressOf(req)}`;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function startHttpServer(
     return true;
   };
 
-  const server = http.createServer((req, res) => {
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = performance.now();
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -88,6 +90,8 @@ export async function startHttpServer(
     } catch {
       // a request line that is no URL: answered as not found below
     }
+    // Read now: by the time the answer is finished the socket may be gone.
+    const client = clientAddressOf(req);
     res.on('finish', () => {
       const level =
         res.statusCode >= 500 ? 'error' : res.statusCode === 401 || res.statusCode === 403 ? 'warn' : 'info';
@@ -97,7 +101,7 @@ export async function startHttpServer(
           path: pathname,
           status: res.statusCode,
           ms: Number((performance.now() - started).toFixed(1)),
-          client: req.socket.remoteAddress,
+          client,
         },
         'request',
       );
@@ -121,39 +125,40 @@ export async function startHttpServer(
       }
       if (pathname === SESSION_PATH || pathname.startsWith(`${SESSION_PATH}/`)) {
         if (limited(req, res, requestId)) return;
-        const base = { deps, requestId, clientAddress: req.socket.remoteAddress ?? 'unknown', log };
-        try {
-          if (await handleBrowserSession(base, req, res, pathname)) return;
-        } catch (error) {
-          const described = describeError(error);
-          if (described.internal) log.error({ err: error, path: pathname }, 'request failed');
-          return sendJson(res, described.status, { error: described.body, requestId });
-        }
+        const base = { deps, requestId, clientAddress: client, log };
+        if (await handleBrowserSession(base, req, res, pathname)) return;
       }
       if (pathname.startsWith('/api/')) {
         if (limited(req, res, requestId)) return;
-        return handleRest(
-          deps,
-          { deps, requestId, clientAddress: req.socket.remoteAddress ?? 'unknown', log },
-          req,
-          res,
-          pathname,
-        );
+        return handleRest(deps, { deps, requestId, clientAddress: client, log }, req, res, pathname);
       }
       if (await dashboard(req, res, pathname)) return;
       sendJson(res, 404, {
         error: { code: 'REQUEST.NOT_FOUND', message: `no route ${req.method ?? ''} ${pathname}` },
         requestId,
       });
-    })().catch((error: unknown) => {
-      log.error({ err: error, path: pathname }, 'request failed');
-      const described = describeError(error);
-      sendJson(res, described.status, { error: described.body, requestId });
-    });
+    })().catch((error: unknown) => answerLastResort(res, error, { requestId, path: pathname, log }));
+  };
+
+  const server = http.createServer((req, res) => {
+    try {
+      handleRequest(req, res);
+    } catch (error) {
+      answerLastResort(res, error, {
+        requestId: requestIds.get(req) ?? '',
+        path: req.url ?? '',
+        log: logger,
+      });
+    }
   });
 
-  server.on('upgrade', (req, socket, head) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    let pathname = '/';
+    try {
+      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // not a URL: not found below
+    }
     const requestId = randomUUID();
     requestIds.set(req, requestId);
     if (pathname !== '/trpc') {
@@ -168,6 +173,15 @@ export async function startHttpServer(
       return;
     }
     ws.handleUpgrade(req, socket, head);
+  };
+
+  server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+    try {
+      upgrade(req, socket, head);
+    } catch (error) {
+      logger.error({ err: error, path: req.url }, 'websocket upgrade failed');
+      socket.destroy();
+    }
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');

@@ -7,6 +7,7 @@ import type { Db } from '@nexus/actors';
 import { authenticate, bearerToken, type AuthDeps } from '../auth/authService';
 import type { Principal } from '../auth/roles';
 import type { Config } from '../config';
+import { clientAddressOf } from '../http/clientAddress';
 import type { Engine } from '../engine/engine';
 import type { RateLimiter } from '../http/rateLimiter';
 import type { LiveHub } from '../live/liveHub';
@@ -70,7 +71,7 @@ export function contextFactory(deps: ServerDeps) {
       deps,
       principal: auth.principal,
       requestId,
-      clientAddress: opts.req.socket.remoteAddress ?? 'unknown',
+      clientAddress: clientAddressOf(opts.req),
       log,
     };
   };
