@@ -1,5 +1,6 @@
 import type { RawRecordMessage, RecordStatus } from '@nexus/schema';
 import type { StageTimings } from '../pipeline/stageClock';
+import type { Tech5CallReport } from '../tech5/callMetrics';
 import type { Tech5ClientOptions } from '../tech5/resilientCaller';
 
 /** Main thread -> worker thread. */
@@ -31,7 +32,12 @@ export type RecordOutcome =
 
 /** Worker thread -> main thread. */
 export type WorkerReply =
-  | { type: 'decided'; outcomes: RecordOutcome[] }
+  | {
+      type: 'decided';
+      outcomes: RecordOutcome[];
+      /** The thread's Tech5 calls since its previous reply (when Tech5 is configured). */
+      tech5?: Tech5CallReport;
+    }
   | { type: 'pong'; threadId: number; modelVersion: number };
 
 /** What a worker thread needs to set up its long-lived state, once. */

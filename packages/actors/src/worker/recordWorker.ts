@@ -6,7 +6,13 @@ import { isInfrastructureError, isRetriable } from '../pipeline/errors';
 import { Tech5Biometrics } from '../pipeline/tech5Biometrics';
 import { createSearchClient } from '../search/elasticsearchClient';
 import { ElasticsearchCandidateSearch } from '../search/elasticsearchSearch';
-import { assertNever, type RecordOutcome, type WorkerConfig, type WorkerReply, type WorkerTask } from './protocol';
+import {
+  assertNever,
+  type RecordOutcome,
+  type WorkerConfig,
+  type WorkerReply,
+  type WorkerTask,
+} from './protocol';
 
 /**
  * A Piscina worker thread. Its long-lived state (a pg pool, the matching model) is set up once
@@ -54,16 +60,27 @@ async function setUp(config: WorkerConfig): Promise<PipelineContext> {
   });
   const model = await loadActiveModel(db);
   const candidates = config.search
-    ? new ElasticsearchCandidateSearch(createSearchClient(config.search.elasticsearchUrl), config.search.index)
+    ? new ElasticsearchCandidateSearch(
+        createSearchClient(config.search.elasticsearchUrl),
+        config.search.index,
+      )
     : undefined;
   const biometrics =
     config.tech5LdsUrl && config.tech5AbisUrl
-      ? new Tech5Biometrics({ ldsUrl: config.tech5LdsUrl, abisUrl: config.tech5AbisUrl, client: config.tech5Client })
+      ? new Tech5Biometrics({
+          ldsUrl: config.tech5LdsUrl,
+          abisUrl: config.tech5AbisUrl,
+          client: config.tech5Client,
+        })
       : undefined;
   return { db, model, defaultCountry: config.defaultCountry, candidates, biometrics };
 }
 
-async function decide(ctx: PipelineContext, task: Extract<WorkerTask, { type: 'decide' }>): Promise<WorkerReply> {
+async function decide(
+  ctx: PipelineContext,
+  task: Extract<WorkerTask, { type: 'decide' }>,
+): Promise<WorkerReply> {
+  const tech5 = ctx.biometrics instanceof Tech5Biometrics ? ctx.biometrics : undefined;
   const outcomes: RecordOutcome[] = [];
   for (const { offset, value } of task.messages) {
     const started = performance.now();
@@ -82,7 +99,7 @@ async function decide(ctx: PipelineContext, task: Extract<WorkerTask, { type: 'd
       break;
     }
   }
-  return { type: 'decided', outcomes };
+  return { type: 'decided', outcomes, ...(tech5 ? { tech5: tech5.takeCallReport() } : {}) };
 }
 
 export default (async () => {
