@@ -8,6 +8,7 @@ import { resolveSigningKey } from './auth/signingKey';
 import type { Config } from './config';
 import { redact, resolvePostgres } from './db/postgres';
 import { startEngine, type Engine } from './engine/engine';
+import { logEngineFailures } from './engine/engineFailureLog';
 import { startHttpServer, type RunningHttpServer } from './http/httpServer';
 import { RateLimiter } from './http/rateLimiter';
 import { TrustedProxies } from './http/trustedProxies';
@@ -83,7 +84,9 @@ export async function startNexus(
     const live = new LiveHub(engine, { db });
     live.start();
     shutdown.register('live feeds', () => live.stop());
-    const metrics = createMetrics(db, engine);
+    const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+    shutdown.register('engine failure log', logEngineFailures(engine.supervisor, logger));
+    const metrics = createMetrics(db, engine, logger);
     shutdown.register('metrics', () => metrics.stop());
     const deps: ServerDeps = {
       config,
@@ -91,7 +94,7 @@ export async function startNexus(
       engine,
       live,
       auth: { db, tokens, refreshTtlSeconds: config.NEXUS_REFRESH_TOKEN_TTL },
-      logger: options.logger ?? createLogger(config.LOG_LEVEL),
+      logger,
       loginLimiter: new RateLimiter(
         config.NEXUS_LOGIN_RATE_PER_MINUTE / 60,
         config.NEXUS_LOGIN_RATE_PER_MINUTE,

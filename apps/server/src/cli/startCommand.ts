@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config';
+import { guardProcess } from '../lifecycle/processGuard';
 import { ShutdownRegistry } from '../lifecycle/shutdown';
-import { startNexus } from '../server';
+import { createLogger, startNexus } from '../server';
 
 export function registerStart(program: Command): void {
   program
@@ -10,6 +11,8 @@ export function registerStart(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const log = (line: string) => process.stderr.write(`nexus: ${line}\n`);
+      const logger = createLogger(config.LOG_LEVEL);
+      guardProcess(logger);
       const shutdown = new ShutdownRegistry();
       // Signals are handled from the first moment: a Ctrl-C during start-up still stops the
       // embedded Postgres and the workers started so far, instead of orphaning them.
@@ -24,7 +27,10 @@ export function registerStart(program: Command): void {
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
-      const nexus = await Promise.race([startNexus(config, log, shutdown), stopped.then(() => undefined)]);
+      const nexus = await Promise.race([
+        startNexus(config, log, shutdown, { logger }),
+        stopped.then(() => undefined),
+      ]);
       if (!nexus) return;
       process.stdout.write(
         `Nexus is running at ${nexus.http.url} (dashboard: ${nexus.http.url}/, health: ${nexus.http.url}/health)\n`,

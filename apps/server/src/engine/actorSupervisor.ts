@@ -10,6 +10,7 @@ import {
   type RecordBus,
   type RecordOutcome,
   type SupervisionPolicy,
+  type Tech5CallReport,
   type WorkerConfig,
   type WorkerReply,
   type WorkerTask,
@@ -33,6 +34,15 @@ export interface SupervisorOptions {
 export interface SupervisorEvents {
   outcome: [partition: number, outcome: RecordOutcome];
   deadLetter: [partition: number, recordId: string, error: string];
+  /** A worker thread died outside a task. */
+  poolError: [error: unknown];
+  /** A task failed as a whole (its worker thread died, say); its records are retried. */
+  taskFailed: [partition: number, error: unknown];
+  /** An actor's loop ended on an error; the next claim starts a new one. */
+  actorStopped: [partition: number, error: unknown];
+  /** A partition restarted too often and is paused for the cool-down. */
+  partitionPaused: [partition: number, pauseMs: number, lastError: string];
+  tech5Calls: [report: Tech5CallReport];
 }
 
 export class WorkerStartError extends Error {
@@ -71,6 +81,7 @@ export class ActorSupervisor extends EventEmitter<SupervisorEvents> {
     // surfaces here; tasks in flight fail on their own and the actors retry them.
     this.pool.on('error', (error: unknown) => {
       this.lastPoolError = error instanceof Error ? error.message : String(error);
+      this.emit('poolError', error);
     });
   }
 
@@ -130,6 +141,10 @@ export class ActorSupervisor extends EventEmitter<SupervisorEvents> {
           this.keepStatisticsFresh();
         },
         onDeadLetter: (p, id, error) => this.emit('deadLetter', p, id, error),
+        onTaskFailed: (p, error) => this.emit('taskFailed', p, error),
+        onStopped: (p, error) => this.emit('actorStopped', p, error),
+        onPaused: (p, pauseMs, lastError) => this.emit('partitionPaused', p, pauseMs, lastError),
+        onTech5Calls: (report) => this.emit('tech5Calls', report),
         beforeCommit: this.o.beforeCommit,
       });
       this.actors.set(partition, actor);

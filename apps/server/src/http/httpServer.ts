@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { describeError } from '../errors/errorMapping';
 import type { Metrics } from '../metrics/metrics';
@@ -9,6 +10,7 @@ import { contextFactory, requestIds, type ServerDeps } from '../trpc/context';
 import { checkHealth } from './healthRoute';
 import { createAdmission, trpcCalls } from './admission';
 import { originAllowed } from './allowedOrigins';
+import { answerLastResort } from './lastResort';
 import { sendJson } from './respond';
 import { handleRest } from './restHandler';
 import { handleBrowserSession, SESSION_PATH } from '../web/browserSession';
@@ -75,7 +77,7 @@ export async function startHttpServer(
     return true;
   };
 
-  const server = http.createServer((req, res) => {
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = performance.now();
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -91,6 +93,8 @@ export async function startHttpServer(
     } catch {
       // a request line that is no URL: answered as not found below
     }
+    // Read now: by the time the answer is finished the socket may be gone.
+    const client = deps.proxies.clientAddress(req);
     res.on('finish', () => {
       const level =
         res.statusCode >= 500 ? 'error' : res.statusCode === 401 || res.statusCode === 403 ? 'warn' : 'info';
@@ -100,7 +104,7 @@ export async function startHttpServer(
           path: pathname,
           status: res.statusCode,
           ms: Number((performance.now() - started).toFixed(1)),
-          client: deps.proxies.clientAddress(req),
+          client,
         },
         'request',
       );
@@ -122,7 +126,7 @@ export async function startHttpServer(
       }
       if (isTrpc) return trpc(req, res);
       if (pathname === SESSION_PATH || pathname.startsWith(`${SESSION_PATH}/`)) {
-        const base = { deps, requestId, clientAddress: deps.proxies.clientAddress(req), log };
+        const base = { deps, requestId, clientAddress: client, log };
         try {
           if (await handleBrowserSession(base, req, res, pathname)) return;
         } catch (error) {
@@ -134,7 +138,7 @@ export async function startHttpServer(
       if (pathname.startsWith('/api/')) {
         return handleRest(
           deps,
-          { deps, requestId, clientAddress: deps.proxies.clientAddress(req), log },
+          { deps, requestId, clientAddress: client, log },
           req,
           res,
           pathname,
@@ -145,15 +149,28 @@ export async function startHttpServer(
         error: { code: 'REQUEST.NOT_FOUND', message: `no route ${req.method ?? ''} ${pathname}` },
         requestId,
       });
-    })().catch((error: unknown) => {
-      log.error({ err: error, path: pathname }, 'request failed');
-      const described = describeError(error);
-      sendJson(res, described.status, { error: described.body, requestId });
-    });
+    })().catch((error: unknown) => answerLastResort(res, error, { requestId, path: pathname, log }));
+  };
+
+  const server = http.createServer((req, res) => {
+    try {
+      handleRequest(req, res);
+    } catch (error) {
+      answerLastResort(res, error, {
+        requestId: requestIds.get(req) ?? '',
+        path: req.url ?? '',
+        log: logger,
+      });
+    }
   });
 
-  server.on('upgrade', (req, socket, head) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    let pathname = '/';
+    try {
+      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // not a URL: not found below
+    }
     const requestId = randomUUID();
     requestIds.set(req, requestId);
     if (pathname !== '/trpc') {
@@ -168,18 +185,28 @@ export async function startHttpServer(
       socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n');
       return;
     }
-    void admission.admit(req).then(
-      (taken) => {
+    void admission
+      .admit(req)
+      .then((taken) => {
         if (taken.ok) return ws.handleUpgrade(req, socket, head);
         socket.end(
           `HTTP/1.1 429 Too Many Requests\r\nretry-after: ${taken.retryAfterSeconds}\r\nconnection: close\r\n\r\n`,
         );
-      },
-      (error: unknown) => {
+      })
+      // Admission or the upgrade itself failed: logged, the socket closed, the server goes on.
+      .catch((error: unknown) => {
         logger.error({ err: error, requestId }, 'WebSocket upgrade failed');
         socket.destroy();
-      },
-    );
+      });
+  };
+
+  server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+    try {
+      upgrade(req, socket, head);
+    } catch (error) {
+      logger.error({ err: error, path: req.url }, 'websocket upgrade failed');
+      socket.destroy();
+    }
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { DomainError } from '../errors/domainError';
 import { appRouter } from '../trpc/appRouter';
 import { contextFactory, type ServerDeps } from '../trpc/context';
 import { apiKeySession, SESSION_ENDED_CLOSE_CODE } from '../users/accountSessions';
@@ -71,7 +72,8 @@ export function createTrpcWebSocketServer(deps: ServerDeps): TrpcWebSocketServer
     },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
+      // A domain error (an unknown batch) is the client's, answered with its code: not logged as a failure.
+      if (error.code === 'INTERNAL_SERVER_ERROR' && !(error.cause instanceof DomainError))
         deps.logger.error({ err: error.cause ?? error, path }, 'subscription failed');
     },
   });

@@ -1,7 +1,10 @@
+import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { PIPELINE_STAGES, type Db, type RecordOutcome } from '@nexus/actors';
+import { PIPELINE_STAGES, type Db, type RecordOutcome, type Tech5CallReport } from '@nexus/actors';
 import type { Engine } from '../engine/engine';
 import { countOpenDeadLetters, countReviewQueue } from './operationalCounts';
+import { ScrapedGauge } from './scrapedGauge';
+import { Tech5CallMetrics } from './tech5CallMetrics';
 
 export interface Metrics {
   registry: Registry;
@@ -10,12 +13,17 @@ export interface Metrics {
 
 /**
  * Prometheus metrics of one server: decisions by kind and their latency (from the supervisor's
- * outcomes), partition lag, relay backlog and dead letters (read when scraped). A registry per
- * server, so servers in one process (tests) do not share counters.
+ * outcomes), partition lag, relay backlog and dead letters (read when scraped), the Tech5 calls
+ * of the worker threads, and Node's own (`nexus_process_*`, `nexus_nodejs_*`). A registry per
+ * server, so servers in one process (tests) do not share counters. `nexus start` and
+ * `nexus worker` both serve it.
  */
-export function createMetrics(db: Db, engine: Engine): Metrics {
+export function createMetrics(db: Db, engine: Engine, logger: Logger): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'nexus_process_' });
+  // Node's metrics are named process_* and nodejs_* already: the prefix only adds ours.
+  collectDefaultMetrics({ register: registry, prefix: 'nexus_' });
+  const readFailed = (name: string, error: unknown) =>
+    logger.warn({ err: error, metric: name }, 'metric could not be read: left out of this scrape');
   const decided = new Counter({
     name: 'nexus_records_decided_total',
     help: 'Records decided, by decision',
@@ -47,7 +55,10 @@ export function createMetrics(db: Db, engine: Engine): Metrics {
     registers: [registry],
     async collect() {
       this.reset();
-      const lag = await engine.supervisor.lag().catch(() => new Map<number, number>());
+      const lag = await engine.supervisor.lag().catch((error: unknown) => {
+        readFailed('nexus_partition_lag', error);
+        return new Map<number, number>();
+      });
       for (const [partition, value] of lag) this.set({ partition: String(partition) }, value);
     },
   });
@@ -62,30 +73,21 @@ export function createMetrics(db: Db, engine: Engine): Metrics {
         this.set({ partition: String(a.partition) }, a.state === 'paused' ? 1 : 0);
     },
   });
-  new Gauge({
-    name: 'nexus_relay_backlog',
-    help: 'Batch records accepted but not yet on the bus',
-    registers: [registry],
-    async collect() {
-      this.set(await engine.relay.backlog().catch(() => -1));
-    },
-  });
-  new Gauge({
-    name: 'nexus_dead_letters_open',
-    help: 'Dead letters neither replayed nor discarded',
-    registers: [registry],
-    async collect() {
-      this.set(await countOpenDeadLetters(db).catch(() => -1));
-    },
-  });
-  new Gauge({
-    name: 'nexus_review_queue',
-    help: 'Review cases open or claimed, not yet resolved',
-    registers: [registry],
-    async collect() {
-      this.set(await countReviewQueue(db).catch(() => -1));
-    },
-  });
+  new ScrapedGauge(
+    { name: 'nexus_relay_backlog', help: 'Batch records accepted but not yet on the bus', registry },
+    () => engine.relay.backlog(),
+    readFailed,
+  );
+  new ScrapedGauge(
+    { name: 'nexus_dead_letters_open', help: 'Dead letters neither replayed nor discarded', registry },
+    () => countOpenDeadLetters(db),
+    readFailed,
+  );
+  new ScrapedGauge(
+    { name: 'nexus_review_queue', help: 'Review cases open or claimed, not yet resolved', registry },
+    () => countReviewQueue(db),
+    readFailed,
+  );
   new Gauge({
     name: 'nexus_dependency_up',
     help: '1 when a configured dependency (Tech5, Elasticsearch, Kafka) answers, as in /health',
@@ -93,7 +95,10 @@ export function createMetrics(db: Db, engine: Engine): Metrics {
     registers: [registry],
     async collect() {
       this.reset();
-      const parts = await engine.health().catch(() => ({}));
+      const parts = await engine.health().catch((error: unknown) => {
+        readFailed('nexus_dependency_up', error);
+        return {};
+      });
       for (const [part, health] of Object.entries(parts)) this.set({ part }, health.ok ? 1 : 0);
     },
   });
@@ -111,13 +116,17 @@ export function createMetrics(db: Db, engine: Engine): Metrics {
     deadLettered.inc();
     decided.inc({ decision: 'dead_lettered' });
   };
+  const tech5 = new Tech5CallMetrics(registry);
+  const onTech5Calls = (report: Tech5CallReport) => tech5.add(report);
   engine.supervisor.on('outcome', onOutcome);
   engine.supervisor.on('deadLetter', onDeadLetter);
+  engine.supervisor.on('tech5Calls', onTech5Calls);
   return {
     registry,
     stop: () => {
       engine.supervisor.off('outcome', onOutcome);
       engine.supervisor.off('deadLetter', onDeadLetter);
+      engine.supervisor.off('tech5Calls', onTech5Calls);
     },
   };
 }

@@ -1,7 +1,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { mayCall, type ProcedureLevel } from '../auth/roles';
 import { DomainError } from '../errors/domainError';
-import { describeError, toTRPCError } from '../errors/errorMapping';
+import { describeError, toTRPCError, trpcCodeOf } from '../errors/errorMapping';
 import type { Context } from './context';
 import { isAsyncIterable, releasingWhenDone, takeSubscriptionPlace } from './subscriptionCap';
 
@@ -21,12 +22,17 @@ const t = initTRPC
     isDev: false,
     errorFormatter({ shape, error }) {
       const described = describeError(error);
+      // A domain error thrown while a subscription runs (after the middleware below has returned)
+      // reaches here as INTERNAL_SERVER_ERROR: it is the client's error, with its own code.
+      const domain =
+        error.code === 'INTERNAL_SERVER_ERROR' && error.cause instanceof DomainError ? error.cause : null;
+      const key = domain ? trpcCodeOf(domain) : shape.data.code;
       return {
-        code: shape.code,
+        code: domain ? TRPC_ERROR_CODES_BY_KEY[key] : shape.code,
         message: described.internal ? 'internal error' : shape.message,
         data: {
-          code: shape.data.code,
-          httpStatus: shape.data.httpStatus,
+          code: key,
+          httpStatus: domain ? domain.status : shape.data.httpStatus,
           path: shape.data.path,
           domainCode: described.body.code,
           fields: described.body.fields ?? null,

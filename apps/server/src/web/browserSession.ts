@@ -25,7 +25,8 @@ function cookieOf(req: IncomingMessage): string | undefined {
 
 function isHttps(req: IncomingMessage): boolean {
   return (
-    (req.socket as { encrypted?: boolean }).encrypted === true || req.headers['x-forwarded-proto'] === 'https'
+    (req.socket as { encrypted?: boolean } | null)?.encrypted === true ||
+    req.headers['x-forwarded-proto'] === 'https'
   );
 }
 

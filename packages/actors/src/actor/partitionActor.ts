@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BusConsumer, BusMessage } from '../bus/recordBus';
 import type { Db } from '../db/database';
+import type { Tech5CallReport } from '../tech5/callMetrics';
 import type { RecordOutcome, WorkerReply, WorkerTask } from '../worker/protocol';
 import { deadLetterRecord } from './deadLetters';
 import { backoffMs, RestartWindow, type SupervisionPolicy } from './supervision';
@@ -30,6 +31,14 @@ export interface PartitionActorOptions {
   runTask: (task: WorkerTask) => Promise<WorkerReply>;
   onOutcome?: (partition: number, outcome: RecordOutcome) => void;
   onDeadLetter?: (partition: number, recordId: string, error: string) => void;
+  /** A task failed as a whole (its worker thread died, say): the records in it are retried. */
+  onTaskFailed?: (partition: number, error: unknown) => void;
+  /** The actor's loop ended on an error (the supervisor starts a new one). */
+  onStopped?: (partition: number, error: unknown) => void;
+  /** The partition restarted too often: paused for the cool-down. */
+  onPaused?: (partition: number, pauseMs: number, lastError: string) => void;
+  /** The Tech5 calls a worker thread made since its previous reply. */
+  onTech5Calls?: (report: Tech5CallReport) => void;
   /**
    * Runs after records are persisted (decided or dead-lettered) and before their position is
    * committed, e.g. to publish their events: a crash in between redelivers them, and the events
@@ -69,6 +78,7 @@ export class PartitionActor {
     this.loop ??= this.run().catch((error: unknown) => {
       this.lastError = `actor stopped: ${String(error)}`;
       this.state = 'stopped';
+      this.o.onStopped?.(this.o.partition, error);
     });
   }
 
@@ -120,7 +130,10 @@ export class PartitionActor {
         this.position = lastDone.offset + 1;
         this.careful = false;
         this.outageRetries = 0;
-        await this.o.beforeCommit?.(partition, done.map((o) => o.recordId));
+        await this.o.beforeCommit?.(
+          partition,
+          done.map((o) => o.recordId),
+        );
         await consumer.commit(partition, this.position);
       }
       if (failure) await this.supervise(failure, precise);
@@ -137,8 +150,10 @@ export class PartitionActor {
         messages: batch.map((m) => ({ offset: m.offset, value: m.value })),
       });
       if (reply.type !== 'decided') throw new Error(`worker answered ${reply.type} to decide`);
+      if (reply.tech5) this.o.onTech5Calls?.(reply.tech5);
       return { outcomes: reply.outcomes, precise: true };
     } catch (error) {
+      this.o.onTaskFailed?.(this.o.partition, error);
       // The worker thread died or the task failed as a whole: the first record is retried alone,
       // and from here one at a time, so the blame lands on the right one.
       const first = batch[0]!;
@@ -157,7 +172,10 @@ export class PartitionActor {
     }
   }
 
-  private async supervise(failure: Extract<RecordOutcome, { result: 'failed' }>, precise: boolean): Promise<void> {
+  private async supervise(
+    failure: Extract<RecordOutcome, { result: 'failed' }>,
+    precise: boolean,
+  ): Promise<void> {
     const { policy, partition } = this.o;
     if (failure.infrastructure) {
       // A part the pipeline needs is down (Tech5): wait it out. Not the record's fault, so it
@@ -188,6 +206,7 @@ export class PartitionActor {
     if (this.restarts.record(Date.now())) {
       this.state = 'paused';
       this.pausedUntil = Date.now() + policy.pauseMs;
+      this.o.onPaused?.(partition, policy.pauseMs, failure.error);
       await this.pause(policy.pauseMs);
       this.restarts.reset();
       this.pausedUntil = null;

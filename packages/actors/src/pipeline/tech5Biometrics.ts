@@ -8,7 +8,7 @@ import { FaceImageError, loadFaceImage, type FaceSample } from '../tech5/faceIma
 import { LdsClient } from '../tech5/ldsClient';
 import { Tech5RequestError } from '../tech5/errors';
 import type { Tech5ClientOptions } from '../tech5/resilientCaller';
-import type { OperationMetrics } from '../tech5/callMetrics';
+import type { OperationMetrics, Tech5CallReport } from '../tech5/callMetrics';
 import { CLOSED_FACE_POLICY, type FaceSourcePolicy } from '../faces/faceSourcePolicy';
 import { FaceSampleCache } from '../faces/faceSampleCache';
 import type { BiometricSearch, BiometricStages, LivenessResult } from './biometricStages';
@@ -108,6 +108,11 @@ export class Tech5Biometrics implements BiometricStages {
 
   metrics(): { lds: Record<string, OperationMetrics>; abis: Record<string, OperationMetrics> } {
     return { lds: this.lds.caller.metrics.snapshot(), abis: this.abis.caller.metrics.snapshot() };
+  }
+
+  /** The calls since the last report, for the main thread's /metrics. */
+  takeCallReport(): Tech5CallReport {
+    return { lds: this.lds.caller.metrics.takeReport(), abis: this.abis.caller.metrics.takeReport() };
   }
 
   /** The face image, read once for all stages of a record; a failed read is not cached. */

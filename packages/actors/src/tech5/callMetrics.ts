@@ -30,32 +30,71 @@ function empty(): OperationMetrics {
   };
 }
 
-export class CallMetrics {
-  private readonly byOperation = new Map<string, OperationMetrics>();
+/** One operation's calls since the last report: counts, and the duration of each call that ended. */
+export interface OperationReport {
+  calls: number;
+  succeeded: number;
+  failed: number;
+  retries: number;
+  shortCircuited: number;
+  durationsMs: number[];
+}
 
-  private of(operation: string): OperationMetrics {
-    let m = this.byOperation.get(operation);
-    if (!m) this.byOperation.set(operation, (m = empty()));
-    return m;
+/** Calls of both Tech5 services since the last report, by operation: what a worker thread sends home. */
+export interface Tech5CallReport {
+  lds: Record<string, OperationReport>;
+  abis: Record<string, OperationReport>;
+}
+
+/** Durations kept per operation between two reports; a thread reports after every task, far fewer calls. */
+const MAX_DURATIONS = 10_000;
+
+export class CallMetrics {
+  /** Since the client was made. */
+  private readonly byOperation = new Map<string, OperationMetrics>();
+  /** Since the last takeReport(): a worker thread reports these to the main thread's /metrics. */
+  private readonly unreported = new Map<string, OperationReport>();
+
+  private of(operation: string): { total: OperationMetrics; report: OperationReport } {
+    let total = this.byOperation.get(operation);
+    if (!total) this.byOperation.set(operation, (total = empty()));
+    let report = this.unreported.get(operation);
+    if (!report) {
+      report = { calls: 0, succeeded: 0, failed: 0, retries: 0, shortCircuited: 0, durationsMs: [] };
+      this.unreported.set(operation, report);
+    }
+    return { total, report };
   }
 
   called(operation: string): void {
-    this.of(operation).calls++;
+    const { total, report } = this.of(operation);
+    total.calls++;
+    report.calls++;
   }
 
   retried(operation: string): void {
-    this.of(operation).retries++;
+    const { total, report } = this.of(operation);
+    total.retries++;
+    report.retries++;
   }
 
   shortCircuited(operation: string): void {
-    this.of(operation).shortCircuited++;
+    const { total, report } = this.of(operation);
+    total.shortCircuited++;
+    report.shortCircuited++;
   }
 
   /** One call ended (after its retries): its outcome and its whole latency. */
   finished(operation: string, ok: boolean, ms: number): void {
-    const m = this.of(operation);
-    if (ok) m.succeeded++;
-    else m.failed++;
+    const { total: m, report } = this.of(operation);
+    if (ok) {
+      m.succeeded++;
+      report.succeeded++;
+    } else {
+      m.failed++;
+      report.failed++;
+    }
+    if (report.durationsMs.length < MAX_DURATIONS) report.durationsMs.push(ms);
     m.latency.count++;
     m.latency.totalMs += ms;
     m.latency.maxMs = Math.max(m.latency.maxMs, ms);
@@ -65,5 +104,12 @@ export class CallMetrics {
 
   snapshot(): Record<string, OperationMetrics> {
     return structuredClone(Object.fromEntries(this.byOperation));
+  }
+
+  /** What happened since the last call (each call is reported once), then starts afresh. */
+  takeReport(): Record<string, OperationReport> {
+    const report = Object.fromEntries(this.unreported);
+    this.unreported.clear();
+    return report;
   }
 }

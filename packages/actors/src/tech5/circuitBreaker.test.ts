@@ -26,4 +26,17 @@ describe('CircuitBreaker', () => {
     expect(b.state).toBe('closed');
     expect(b.openings).toBe(2);
   });
+
+  it('an abandoned trial lets the next call be the trial', () => {
+    let now = 0;
+    const b = new CircuitBreaker({ failureThreshold: 1, openMs: 1000 }, () => now);
+    b.failure();
+    now = 1000;
+    expect(b.allow()).toBe(true);
+    expect(b.allow()).toBe(false);
+    b.abandon();
+    expect(b.allow()).toBe(true);
+    b.success();
+    expect(b.state).toBe('closed');
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * A circuit breaker per Tech5 service and worker thread: after `failureThreshold` failures in a
  * row it opens and calls fail at once (no waiting on a dead service), after `openMs` one trial
- * call goes through (half-open), and a success closes it again.
+ * call goes through (half-open), and a success closes it again. Every call allowed through must
+ * end in exactly one of success(), failure() or abandon(), or a half-open circuit stays shut.
  */
 export interface CircuitBreakerOptions {
   failureThreshold: number;
@@ -47,6 +48,15 @@ export class CircuitBreaker {
     this.failures = 0;
     this.trialInFlight = false;
     this.current = 'closed';
+  }
+
+  /**
+   * A call allowed through never reached the service (its request could not even be built): it
+   * says nothing about the service, so it is neither a success nor a failure, but a half-open
+   * trial must end so that the next call can be the trial.
+   */
+  abandon(): void {
+    this.trialInFlight = false;
   }
 
   failure(): void {

@@ -84,8 +84,10 @@ export class ResilientCaller {
           },
         );
       }
+      let answered = false;
       try {
         const answer = await this.post(url, body());
+        answered = true;
         if (answer.status >= 500 || answer.status === 429) {
           throw new TransientTech5Error(`HTTP ${answer.status}${describeBody(answer.json)}`);
         }
@@ -105,6 +107,10 @@ export class ResilientCaller {
         return result;
       } catch (error) {
         if (!(error instanceof TransientTech5Error)) {
+          // Not an outage: the service answered (the request was at fault), or nothing went out.
+          // Either way the call ends here, and so does a half-open trial.
+          if (answered) this.breaker.success();
+          else this.breaker.abandon();
           this.metrics.finished(operation, false, performance.now() - started);
           throw error;
         }

@@ -1,5 +1,6 @@
 import type { RawRecordMessage, RecordStatus } from '@nexus/schema';
 import type { StageTimings } from '../pipeline/stageClock';
+import type { Tech5CallReport } from '../tech5/callMetrics';
 import type { Tech5ClientOptions } from '../tech5/resilientCaller';
 import type { FaceSourcePolicy } from '../faces/faceSourcePolicy';
 
@@ -32,7 +33,13 @@ export type RecordOutcome =
 
 /** Worker thread -> main thread. */
 export type WorkerReply =
-  { type: 'decided'; outcomes: RecordOutcome[] } | { type: 'pong'; threadId: number; modelVersion: number };
+  | {
+      type: 'decided';
+      outcomes: RecordOutcome[];
+      /** The thread's Tech5 calls since its previous reply (when Tech5 is configured). */
+      tech5?: Tech5CallReport;
+    }
+  | { type: 'pong'; threadId: number; modelVersion: number };
 
 /** What a worker thread needs to set up its long-lived state, once. */
 export interface WorkerConfig {

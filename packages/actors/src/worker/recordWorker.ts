@@ -81,6 +81,7 @@ async function decide(
   ctx: PipelineContext,
   task: Extract<WorkerTask, { type: 'decide' }>,
 ): Promise<WorkerReply> {
+  const tech5 = ctx.biometrics instanceof Tech5Biometrics ? ctx.biometrics : undefined;
   const outcomes: RecordOutcome[] = [];
   for (const { offset, value } of task.messages) {
     const started = performance.now();
@@ -99,7 +100,7 @@ async function decide(
       break;
     }
   }
-  return { type: 'decided', outcomes };
+  return { type: 'decided', outcomes, ...(tech5 ? { tech5: tech5.takeCallReport() } : {}) };
 }
 
 export default (async () => {

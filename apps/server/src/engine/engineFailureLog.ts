@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { ActorSupervisor } from './actorSupervisor';
+
+/**
+ * The engine's failures as log lines, so an operator reading the logs sees what /health and the
+ * dashboard show: a worker thread that died, a task or an actor that failed, a partition paused,
+ * a record dead-lettered. Ids and error messages only, never a record's contents. Returns the
+ * function that stops logging.
+ */
+export function logEngineFailures(supervisor: ActorSupervisor, logger: Logger): () => void {
+  const log = logger.child({ part: 'engine' });
+  const onPoolError = (error: unknown) => log.error({ err: error }, 'worker thread died outside a task');
+  const onTaskFailed = (partition: number, error: unknown) =>
+    log.warn({ partition, err: error }, 'task failed as a whole: its records are retried one by one');
+  const onActorStopped = (partition: number, error: unknown) =>
+    log.error({ partition, err: error }, 'partition actor stopped: it is started again');
+  const onPaused = (partition: number, pauseMs: number, lastError: string) =>
+    log.warn({ partition, pauseMs, lastError }, 'partition paused after repeated failures');
+  const onDeadLetter = (partition: number, recordId: string, error: string) =>
+    log.warn({ partition, recordId, error }, 'record dead-lettered');
+  supervisor.on('poolError', onPoolError);
+  supervisor.on('taskFailed', onTaskFailed);
+  supervisor.on('actorStopped', onActorStopped);
+  supervisor.on('partitionPaused', onPaused);
+  supervisor.on('deadLetter', onDeadLetter);
+  return () => {
+    supervisor.off('poolError', onPoolError);
+    supervisor.off('taskFailed', onTaskFailed);
+    supervisor.off('actorStopped', onActorStopped);
+    supervisor.off('partitionPaused', onPaused);
+    supervisor.off('deadLetter', onDeadLetter);
+  };
+}
