@@ -25,7 +25,10 @@ const envSchema = z.object({
   NEXUS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   NEXUS_DEFAULT_COUNTRY: z.string().length(2).optional(),
   NEXUS_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** `/identify` without a token, for deployments behind a gateway of their own (docs/security.md). */
   NEXUS_IDENTIFY_PUBLIC: bool.default(false),
+  /** Largest `/identify` body, in bytes: the contract's two fields fit in far less. */
+  NEXUS_IDENTIFY_MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
   NEXUS_CONSUMER_GROUP: z.string().default('nexus-deciders'),
   // Kafka and Elasticsearch (docs/decisions/0013-kafka-record-bus.md, 0014-elasticsearch-candidate-search.md).
   /** Comma-separated host:port list; unset: the record bus is a partitioned log in Postgres. */
@@ -55,11 +58,26 @@ const envSchema = z.object({
   /** Lifetime of an access token, in seconds (short: a refresh token renews it). */
   NEXUS_ACCESS_TOKEN_TTL: z.coerce.number().int().min(10).max(86_400).default(900),
   /** Lifetime of a refresh token, in seconds. */
-  NEXUS_REFRESH_TOKEN_TTL: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
+  NEXUS_REFRESH_TOKEN_TTL: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
   /** Largest HTTP request body (REST and tRPC), in bytes. */
-  NEXUS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(32 * 1024 * 1024),
+  NEXUS_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_073_741_824)
+    .default(32 * 1024 * 1024),
   /** Largest WebSocket message, in bytes. */
-  NEXUS_WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1024 * 1024),
+  NEXUS_WS_MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_073_741_824)
+    .default(1024 * 1024),
   /** Requests per second each client (token, or address when anonymous) may make, sustained. */
   NEXUS_RATE_LIMIT_RPS: z.coerce.number().min(0.1).max(1_000_000).default(50),
   /** Requests a client may make at once above the sustained rate. */

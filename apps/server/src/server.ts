@@ -10,6 +10,7 @@ import { startEngine, type Engine } from './engine/engine';
 import { startHttpServer, type RunningHttpServer } from './http/httpServer';
 import { RateLimiter } from './http/rateLimiter';
 import { ShutdownRegistry } from './lifecycle/shutdown';
+import { IdentifyMonitor } from './identify/identifyMonitor';
 import { LiveHub } from './live/liveHub';
 import { createMetrics } from './metrics/metrics';
 import type { ServerDeps } from './trpc/context';
@@ -73,10 +74,11 @@ export async function startNexus(
     const engine = await startEngine({ ...config, ...tech5 }, db, postgres.url);
     shutdown.register('engine', () => engine.stop());
     log(`engine: ${config.NEXUS_PARTITIONS} partitions, ${config.NEXUS_WORKERS} worker threads`);
-    const live = new LiveHub(engine, { db });
+    const identify = new IdentifyMonitor();
+    const live = new LiveHub(engine, { db, identify });
     live.start();
     shutdown.register('live feeds', () => live.stop());
-    const metrics = createMetrics(db, engine);
+    const metrics = createMetrics(db, engine, identify);
     shutdown.register('metrics', () => metrics.stop());
     const deps: ServerDeps = {
       config,
@@ -90,6 +92,7 @@ export async function startNexus(
         config.NEXUS_LOGIN_RATE_PER_MINUTE,
       ),
       sessions: new AccountSessions(),
+      identify,
     };
     const http = await startHttpServer(deps, metrics, { host: config.HOST, port: config.PORT });
     shutdown.register('http and websocket server', () => http.close());

@@ -25,9 +25,14 @@ export * from './pipeline/goldenRecords';
 export * from './pipeline/survivorship';
 export { NonRetriableError, InfrastructureError, isInfrastructureError } from './pipeline/errors';
 export * from './tech5';
-export { Tech5Biometrics, DEFAULT_TARGET_FPIR, type Tech5BiometricsOptions } from './pipeline/tech5Biometrics';
+export {
+  Tech5Biometrics,
+  DEFAULT_TARGET_FPIR,
+  type Tech5BiometricsOptions,
+} from './pipeline/tech5Biometrics';
 export type { BiometricSearch, BiometricStages, LivenessResult } from './pipeline/biometricStages';
 export * from './matching';
+export { normalisePhone } from './matching/phones';
 
 /** The Piscina worker entry (a .mjs shim that loads the TypeScript worker). */
 export const RECORD_WORKER_FILE = new URL('./worker/entry.mjs', import.meta.url).href;

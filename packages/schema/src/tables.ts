@@ -8,17 +8,17 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 type Json<T extends object> = JSONColumnType<T, T, T>;
 
 export type RecordStatus =
-  | 'received'
-  | 'relayed'
-  | 'new'
-  | 'linked'
-  | 'review'
-  | 'rejected'
-  | 'dead_lettered'
-  | 'cancelled';
+  'received' | 'relayed' | 'new' | 'linked' | 'review' | 'rejected' | 'dead_lettered' | 'cancelled';
 
 /** A record in one of these states needs no more work. */
-export const TERMINAL_RECORD_STATUSES = ['new', 'linked', 'review', 'rejected', 'dead_lettered', 'cancelled'] as const;
+export const TERMINAL_RECORD_STATUSES = [
+  'new',
+  'linked',
+  'review',
+  'rejected',
+  'dead_lettered',
+  'cancelled',
+] as const;
 export type BatchStatus = 'received' | 'processing' | 'completed' | 'failed' | 'cancelled';
 
 export interface BatchesTable {
@@ -101,7 +101,8 @@ export interface AuditLogTable {
   at: Timestamp;
   actor: string;
   action: string;
-  entity_type: 'golden_record' | 'review_case' | 'record' | 'batch' | 'dead_letter' | 'model' | 'user';
+  entity_type:
+    'golden_record' | 'review_case' | 'record' | 'batch' | 'dead_letter' | 'model' | 'user' | 'contact';
   entity_id: string;
   record_id: string | null;
   before: Json<Record<string, unknown>> | null;
@@ -255,4 +256,27 @@ export interface BiometricReferencesTable {
 
 export interface Database {
   biometric_references: BiometricReferencesTable;
+}
+
+// ---- /identify contacts (migration 2026_12_02_0029_contacts) ----
+
+export type ContactPrecedence = 'primary' | 'secondary';
+
+export interface ContactsTable {
+  id: Generated<number>;
+  /** As first given (trimmed); `email_key` is what requests are compared on. */
+  email: string | null;
+  phone_number: string | null;
+  email_key: string | null;
+  phone_key: string | null;
+  /** The family's primary; null for a primary. Never a secondary (families are flat). */
+  linked_id: number | null;
+  link_precedence: ContactPrecedence;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface Database {
+  contacts: ContactsTable;
 }

@@ -130,7 +130,8 @@ export async function startHttpServer(
           return sendJson(res, described.status, { error: described.body, requestId });
         }
       }
-      if (pathname.startsWith('/api/')) {
+      // `/identify` sits at the root, where clients of the Bitespeed contract post.
+      if (pathname.startsWith('/api/') || pathname === '/identify') {
         if (limited(req, res, requestId)) return;
         return handleRest(
           deps,

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { PIPELINE_STAGES, type Db, type RecordOutcome } from '@nexus/actors';
 import type { Engine } from '../engine/engine';
+import type { IdentifyMonitor } from '../identify/identifyMonitor';
+import { identifyMetrics } from './identifyMetrics';
 import { countOpenDeadLetters, countReviewQueue } from './operationalCounts';
 
 export interface Metrics {
@@ -13,7 +15,7 @@ export interface Metrics {
  * outcomes), partition lag, relay backlog and dead letters (read when scraped). A registry per
  * server, so servers in one process (tests) do not share counters.
  */
-export function createMetrics(db: Db, engine: Engine): Metrics {
+export function createMetrics(db: Db, engine: Engine, identify?: IdentifyMonitor): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'nexus_process_' });
   const decided = new Counter({
@@ -113,9 +115,11 @@ export function createMetrics(db: Db, engine: Engine): Metrics {
   };
   engine.supervisor.on('outcome', onOutcome);
   engine.supervisor.on('deadLetter', onDeadLetter);
+  const stopIdentify = identify ? identifyMetrics(registry, identify) : () => undefined;
   return {
     registry,
     stop: () => {
+      stopIdentify();
       engine.supervisor.off('outcome', onOutcome);
       engine.supervisor.off('deadLetter', onDeadLetter);
     },

@@ -9,6 +9,7 @@ import type { Principal } from '../auth/roles';
 import type { Config } from '../config';
 import type { Engine } from '../engine/engine';
 import type { RateLimiter } from '../http/rateLimiter';
+import type { IdentifyMonitor } from '../identify/identifyMonitor';
 import type { LiveHub } from '../live/liveHub';
 import type { AccountSessions } from '../users/accountSessions';
 
@@ -24,6 +25,8 @@ export interface ServerDeps {
   loginLimiter: RateLimiter;
   /** Open WebSocket connections by account, closed when the account is disabled. */
   sessions: AccountSessions;
+  /** `/identify` calls, reported for metrics and the live overview. */
+  identify: IdentifyMonitor;
 }
 
 export interface Context {
