@@ -27,8 +27,8 @@ export function phoneKey(phone: string, defaultCountry: string | undefined): str
 }
 
 export function contactRequest(input: IdentifyInput, defaultCountry: string | undefined): ContactRequest {
-  const email = input.email ?? null;
-  const phone = input.phoneNumber ?? null;
+  const email = input.email?.trim() ?? null;
+  const phone = input.phoneNumber?.trim() ?? null;
   return {
     email: email === null ? null : { value: email, key: emailKey(email) },
     phone: phone === null ? null : { value: phone, key: phoneKey(phone, defaultCountry) },
