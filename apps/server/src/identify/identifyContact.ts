@@ -4,7 +4,6 @@ import { contactAnswer } from './contactAnswer';
 import {
   demoteFamily,
   familiesHolding,
-  familyOf,
   insertContact,
   lockContactValues,
   lockPrimaries,
@@ -101,7 +100,10 @@ async function reconcile(trx: Db, request: ContactRequest, actor: string): Promi
     entry('contact.families_joined', winner.id, null, { joined: loser.id, moved });
   }
 
-  let created = 0;
+  // The family as it is now, without reading it again: every row of the joined families points at the winner.
+  const family: ContactRow[] = rows.map((c) =>
+    c === winner ? c : { ...c, linkedId: winner.id, linkPrecedence: 'secondary' as const },
+  );
   const newEmail = request.email !== null && !rows.some((c) => c.emailKey === keys.emailKey);
   const newPhone = request.phone !== null && !rows.some((c) => c.phoneKey === keys.phoneKey);
   if (newEmail || newPhone) {
@@ -111,11 +113,16 @@ async function reconcile(trx: Db, request: ContactRequest, actor: string): Promi
       linkedId: winner.id,
       ...given(request),
     });
-    created = 1;
+    family.push(secondary);
   }
   await appendAudit(trx, audit);
-  const family = await familyOf(trx, winner.id);
-  return { contact: contactAnswer(family), created, joined: primaries.length - 1 };
+  // contactAnswer puts the primary first; the rest go in order of creation.
+  family.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+  return {
+    contact: contactAnswer(family),
+    created: newEmail || newPhone ? 1 : 0,
+    joined: primaries.length - 1,
+  };
 }
 
 /**
