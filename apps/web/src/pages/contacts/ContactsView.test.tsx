@@ -2,6 +2,7 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
 import { ContactsView, contactQueryOf } from './ContactsView';
+import { GoldenContactFamiliesView } from './GoldenContactFamilies';
 import type { ContactFamily } from './contactTypes';
 
 const at = '2026-12-02T10:00:00.000Z';
@@ -121,5 +122,25 @@ describe('contacts page', () => {
   it('says so when no contact holds the value', () => {
     renderView({ families: [] });
     expect(screen.getByRole('status').textContent).toContain('No contact holds this value');
+  });
+});
+
+describe('contact families on a golden record page', () => {
+  it('lists the families sharing a value, each a link to its contact page, and nothing when there are none', () => {
+    const { container } = render(
+      <MemoryRouter>
+        <GoldenContactFamiliesView families={[family.answer]} />
+      </MemoryRouter>,
+    );
+    const link = screen.getByRole('link', { name: 'Contact family #1' });
+    expect(link.getAttribute('href')).toBe('/contacts?q=lorraine%40hillvalley.edu');
+    expect(link.closest('li')?.textContent).toContain('mcfly@hillvalley.edu, 123456');
+    container.remove();
+    const empty = render(
+      <MemoryRouter>
+        <GoldenContactFamiliesView families={[]} />
+      </MemoryRouter>,
+    );
+    expect(empty.container.textContent).toBe('');
   });
 });
