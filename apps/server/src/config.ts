@@ -28,7 +28,10 @@ const envSchema = z.object({
   NEXUS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   NEXUS_DEFAULT_COUNTRY: z.string().length(2).optional(),
   NEXUS_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** `/identify` without a token, for deployments behind a gateway of their own (docs/security.md). */
   NEXUS_IDENTIFY_PUBLIC: bool.default(false),
+  /** Largest `/identify` body, in bytes: the contract's two fields fit in far less. */
+  NEXUS_IDENTIFY_MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
   NEXUS_CONSUMER_GROUP: z.string().default('nexus-deciders'),
   // Kafka and Elasticsearch (docs/decisions/0013-kafka-record-bus.md, 0014-elasticsearch-candidate-search.md).
   /** Comma-separated host:port list; unset: the record bus is a partitioned log in Postgres. */

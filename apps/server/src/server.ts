@@ -13,6 +13,7 @@ import { startHttpServer, type RunningHttpServer } from './http/httpServer';
 import { RateLimiter } from './http/rateLimiter';
 import { TrustedProxies } from './http/trustedProxies';
 import { ShutdownRegistry } from './lifecycle/shutdown';
+import { IdentifyMonitor } from './identify/identifyMonitor';
 import { LiveHub } from './live/liveHub';
 import { createMetrics } from './metrics/metrics';
 import type { ServerDeps } from './trpc/context';
@@ -81,12 +82,13 @@ export async function startNexus(
     const engine = await startEngine({ ...config, ...tech5 }, db, postgres.url);
     shutdown.register('engine', () => engine.stop());
     log(`engine: ${config.NEXUS_PARTITIONS} partitions, ${config.NEXUS_WORKERS} worker threads`);
-    const live = new LiveHub(engine, { db });
+    const identify = new IdentifyMonitor();
+    const live = new LiveHub(engine, { db, identify });
     live.start();
     shutdown.register('live feeds', () => live.stop());
     const logger = options.logger ?? createLogger(config.LOG_LEVEL);
     shutdown.register('engine failure log', logEngineFailures(engine.supervisor, logger));
-    const metrics = createMetrics(db, engine, logger);
+    const metrics = createMetrics(db, engine, logger, identify);
     shutdown.register('metrics', () => metrics.stop());
     const deps: ServerDeps = {
       config,
@@ -102,6 +104,7 @@ export async function startNexus(
       ),
       sessions: new AccountSessions(),
       proxies: new TrustedProxies(config.NEXUS_TRUSTED_PROXIES),
+      identify,
     };
     const http = await startHttpServer(deps, metrics, { host: config.HOST, port: config.PORT });
     shutdown.register('http and websocket server', () => http.close());

@@ -36,6 +36,7 @@ export {
 } from './pipeline/tech5Biometrics';
 export type { BiometricSearch, BiometricStages, LivenessResult } from './pipeline/biometricStages';
 export * from './matching';
+export { normalisePhone } from './matching/phones';
 
 /** The Piscina worker entry (a .mjs shim that loads the TypeScript worker). */
 export const RECORD_WORKER_FILE = new URL('./worker/entry.mjs', import.meta.url).href;

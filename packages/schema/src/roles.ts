@@ -13,6 +13,8 @@ export const ROLE_GRANTS = {
   reviewer: ['admin', 'operator', 'reviewer'],
   ingest: ['admin', 'operator', 'ingest'],
   authed: ['admin', 'operator', 'reviewer', 'ingest'],
+  /** `/identify`: the systems that send people (ingest) ask which contact an email or phone is. */
+  identify: ['admin', 'operator', 'ingest'],
 } as const satisfies Record<string, readonly UserRole[]>;
 
 export type ProcedureLevel = keyof typeof ROLE_GRANTS | 'public';

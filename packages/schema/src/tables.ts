@@ -105,7 +105,8 @@ export interface AuditLogTable {
   at: Timestamp;
   actor: string;
   action: string;
-  entity_type: 'golden_record' | 'review_case' | 'record' | 'batch' | 'dead_letter' | 'model' | 'user';
+  entity_type:
+    'golden_record' | 'review_case' | 'record' | 'batch' | 'dead_letter' | 'model' | 'user' | 'contact';
   entity_id: string;
   record_id: string | null;
   before: Json<Record<string, unknown>> | null;
@@ -272,4 +273,27 @@ export interface SourceOwnersTable {
 
 export interface Database {
   source_owners: SourceOwnersTable;
+}
+
+// ---- /identify contacts (migration 2026_12_02_0029_contacts) ----
+
+export type ContactPrecedence = 'primary' | 'secondary';
+
+export interface ContactsTable {
+  id: Generated<number>;
+  /** As first given (trimmed); `email_key` is what requests are compared on. */
+  email: string | null;
+  phone_number: string | null;
+  email_key: string | null;
+  phone_key: string | null;
+  /** The family's primary; null for a primary. Never a secondary (families are flat). */
+  linked_id: number | null;
+  link_precedence: ContactPrecedence;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface Database {
+  contacts: ContactsTable;
 }

@@ -135,7 +135,8 @@ export async function startHttpServer(
           return sendJson(res, described.status, { error: described.body, requestId });
         }
       }
-      if (pathname.startsWith('/api/')) {
+      // `/identify` sits at the root, where clients of the Bitespeed contract post.
+      if (pathname.startsWith('/api/') || pathname === '/identify') {
         return handleRest(
           deps,
           { deps, requestId, clientAddress: client, log },

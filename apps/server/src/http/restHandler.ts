@@ -28,7 +28,8 @@ export async function handleRest(
     }
     const { route, params } = match;
     let ctx: Context = { ...base, principal: null };
-    if (route.level !== 'public') {
+    const level = route.publicWhen?.(deps.config) === true ? 'public' : route.level;
+    if (level !== 'public') {
       const auth = await authenticationOf(deps, req, credentialOf(req, null));
       if (!auth.principal) {
         if (auth.failure) base.log.warn({ reason: auth.failure, path: pathname }, 'authentication failed');

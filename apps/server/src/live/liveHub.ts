@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ActorSnapshot, Db, RecordOutcome } from '@nexus/actors';
 import type { Engine } from '../engine/engine';
 import type { PartHealth } from '../http/tech5Health';
+import type { IdentifyMonitor } from '../identify/identifyMonitor';
 import { countOpenDeadLetters, countReviewQueue } from '../metrics/operationalCounts';
 import { EventRing } from './eventRing';
 import { WindowStats, type LatencySummary, type StageSummary } from './windowStats';
@@ -25,6 +26,14 @@ export interface ThroughputSample {
   latency: LatencySummary | null;
   /** Per pipeline stage: records that entered it in the window and their mean time there (ms). */
   stages: StageSummary;
+  /** `/identify` calls answered in the window, contacts they created and families they joined. */
+  identify?: IdentifyCounts;
+}
+
+export interface IdentifyCounts {
+  calls: number;
+  created: number;
+  joined: number;
 }
 
 export interface EngineSample {
@@ -47,6 +56,8 @@ export interface LiveHubOptions {
   tickMs?: number;
   /** Dependency checks call out over the network: at most this often. */
   healthEveryMs?: number;
+  /** `/identify` calls, counted into the throughput samples. */
+  identify?: IdentifyMonitor;
 }
 
 const zero = (): ThroughputSample['counts'] => ({
@@ -71,6 +82,8 @@ export class LiveHub {
   readonly engineStates = new EventRing<EngineSample>(120);
   private readonly activity = new EventEmitter();
   private counts = zero();
+  private identifyCounts: IdentifyCounts = { calls: 0, created: 0, joined: 0 };
+  private stopIdentify: (() => void) | undefined;
   private decisionMs = 0;
   private decisionCount = 0;
   private window = new WindowStats();
@@ -112,6 +125,12 @@ export class LiveHub {
   start(): void {
     this.engine.supervisor.on('outcome', this.onOutcome);
     this.engine.supervisor.on('deadLetter', this.onDeadLetter);
+    this.stopIdentify = this.options.identify?.onOutcome((o) => {
+      if (o.result !== 'answered') return;
+      this.identifyCounts.calls++;
+      this.identifyCounts.created += o.created;
+      this.identifyCounts.joined += o.joined;
+    });
     this.timer = setInterval(() => void this.tick(), this.tickMs);
     this.timer.unref();
   }
@@ -120,6 +139,7 @@ export class LiveHub {
     clearInterval(this.timer);
     this.engine.supervisor.off('outcome', this.onOutcome);
     this.engine.supervisor.off('deadLetter', this.onDeadLetter);
+    this.stopIdentify?.();
     this.activity.removeAllListeners();
   }
 
@@ -145,8 +165,10 @@ export class LiveHub {
       meanDecisionMs: this.decisionCount ? Number((this.decisionMs / this.decisionCount).toFixed(2)) : null,
       latency: this.window.latency(),
       stages: this.window.stages(),
+      identify: this.identifyCounts,
     });
     this.counts = zero();
+    this.identifyCounts = { calls: 0, created: 0, joined: 0 };
     this.decisionMs = 0;
     this.decisionCount = 0;
     this.window = new WindowStats();

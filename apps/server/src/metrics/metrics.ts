@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { PIPELINE_STAGES, type Db, type RecordOutcome, type Tech5CallReport } from '@nexus/actors';
 import type { Engine } from '../engine/engine';
+import type { IdentifyMonitor } from '../identify/identifyMonitor';
+import { identifyMetrics } from './identifyMetrics';
 import { countOpenDeadLetters, countReviewQueue } from './operationalCounts';
 import { ScrapedGauge } from './scrapedGauge';
 import { Tech5CallMetrics } from './tech5CallMetrics';
@@ -18,7 +20,7 @@ export interface Metrics {
  * server, so servers in one process (tests) do not share counters. `nexus start` and
  * `nexus worker` both serve it.
  */
-export function createMetrics(db: Db, engine: Engine, logger: Logger): Metrics {
+export function createMetrics(db: Db, engine: Engine, logger: Logger, identify?: IdentifyMonitor): Metrics {
   const registry = new Registry();
   // Node's metrics are named process_* and nodejs_* already: the prefix only adds ours.
   collectDefaultMetrics({ register: registry, prefix: 'nexus_' });
@@ -121,9 +123,11 @@ export function createMetrics(db: Db, engine: Engine, logger: Logger): Metrics {
   engine.supervisor.on('outcome', onOutcome);
   engine.supervisor.on('deadLetter', onDeadLetter);
   engine.supervisor.on('tech5Calls', onTech5Calls);
+  const stopIdentify = identify ? identifyMetrics(registry, identify) : () => undefined;
   return {
     registry,
     stop: () => {
+      stopIdentify();
       engine.supervisor.off('outcome', onOutcome);
       engine.supervisor.off('deadLetter', onDeadLetter);
       engine.supervisor.off('tech5Calls', onTech5Calls);

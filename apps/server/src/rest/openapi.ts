@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalRecordSchema, loginInput, MAX_BATCH_RECORDS, refreshInput } from '@nexus/schema';
+import { identifyPaths } from '../identify/identifyOpenApi';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -184,6 +185,7 @@ export function openApiDocument(): object {
           },
         },
       },
+      ...identifyPaths(json, ok, errors),
       '/api/v1/batches/{id}': {
         get: {
           summary: 'A batch and its counts by decision',

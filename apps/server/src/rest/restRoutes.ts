@@ -12,6 +12,8 @@ import { zodFieldErrors } from '../errors/errorMapping';
 import { cancelBatch, getBatch, type BatchView } from '../ingest/batchStatus';
 import { streamRecord } from '../ingest/streamRecord';
 import { submitBatch } from '../ingest/submitBatch';
+import type { Config } from '../config';
+import { IDENTIFY_ROUTES } from '../identify/identifyRoutes';
 import type { Context } from '../trpc/context';
 import { batchResultsCsv } from '../batches/batchResultsCsv';
 import { openApiDocument } from './openapi';
@@ -31,11 +33,13 @@ export interface RestRoute {
   /** `/api/v1/batches/:id` style; each `:name` becomes a parameter. */
   path: string;
   level: ProcedureLevel;
+  /** When this holds for the running config, the route needs no token (NEXUS_IDENTIFY_PUBLIC for /identify). */
+  publicWhen?: (config: Config) => boolean;
   summary: string;
   handle(ctx: RestContext, req: IncomingMessage, params: Record<string, string>): Promise<RestReply>;
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new RequestError('REQUEST.INVALID', 'the request is invalid', {
@@ -180,6 +184,7 @@ export const REST_ROUTES: RestRoute[] = [
     summary: 'This API, described as OpenAPI 3.1',
     handle: () => Promise.resolve({ status: 200, body: openApiDocument() }),
   },
+  ...IDENTIFY_ROUTES,
 ];
 
 /** The route for a method and path, with its parameters; `methods` lists the path's methods when only the method is wrong. */

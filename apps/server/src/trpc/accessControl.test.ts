@@ -7,7 +7,7 @@ import { createNexusClient } from '../client/createNexusClient';
 import { addUser, disableUserByName } from '../users/usersService';
 import { appRouter } from './appRouter';
 
-type Level = 'public' | 'authed' | 'admin' | 'operator' | 'reviewer' | 'ingest';
+type Level = 'public' | 'authed' | 'admin' | 'operator' | 'reviewer' | 'ingest' | 'identify';
 
 /** Who may call what: written out here on purpose, so a change to the grants shows up as a failing test. */
 const ALLOWED: Record<Level, readonly UserRole[] | 'everyone'> = {
@@ -17,6 +17,7 @@ const ALLOWED: Record<Level, readonly UserRole[] | 'everyone'> = {
   operator: ['admin', 'operator'],
   reviewer: ['admin', 'operator', 'reviewer'],
   ingest: ['admin', 'operator', 'ingest'],
+  identify: ['admin', 'operator', 'ingest'],
 };
 
 const EXPECTED: Record<string, Level> = {
@@ -59,6 +60,13 @@ const EXPECTED: Record<string, Level> = {
   'live.activeBatches': 'ingest',
   'live.reviewCases': 'reviewer',
   'live.audit': 'reviewer',
+  // contacts (/identify)
+  'contacts.identify': 'identify',
+  'contacts.find': 'reviewer',
+  'contacts.get': 'reviewer',
+  'contacts.ofGoldenRecord': 'reviewer',
+  'contacts.deleteFamily': 'admin',
+  'contacts.eraseFamily': 'admin',
 };
 
 interface ProcedureDef {

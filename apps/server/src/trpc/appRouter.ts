@@ -2,6 +2,7 @@ import { auditRouter } from '../audit/auditRouter';
 import { authRouter } from '../auth/authRouter';
 import { batchesRouter } from '../batches/batchesRouter';
 import { customersRouter } from '../customers/customersRouter';
+import { contactsRouter } from '../identify/contactsRouter';
 import { deadLettersRouter } from '../deadLetters/deadLettersRouter';
 import { ingestRouter } from '../ingest/ingestRouter';
 import { liveRouter } from '../live/liveRouter';
@@ -22,6 +23,7 @@ export const appRouter = createRouter({
   audit: auditRouter,
   users: usersRouter,
   live: liveRouter,
+  contacts: contactsRouter,
 });
 
 export type AppRouter = typeof appRouter;

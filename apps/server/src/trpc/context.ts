@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import type { Engine } from '../engine/engine';
 import type { RateLimiter } from '../http/rateLimiter';
 import type { TrustedProxies } from '../http/trustedProxies';
+import type { IdentifyMonitor } from '../identify/identifyMonitor';
 import type { LiveHub } from '../live/liveHub';
 import type { AccountSessions } from '../users/accountSessions';
 
@@ -27,6 +28,8 @@ export interface ServerDeps {
   sessions: AccountSessions;
   /** Whose X-Forwarded-For is believed: the client address of a request comes from here. */
   proxies: TrustedProxies;
+  /** `/identify` calls, reported for metrics and the live overview. */
+  identify: IdentifyMonitor;
 }
 
 /** What a WebSocket connection keeps across its calls. */

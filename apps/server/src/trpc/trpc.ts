@@ -99,3 +99,5 @@ export const adminProcedure = forLevel('admin');
 export const operatorProcedure = forLevel('operator');
 export const reviewerProcedure = forLevel('reviewer');
 export const ingestProcedure = forLevel('ingest');
+/** `/identify` (contacts.identify); its REST route may be opened by NEXUS_IDENTIFY_PUBLIC. */
+export const identifyProcedure = forLevel('identify');

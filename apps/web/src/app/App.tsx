@@ -19,6 +19,7 @@ const ReviewQueue = page(() => import('../pages/review/ReviewQueuePage'), 'Revie
 const ReviewCase = page(() => import('../pages/review/ReviewCasePage'), 'ReviewCasePage');
 const Customers = page(() => import('../pages/customers/CustomersPage'), 'CustomersPage');
 const CustomerDetail = page(() => import('../pages/customers/CustomerDetailPage'), 'CustomerDetailPage');
+const Contacts = page(() => import('../pages/contacts/ContactsPage'), 'ContactsPage');
 const Audit = page(() => import('../pages/audit/AuditPage'), 'AuditPage');
 const Users = page(() => import('../pages/users/UsersPage'), 'UsersPage');
 
@@ -115,6 +116,14 @@ const router = createBrowserRouter([
         element: (
           <Guard level="reviewer">
             <CustomerDetail />
+          </Guard>
+        ),
+      },
+      {
+        path: 'contacts',
+        element: (
+          <Guard level="reviewer">
+            <Contacts />
           </Guard>
         ),
       },

@@ -14,6 +14,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/batches', label: 'Batches', level: 'ingest', key: 'b' },
   { to: '/review', label: 'Review', level: 'reviewer', key: 'r' },
   { to: '/customers', label: 'Customers', level: 'reviewer', key: 'c' },
+  { to: '/contacts', label: 'Contacts', level: 'reviewer', key: 'k' },
   { to: '/dead-letters', label: 'Dead letters', level: 'operator', key: 'd' },
   { to: '/audit', label: 'Audit log', level: 'reviewer', key: 'a' },
   { to: '/users', label: 'Users', level: 'admin', key: 'u' },

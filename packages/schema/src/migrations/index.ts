@@ -5,6 +5,7 @@ import * as biometrics from './2026_11_23_0003_biometrics';
 import * as searchIndex from './2026_11_23_0006_search_index';
 import * as mergeProposals from './2026_11_23_0021_merge_proposals';
 import * as ownership from './2026_12_02_0025_ownership';
+import * as contacts from './2026_12_02_0029_contacts';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0006_search_index': searchIndex,
   '2026_11_23_0021_merge_proposals': mergeProposals,
   '2026_12_02_0025_ownership': ownership,
+  '2026_12_02_0029_contacts': contacts,
 };
 
 export const migrationProvider: MigrationProvider = {

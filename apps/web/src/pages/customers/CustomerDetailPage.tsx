@@ -5,6 +5,7 @@ import { useApi } from '../../api/ApiProvider';
 import { useLive } from '../../api/useLive';
 import { EmptyState, ErrorNotice, Skeleton } from '../../ui/states';
 import type { HistoryEntry } from './customerTypes';
+import { GoldenContactFamilies } from '../contacts/GoldenContactFamilies';
 import { GoldenRecordView, type SplitOutcome } from './GoldenRecordView';
 import { MergeDialog } from './MergeDialog';
 import { personName, searchCriteria } from './people';
@@ -68,6 +69,7 @@ export function CustomerDetailPage() {
           });
         }}
       />
+      <GoldenContactFamilies goldenId={customerId} />
       <MergeDialog
         open={merging}
         survivorId={customerId}

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatCount, formatDecimal, formatMs } from '../../ui/format';
-import { decidedFigures, latestLatency } from './liveHistory';
+import { decidedFigures, identifyFigures, latestLatency } from './liveHistory';
 import type { EngineSample, ThroughputSample } from './overviewTypes';
 
 function Stat({
@@ -61,6 +61,7 @@ export function OverviewStats({
 }) {
   const decided = decidedFigures(samples);
   const latency = latestLatency(samples);
+  const identify = identifyFigures(samples);
   const hasThroughput = samples.length > 0;
   const lag = engine ? engine.partitions.reduce((n, p) => n + p.lag, 0) : undefined;
   const paused = engine?.partitions.filter((p) => p.state === 'paused').length ?? 0;
@@ -85,6 +86,15 @@ export function OverviewStats({
             ? latency
               ? `mean ${formatMs(latency.mean)} per record`
               : 'nothing decided yet'
+            : undefined
+        }
+      />
+      <Stat
+        label="/identify per second"
+        value={hasThroughput ? formatDecimal(identify.perSecond) : undefined}
+        note={
+          hasThroughput
+            ? `${formatCount(identify.created)} contacts created, ${formatCount(identify.joined)} families joined in ${formatCount(samples.length)} s`
             : undefined
         }
       />

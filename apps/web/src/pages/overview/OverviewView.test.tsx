@@ -65,6 +65,19 @@ describe('the operator overview', () => {
     expect(screen.getByRole('figure', { name: 'Decision latency (ms)' }).textContent).toContain('p95: 1500');
   });
 
+  it('shows the live rate of /identify calls and what they created and joined', () => {
+    renderView({
+      samples: [
+        { ...throughputSample(T0, 0), identify: { calls: 30, created: 9, joined: 1 } },
+        { ...throughputSample(T0 + 1000, 0), identify: { calls: 42, created: 7, joined: 0 } },
+      ],
+    });
+    expect(within(stat('/identify per second')).getByText('42')).toBeTruthy();
+    expect(stat('/identify per second').textContent).toContain(
+      '16 contacts created, 1 families joined in 2 s',
+    );
+  });
+
   it('lists each partition actor with its state, lag, restarts and last error', () => {
     renderView({
       samples: [throughputSample(T0, 0)],

@@ -73,6 +73,23 @@ export function decidedFigures(samples: ThroughputSample[]): { perSecond: number
   };
 }
 
+/** `/identify` calls per second in the latest sample, and what the window's calls created and joined. */
+export function identifyFigures(samples: ThroughputSample[]): {
+  perSecond: number | null;
+  calls: number;
+  created: number;
+  joined: number;
+} {
+  const last = samples.at(-1);
+  const sum = (k: 'calls' | 'created' | 'joined') => samples.reduce((n, s) => n + (s.identify?.[k] ?? 0), 0);
+  return {
+    perSecond: last ? perSecond(last.identify?.calls ?? 0, last) : null,
+    calls: sum('calls'),
+    created: sum('created'),
+    joined: sum('joined'),
+  };
+}
+
 /** The latest sample with a latency: a quiet second keeps showing the last known figure. */
 export const latestLatency = (samples: ThroughputSample[]) =>
   samples.findLast((s) => s.latency !== null)?.latency ?? null;
