@@ -4,6 +4,7 @@ import * as users from './2026_11_23_0002_users';
 import * as biometrics from './2026_11_23_0003_biometrics';
 import * as searchIndex from './2026_11_23_0006_search_index';
 import * as mergeProposals from './2026_11_23_0021_merge_proposals';
+import * as analytics from './2026_12_02_0030_analytics';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0003_biometrics': biometrics,
   '2026_11_23_0006_search_index': searchIndex,
   '2026_11_23_0021_merge_proposals': mergeProposals,
+  '2026_12_02_0030_analytics': analytics,
 };
 
 export const migrationProvider: MigrationProvider = {
