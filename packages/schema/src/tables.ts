@@ -8,17 +8,17 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 type Json<T extends object> = JSONColumnType<T, T, T>;
 
 export type RecordStatus =
-  'received' | 'relayed' | 'new' | 'linked' | 'review' | 'rejected' | 'dead_lettered' | 'cancelled';
+  | 'received'
+  | 'relayed'
+  | 'new'
+  | 'linked'
+  | 'review'
+  | 'rejected'
+  | 'dead_lettered'
+  | 'cancelled';
 
 /** A record in one of these states needs no more work. */
-export const TERMINAL_RECORD_STATUSES = [
-  'new',
-  'linked',
-  'review',
-  'rejected',
-  'dead_lettered',
-  'cancelled',
-] as const;
+export const TERMINAL_RECORD_STATUSES = ['new', 'linked', 'review', 'rejected', 'dead_lettered', 'cancelled'] as const;
 export type BatchStatus = 'received' | 'processing' | 'completed' | 'failed' | 'cancelled';
 
 export interface BatchesTable {
