@@ -1,5 +1,8 @@
 import { pino, type Logger } from 'pino';
 import { createDb, loadActiveModel, migrateToLatest, type Db } from '@nexus/actors';
+import { rollupZones } from './analytics/analyticsService';
+import { analyticsSettings } from './analytics/analyticsSettings';
+import { RollupSchedule } from './analytics/rollupSchedule';
 import { AccessTokens } from './auth/accessTokens';
 import { resolveTech5 } from './biometrics/tech5';
 import { ensureFirstAdmin } from './auth/firstAdmin';
@@ -78,13 +81,25 @@ export async function startNexus(
     shutdown.register('live feeds', () => live.stop());
     const metrics = createMetrics(db, engine);
     shutdown.register('metrics', () => metrics.stop());
+    const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+    const rollups = new RollupSchedule(
+      db,
+      {
+        zones: rollupZones(analyticsSettings(config)),
+        intervalSeconds: config.NEXUS_ROLLUP_INTERVAL_SECONDS,
+        lateDays: config.NEXUS_ROLLUP_LATE_DAYS,
+      },
+      logger,
+    );
+    rollups.start();
+    shutdown.register('daily rollups', () => rollups.stop());
     const deps: ServerDeps = {
       config,
       db,
       engine,
       live,
       auth: { db, tokens, refreshTtlSeconds: config.NEXUS_REFRESH_TOKEN_TTL },
-      logger: options.logger ?? createLogger(config.LOG_LEVEL),
+      logger,
       loginLimiter: new RateLimiter(
         config.NEXUS_LOGIN_RATE_PER_MINUTE / 60,
         config.NEXUS_LOGIN_RATE_PER_MINUTE,

@@ -8,3 +8,4 @@ export * from './events';
 export * from './searchTables';
 export * from './apiInputs';
 export * from './roles';
+export * from './analyticsInputs';

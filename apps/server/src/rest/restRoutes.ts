@@ -11,6 +11,7 @@ import { streamRecord } from '../ingest/streamRecord';
 import { submitBatch } from '../ingest/submitBatch';
 import type { Context } from '../trpc/context';
 import { batchResultsCsv } from '../batches/batchResultsCsv';
+import { ANALYTICS_ROUTES } from '../analytics/analyticsRoutes';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './readJsonBody';
 
@@ -155,6 +156,7 @@ export const REST_ROUTES: RestRoute[] = [
       };
     },
   },
+  ...ANALYTICS_ROUTES,
   {
     method: 'GET',
     path: '/api/openapi.json',

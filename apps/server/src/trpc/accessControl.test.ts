@@ -57,6 +57,12 @@ const EXPECTED: Record<string, Level> = {
   'live.activeBatches': 'ingest',
   'live.reviewCases': 'reviewer',
   'live.audit': 'reviewer',
+  // Analytics: reviewers read the reports too (queue figures); runs and rollups are for operators.
+  'analytics.daily': 'reviewer',
+  'analytics.report': 'reviewer',
+  'analytics.zones': 'reviewer',
+  'analytics.runs': 'operator',
+  'analytics.rollup': 'operator',
 };
 
 interface ProcedureDef {

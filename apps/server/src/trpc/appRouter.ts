@@ -1,3 +1,4 @@
+import { analyticsRouter } from '../analytics/analyticsRouter';
 import { auditRouter } from '../audit/auditRouter';
 import { authRouter } from '../auth/authRouter';
 import { batchesRouter } from '../batches/batchesRouter';
@@ -22,6 +23,7 @@ export const appRouter = createRouter({
   audit: auditRouter,
   users: usersRouter,
   live: liveRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;
