@@ -21,6 +21,7 @@ const Customers = page(() => import('../pages/customers/CustomersPage'), 'Custom
 const CustomerDetail = page(() => import('../pages/customers/CustomerDetailPage'), 'CustomerDetailPage');
 const Audit = page(() => import('../pages/audit/AuditPage'), 'AuditPage');
 const Users = page(() => import('../pages/users/UsersPage'), 'UsersPage');
+const Reports = page(() => import('../pages/reports/ReportsPage'), 'ReportsPage');
 
 function Guard({ level, children }: { level: ProcedureLevel; children: ReactNode }) {
   const { state } = useSession();
@@ -123,6 +124,14 @@ const router = createBrowserRouter([
         element: (
           <Guard level="reviewer">
             <Audit />
+          </Guard>
+        ),
+      },
+      {
+        path: 'reports',
+        element: (
+          <Guard level="reviewer">
+            <Reports />
           </Guard>
         ),
       },

@@ -16,6 +16,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/customers', label: 'Customers', level: 'reviewer', key: 'c' },
   { to: '/dead-letters', label: 'Dead letters', level: 'operator', key: 'd' },
   { to: '/audit', label: 'Audit log', level: 'reviewer', key: 'a' },
+  { to: '/reports', label: 'Reports', level: 'reviewer', key: 'p' },
   { to: '/users', label: 'Users', level: 'admin', key: 'u' },
 ];
 
