@@ -5,7 +5,8 @@
  *   @kubernetes-models/keda for the ScaledObject): types, required fields, enums (those schemas
  *   do not forbid unknown fields, so a misspelt optional field still passes);
  * - Dockerfiles: multi-stage, a non-root USER and a HEALTHCHECK in the final stage;
- * - nginx.conf: TLS, the WebSocket upgrade on /trpc, the static dashboard.
+ * - nginx.conf: TLS, the WebSocket upgrade on /trpc, the static dashboard;
+ * - infra/grafana: data sources, dashboard provider, and every dashboard query (grafanaChecks.ts).
  * Prints one line per file and exits non-zero on the first run with a problem.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parseAllDocuments } from 'yaml';
+import { checkGrafana } from './grafanaChecks';
 import { kubernetesModel } from './kubernetesModels';
 
 const INFRA = path.resolve(import.meta.dirname, '..');
@@ -128,6 +130,10 @@ for (const f of readdirSync(path.join(INFRA, 'docker'))
   validateDockerfile(path.join(INFRA, 'docker', f));
 }
 validateNginx(path.join(INFRA, 'nginx', 'nginx.conf'));
+for (const check of checkGrafana(path.join(INFRA, 'grafana'))) {
+  if (check.problems.length > 0) fail(check.file, check.problems.join('; '));
+  else ok(check.file, check.summary);
+}
 
 if (problems.length > 0) {
   for (const p of problems) console.error(`FAIL ${p}`);
