@@ -173,15 +173,22 @@ export function rollupDaily(db: Db, w: RollupWindow): Promise<StatementCounts> {
       where c.resolved_at >= ${w.lo} and c.resolved_at < ${w.hi}
       group by 1, 2
       union all
-      select g.d::date, coalesce(r.source, ${NO_SOURCE}),
-        0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, 0, 0, 0, null, null, count(*), 0, 0
-      from generate_series(${w.from}::date, ${w.to}::date, interval '1 day') as g(d)
-      join review_cases c
-        on c.created_at < ((g.d::date + 1)::timestamp at time zone ${w.zone})
-        and (c.resolved_at is null or c.resolved_at >= ((g.d::date + 1)::timestamp at time zone ${w.zone}))
-      left join records r on r.id = c.record_id
-      where c.created_at < ${w.hi} and (c.resolved_at is null or c.resolved_at >= ${w.lo})
-      group by 1, 2
+      (
+        -- The cases open at some point of the range, each with its source once (materialised),
+        -- then crossed with the range's days: not one records look-up per case and day.
+        with open_cases as materialized (
+          select c.created_at, c.resolved_at, coalesce(r.source, ${NO_SOURCE}) as source
+          from review_cases c left join records r on r.id = c.record_id
+          where c.created_at < ${w.hi} and (c.resolved_at is null or c.resolved_at >= ${w.lo})
+        )
+        select g.d::date, c.source,
+          0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, 0, 0, 0, null, null, count(*), 0, 0
+        from generate_series(${w.from}::date, ${w.to}::date, interval '1 day') as g(d)
+        join open_cases c
+          on c.created_at < ((g.d::date + 1)::timestamp at time zone ${w.zone})
+          and (c.resolved_at is null or c.resolved_at >= ((g.d::date + 1)::timestamp at time zone ${w.zone}))
+        group by 1, 2
+      )
       union all
       select ${dayOf(w, sql.ref('a.at'))}, coalesce(r.source, ${NO_SOURCE}),
         0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, 0, 0, 0, null, null, 0,
