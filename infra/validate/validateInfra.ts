@@ -6,7 +6,8 @@
  *   do not forbid unknown fields, so a misspelt optional field still passes);
  * - Dockerfiles: multi-stage, a non-root USER and a HEALTHCHECK in the final stage;
  * - nginx.conf: TLS, the WebSocket upgrade on /trpc, the static dashboard, X-Forwarded-For set by
- *   the edge in every location that sets headers; compose: the server trusts nginx's fixed address.
+ *   the edge in every location that sets headers; compose: the server trusts nginx's fixed address;
+ * - infra/grafana: data sources, dashboard provider, and every dashboard query (grafanaChecks.ts).
  * Prints one line per file and exits non-zero on the first run with a problem.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parseAllDocuments } from 'yaml';
+import { checkGrafana } from './grafanaChecks';
 import { kubernetesModel } from './kubernetesModels';
 
 const INFRA = path.resolve(import.meta.dirname, '..');
@@ -152,6 +154,10 @@ for (const f of readdirSync(path.join(INFRA, 'docker'))
   validateDockerfile(path.join(INFRA, 'docker', f));
 }
 validateNginx(path.join(INFRA, 'nginx', 'nginx.conf'));
+for (const check of checkGrafana(path.join(INFRA, 'grafana'))) {
+  if (check.problems.length > 0) fail(check.file, check.problems.join('; '));
+  else ok(check.file, check.summary);
+}
 
 if (problems.length > 0) {
   for (const p of problems) console.error(`FAIL ${p}`);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_FACE_MAX_BYTES, DEFAULT_FACE_TIMEOUT_MS, isFaceHostEntry } from '@nexus/actors';
 import { isAddressOrCidr } from './http/trustedProxies';
 import { originOf } from './http/allowedOrigins';
+import { isTimeZone } from './analytics/days';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -168,6 +169,18 @@ const envSchema = z.object({
     .default([]),
   /** The built dashboard (apps/web/dist by default); `npm start` builds it when its sources changed. */
   NEXUS_DASHBOARD_DIR: z.string().optional(),
+  // Analytics (docs/decisions/0030-daily-rollups.md).
+  /** The second time zone the daily rollups are cut in (IANA name); UTC is always rolled up too. */
+  NEXUS_ANALYTICS_TIME_ZONE: z
+    .string()
+    .refine((zone) => isTimeZone(zone), { message: 'must be an IANA time zone such as Europe/Berlin' })
+    .default('UTC'),
+  /** Longest range of days one analytics request or API rollup may cover. */
+  NEXUS_ANALYTICS_MAX_DAYS: z.coerce.number().int().min(1).max(3660).default(366),
+  /** Seconds between the server's rollups of the current day; 0 turns the schedule off. */
+  NEXUS_ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Days before today rolled up again once a day (late decisions, resolved cases). */
+  NEXUS_ROLLUP_LATE_DAYS: z.coerce.number().int().min(1).max(90).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

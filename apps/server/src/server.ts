@@ -1,5 +1,8 @@
 import { pino, type Logger } from 'pino';
 import { createDb, loadActiveModel, migrateToLatest, type Db } from '@nexus/actors';
+import { rollupZones } from './analytics/analyticsService';
+import { analyticsSettings } from './analytics/analyticsSettings';
+import { RollupSchedule } from './analytics/rollupSchedule';
 import { AccessTokens } from './auth/accessTokens';
 import { resolveTech5 } from './biometrics/tech5';
 import { ensureFirstAdmin } from './auth/firstAdmin';
@@ -90,6 +93,17 @@ export async function startNexus(
     shutdown.register('engine failure log', logEngineFailures(engine.supervisor, logger));
     const metrics = createMetrics(db, engine, logger, identify);
     shutdown.register('metrics', () => metrics.stop());
+    const rollups = new RollupSchedule(
+      db,
+      {
+        zones: rollupZones(analyticsSettings(config)),
+        intervalSeconds: config.NEXUS_ROLLUP_INTERVAL_SECONDS,
+        lateDays: config.NEXUS_ROLLUP_LATE_DAYS,
+      },
+      logger,
+    );
+    rollups.start();
+    shutdown.register('daily rollups', () => rollups.stop());
     const deps: ServerDeps = {
       config,
       db,

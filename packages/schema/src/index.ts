@@ -9,3 +9,4 @@ export * from './searchTables';
 export * from './apiInputs';
 export * from './roles';
 export * from './identify';
+export * from './analyticsInputs';

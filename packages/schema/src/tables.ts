@@ -49,6 +49,8 @@ export interface RecordsTable {
   explanation: Json<Record<string, unknown>> | null;
   model_version: number | null;
   errors: Json<Array<{ field: string; message: string }>> | null;
+  /** Per-field quality flags of the cleaning (migration 2026_12_02_0030_analytics); null before it ran. */
+  quality: Json<FieldQualityFlags> | null;
   received_at: Timestamp;
   relayed_at: NullableTimestamp;
   decided_at: NullableTimestamp;
@@ -296,4 +298,93 @@ export interface ContactsTable {
 
 export interface Database {
   contacts: ContactsTable;
+}
+
+// ---- Analytics: daily rollups (migration 2026_12_02_0030_analytics) ----
+
+/** How cleaning found a field: absent, present but unusable, or usable after a repair. Fine fields are absent keys. */
+export type FieldQualityFlag = 'missing' | 'invalid' | 'repaired';
+export type FieldQualityFlags = Partial<Record<string, FieldQualityFlag>>;
+
+export interface AnalyticsDailyTable {
+  zone: string;
+  day: string;
+  source: string;
+  received: number;
+  pending: number;
+  new: number;
+  linked: number;
+  review: number;
+  rejected: number;
+  dead_lettered: number;
+  cancelled: number;
+  decided: number;
+  cleaned: number;
+  decision_p50_ms: number | null;
+  decision_p95_ms: number | null;
+  dead_letters: number;
+  cases_opened: number;
+  cases_resolved: number;
+  resolve_p50_seconds: number | null;
+  resolve_p95_seconds: number | null;
+  backlog: number;
+  golden_created: number;
+  golden_merged: number;
+  rolled_up_at: Timestamp;
+}
+
+export interface AnalyticsDailyRejectionsTable {
+  zone: string;
+  day: string;
+  source: string;
+  reason: string;
+  records: number;
+}
+
+export interface AnalyticsDailyCaseOutcomesTable {
+  zone: string;
+  day: string;
+  source: string;
+  outcome: string;
+  cases: number;
+}
+
+export interface AnalyticsDailyFieldQualityTable {
+  zone: string;
+  day: string;
+  source: string;
+  field: string;
+  missing: number;
+  invalid: number;
+  repaired: number;
+}
+
+export interface AnalyticsDailyReviewersTable {
+  zone: string;
+  day: string;
+  reviewer: string;
+  resolved: number;
+  handling_p50_seconds: number | null;
+  handling_p95_seconds: number | null;
+}
+
+export interface AnalyticsRollupRunsTable {
+  id: Generated<string>;
+  trigger: 'schedule' | 'command' | 'api';
+  zones: string[];
+  from_day: string;
+  to_day: string;
+  rows_written: number;
+  rows_deleted: number;
+  started_at: Timestamp;
+  duration_ms: number;
+}
+
+export interface Database {
+  analytics_daily: AnalyticsDailyTable;
+  analytics_daily_rejections: AnalyticsDailyRejectionsTable;
+  analytics_daily_case_outcomes: AnalyticsDailyCaseOutcomesTable;
+  analytics_daily_field_quality: AnalyticsDailyFieldQualityTable;
+  analytics_daily_reviewers: AnalyticsDailyReviewersTable;
+  analytics_rollup_runs: AnalyticsRollupRunsTable;
 }

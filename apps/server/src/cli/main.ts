@@ -4,6 +4,7 @@ import { registerGenerate } from './generateCommand';
 import { registerIngest } from './ingestCommand';
 import { registerMigrate } from './migrateCommand';
 import { registerReindex } from './reindexCommand';
+import { registerRollup } from './rollupCommand';
 import { registerWorker } from './workerCommand';
 import { registerStart } from './startCommand';
 import { registerTrain } from './trainCommand';
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerWorker(program);
   registerIngest(program);
   registerUser(program);
+  registerRollup(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

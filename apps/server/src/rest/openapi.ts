@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalRecordSchema, loginInput, MAX_BATCH_RECORDS, refreshInput } from '@nexus/schema';
 import { identifyPaths } from '../identify/identifyOpenApi';
+import { analyticsPaths } from '../analytics/analyticsOpenApi';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -231,6 +232,7 @@ export function openApiDocument(): object {
           responses: { 200: { description: 'text exposition format' } },
         },
       },
+      ...analyticsPaths(errors),
       '/api/openapi.json': {
         get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
       },

@@ -16,6 +16,7 @@ import type { Config } from '../config';
 import { IDENTIFY_ROUTES } from '../identify/identifyRoutes';
 import type { Context } from '../trpc/context';
 import { batchResultsCsv } from '../batches/batchResultsCsv';
+import { ANALYTICS_ROUTES } from '../analytics/analyticsRoutes';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './readJsonBody';
 
@@ -177,6 +178,7 @@ export const REST_ROUTES: RestRoute[] = [
       };
     },
   },
+  ...ANALYTICS_ROUTES,
   {
     method: 'GET',
     path: '/api/openapi.json',

@@ -67,6 +67,12 @@ const EXPECTED: Record<string, Level> = {
   'contacts.ofGoldenRecord': 'reviewer',
   'contacts.deleteFamily': 'admin',
   'contacts.eraseFamily': 'admin',
+  // Analytics: reviewers read the reports too (queue figures); runs and rollups are for operators.
+  'analytics.daily': 'reviewer',
+  'analytics.report': 'reviewer',
+  'analytics.zones': 'reviewer',
+  'analytics.runs': 'operator',
+  'analytics.rollup': 'operator',
 };
 
 interface ProcedureDef {

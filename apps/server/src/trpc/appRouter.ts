@@ -1,3 +1,4 @@
+import { analyticsRouter } from '../analytics/analyticsRouter';
 import { auditRouter } from '../audit/auditRouter';
 import { authRouter } from '../auth/authRouter';
 import { batchesRouter } from '../batches/batchesRouter';
@@ -24,6 +25,7 @@ export const appRouter = createRouter({
   users: usersRouter,
   live: liveRouter,
   contacts: contactsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -22,6 +22,7 @@ const CustomerDetail = page(() => import('../pages/customers/CustomerDetailPage'
 const Contacts = page(() => import('../pages/contacts/ContactsPage'), 'ContactsPage');
 const Audit = page(() => import('../pages/audit/AuditPage'), 'AuditPage');
 const Users = page(() => import('../pages/users/UsersPage'), 'UsersPage');
+const Reports = page(() => import('../pages/reports/ReportsPage'), 'ReportsPage');
 
 function Guard({ level, children }: { level: ProcedureLevel; children: ReactNode }) {
   const { state } = useSession();
@@ -132,6 +133,14 @@ const router = createBrowserRouter([
         element: (
           <Guard level="reviewer">
             <Audit />
+          </Guard>
+        ),
+      },
+      {
+        path: 'reports',
+        element: (
+          <Guard level="reviewer">
+            <Reports />
           </Guard>
         ),
       },

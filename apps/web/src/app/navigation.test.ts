@@ -4,7 +4,7 @@ import { homeFor, navFor } from './navigation';
 describe('role-aware navigation', () => {
   it('shows a reviewer the review pages and nothing of operations or administration', () => {
     const pages = navFor('reviewer').map((i) => i.to);
-    expect(pages).toEqual(['/review', '/customers', '/contacts', '/audit']);
+    expect(pages).toEqual(['/review', '/customers', '/contacts', '/audit', '/reports']);
     expect(homeFor('reviewer')).toBe('/review');
   });
 

@@ -17,6 +17,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/contacts', label: 'Contacts', level: 'reviewer', key: 'k' },
   { to: '/dead-letters', label: 'Dead letters', level: 'operator', key: 'd' },
   { to: '/audit', label: 'Audit log', level: 'reviewer', key: 'a' },
+  { to: '/reports', label: 'Reports', level: 'reviewer', key: 'p' },
   { to: '/users', label: 'Users', level: 'admin', key: 'u' },
 ];
 

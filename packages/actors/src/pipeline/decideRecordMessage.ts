@@ -23,6 +23,7 @@ import { completeEnrolment, priorDecision } from './faceEnrolment';
 import { faceEvidence } from './faceEvidence';
 import type { CandidateSearch } from '../search/candidateSearch';
 import { findCandidates } from './candidates';
+import { fieldQuality } from './fieldQuality';
 import { claimRecordRow, DuplicateExternalIdError } from './claimRecordRow';
 import { StageClock, type StageTimings } from './stageClock';
 import { createGoldenRecord, linkToGoldenRecord, lockGoldenRecord } from './goldenRecords';
@@ -160,6 +161,7 @@ export async function decideRecordMessage(
           decision_rule = ${decision.explanation.rule},
           model_version = ${ctx.model.version},
           errors = ${parsed.warnings.length > 0 ? JSON.stringify(parsed.warnings) : null}::jsonb,
+          quality = ${JSON.stringify(fieldQuality(parsed.record, normalised))}::jsonb,
           decided_at = clock_timestamp()
         where id = ${message.recordId}`,
       );
