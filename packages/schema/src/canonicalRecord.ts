@@ -114,7 +114,7 @@ export function dateOfBirthProblem(value: string): string | undefined {
   if (!m) return `"${value.slice(0, 40)}" is not a date (YYYY-MM-DD, YYYYMMDD, YYYY-MM or YYYY)`;
   const [, y, mo, d] = m;
   const year = Number(y);
-  if (year < 1850 || year > 2200) return `year ${y} is out of range`;
+  if (year < 1000 || year > 2200) return `year ${y} is out of range`;
   if (mo !== undefined) {
     const month = Number(mo);
     if (month < 1 || month > 12) return `month ${mo} does not exist`;
@@ -184,10 +184,21 @@ export function parseCanonicalRecord(raw: unknown, defaults: { source?: string }
   }
   const hasName = [record.given_name, record.family_name, record.full_name].some((v) => v !== undefined);
   const hasIdentifier = [record.national_id, record.email, record.phone, record.face_image].some((v) => v !== undefined);
-  if (!hasName && !hasIdentifier) {
+  // A record without a name is still a person when its date of birth and where they live say
+  // who: it is decided (most likely as new), not rejected.
+  const hasPlace = [record.street, record.locality, record.city, record.postcode, record.birth_place].some(
+    (v) => v !== undefined,
+  );
+  const hasBirthAndPlace = record.date_of_birth !== undefined && hasPlace;
+  if (!hasName && !hasIdentifier && !hasBirthAndPlace) {
     return {
       ok: false,
-      errors: [{ field: '(record)', message: 'has no name, national_id, email, phone or face_image to match on' }],
+      errors: [
+        {
+          field: '(record)',
+          message: 'has no name, national_id, email, phone, face_image, or date of birth with a place to match on',
+        },
+      ],
     };
   }
   return { ok: true, record, warnings };

@@ -35,6 +35,8 @@ export interface DedupeSummary {
   dead_lettered: number;
   seconds: number;
   records_per_second: number;
+  /** Which model decided: learned from the input, or the defaults when it was too small. */
+  model: string;
 }
 
 const BATCH = 1000;
@@ -77,7 +79,7 @@ export async function loadAndDecide(
       read++;
       if (!row.ok) {
         hooks.onProblem({ file, line: row.line, errors: row.errors, severity: 'error' });
-        invalid.push({ source, externalId: undefined });
+        invalid.push({ source, externalId: row.externalId });
         continue;
       }
       if (row.warnings.length > 0) hooks.onProblem({ file, line: row.line, errors: row.warnings, severity: 'warning' });

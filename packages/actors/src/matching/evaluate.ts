@@ -23,9 +23,9 @@ import { blockingRecall, pairwiseScores } from './evaluationMetrics';
 import type { MatchModel, TermFrequencies } from './model';
 import { normaliseRecord, type NormalisedRecord } from './normaliseRecord';
 import { InMemoryTermFrequencies, termFrequenciesOf } from './termFrequencies';
-import { blockedPairIndexes } from './training/blockedPairs';
 import { formatModelComparison } from './training/compareModels';
-import { trainModel, type TrainingResult } from './training/trainModel';
+import type { TrainingResult } from './training/trainModel';
+import { trainOnRecords } from './training/trainOnRecords';
 
 interface RunResult {
   name: string;
@@ -36,6 +36,7 @@ interface RunResult {
   reviewShare: number;
   mergeProposals: number;
   blockingRecall: number;
+  largest: string;
   meanCandidates: number;
   maxCandidates: number;
   recordsPerSecond: number;
@@ -112,6 +113,7 @@ function simulate(
     reviewShare: reviews / set.records.length,
     mergeProposals,
     blockingRecall: blockingRecall(entity, keysOf),
+    largest: `${scores.largestCluster}/${scores.largestTrueCluster}`,
     meanCandidates: candidateTotal / set.records.length,
     maxCandidates,
     recordsPerSecond: set.records.length / seconds,
@@ -128,6 +130,7 @@ function format(r: RunResult): string {
     `${(r.reviewShare * 100).toFixed(2)}%`.padStart(7),
     String(r.mergeProposals).padStart(5),
     r.blockingRecall.toFixed(4),
+    r.largest.padStart(8),
     `${r.meanCandidates.toFixed(1)}/${r.maxCandidates}`.padStart(8),
     r.recordsPerSecond.toFixed(0).padStart(7),
   ];
@@ -137,14 +140,7 @@ function format(r: RunResult): string {
 /** Trains on the set's own records, without their labels, starting from the defaults. */
 function trainOn(set: LabelledDataSet): TrainingResult {
   const normalised = set.records.map((r) => normaliseRecord(r.record));
-  const blocked = blockedPairIndexes(normalised).map(
-    ([i, j]) => [normalised[i], normalised[j]] as [NormalisedRecord, NormalisedRecord],
-  );
-  return trainModel(
-    DEFAULT_MODEL,
-    { sample: normalised, blockedPairs: blocked, blockedPairsTotal: blocked.length, recordsTotal: normalised.length },
-    { version: `trained-on-${set.name}` },
-  );
+  return trainOnRecords(DEFAULT_MODEL, normalised, { version: `trained-on-${set.name}` });
 }
 
 function main(): void {
@@ -184,6 +180,7 @@ function main(): void {
       'review'.padStart(7),
       'merge',
       'blockR',
+      'largest'.padStart(8),
       'cand'.padStart(8),
       'rec/s'.padStart(7),
     ].join('  '),
