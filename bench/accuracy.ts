@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { blockingRecall, createDb, migrateToLatest, pairwiseScores } from '@nexus/actors';
 import { loadConfig } from '../apps/server/src/config';
@@ -78,7 +79,8 @@ function shuffledFile(set: LabelledDataset, seed: number): string {
   const rows: string[] = [];
   for (const file of set.files) {
     const [head, ...lines] = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-    if (header !== undefined && head !== header) throw new Error(`${file}: header differs from ${set.files[0]}`);
+    if (header !== undefined && head !== header)
+      throw new Error(`${file}: header differs from ${set.files[0]}`);
     header = head;
     rows.push(...lines.filter((l) => l.trim() !== ''));
   }
@@ -143,7 +145,10 @@ async function runOne(
     for (const r of rows) keys.set(r.external_id, [...(keys.get(r.external_id) ?? []), r.key]);
     const truth = [...readTruth(set.truth)];
     const entities = truth.map(([, entity]) => entity);
-    const s = pairwiseScores(entities, truth.map(([record]) => predicted.get(record)));
+    const s = pairwiseScores(
+      entities,
+      truth.map(([record]) => predicted.get(record)),
+    );
     const row: Row = {
       name: set.name,
       records: read,
@@ -152,7 +157,10 @@ async function runOne(
       f1: s.f1,
       review: review / read,
       proposals: Number(proposals.n),
-      blocking: blockingRecall(entities, truth.map(([record]) => keys.get(record) ?? [])),
+      blocking: blockingRecall(
+        entities,
+        truth.map(([record]) => keys.get(record) ?? []),
+      ),
       perSecond: read / seconds,
       splink: set.splink,
       goal: set.goal,
@@ -179,16 +187,27 @@ async function runAsUser(set: LabelledDataset): Promise<Row> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-user-'));
   const out = path.join(dir, 'clusters.csv');
   try {
-    const args = [path.join(repo, 'apps/server/bin/nexus.mjs'), 'dedupe', ...set.files, '--source', set.source, '--out', out, '--quiet'];
+    const args = [
+      path.join(repo, 'apps/server/bin/nexus.mjs'),
+      'dedupe',
+      ...set.files,
+      '--source',
+      set.source,
+      '--out',
+      out,
+      '--quiet',
+    ];
     if (set.map !== '') args.push('--map', set.map);
     const started = performance.now();
-    const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, args, { cwd: repo, maxBuffer: 64 * 1024 * 1024 }, (error, text) =>
-        error ? reject(error) : resolve(text),
-      ),
-    );
+    const { stdout } = await promisify(execFile)(process.execPath, args, {
+      cwd: repo,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const seconds = (performance.now() - started) / 1000;
-    const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { records: number; model: string };
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+      records: number;
+      model: string;
+    };
     const predicted = new Map<string, string | undefined>();
     let review = 0;
     for (const line of fs.readFileSync(out, 'utf8').trim().split(/\r?\n/).slice(1)) {
@@ -198,7 +217,10 @@ async function runAsUser(set: LabelledDataset): Promise<Row> {
     }
     const truth = [...readTruth(set.truth)];
     const entities = truth.map(([, entity]) => entity);
-    const s = pairwiseScores(entities, truth.map(([record]) => predicted.get(record)));
+    const s = pairwiseScores(
+      entities,
+      truth.map(([record]) => predicted.get(record)),
+    );
     console.log(`${set.name.padEnd(36)} nexus dedupe: ${summary.model}`);
     return {
       name: set.name,
@@ -233,7 +255,8 @@ interface OrderStudy {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** Sample standard deviation (n - 1). */
-const sd = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+const sd = (xs: number[]) =>
+  xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 
 const f = (n: number, d = 4) => n.toFixed(d);
 
@@ -267,7 +290,14 @@ async function main() {
       show(learned.row);
       show(user);
       if (set.orders && orders > 0) {
-        const study: OrderStudy = { name: set.name, seeds: [], defaults: [], trained: [], defaultsReview: [], trainedReview: [] };
+        const study: OrderStudy = {
+          name: set.name,
+          seeds: [],
+          defaults: [],
+          trained: [],
+          defaultsReview: [],
+          trainedReview: [],
+        };
         for (let seed = 1; seed <= orders; seed++) {
           const d = await runOne(adminUrl, set, i, { learn: false, order: seed });
           const t = await runOne(adminUrl, set, i, { learn: true, order: seed });
@@ -289,7 +319,8 @@ async function main() {
     const work = (set: LabelledDataset) => recordCount(set) * (3 + (set.orders ? 2 * orders : 0));
     const queue = sets.map((set, i) => ({ set, i })).sort((a, b) => work(b.set) - work(a.set));
     const lane = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) perSet[next.i] = await runSet(next.set, next.i);
+      for (let next = queue.shift(); next; next = queue.shift())
+        perSet[next.i] = await runSet(next.set, next.i);
     };
     await Promise.all(Array.from({ length: lanes }, lane));
     results.push(...perSet.flat());
@@ -310,7 +341,9 @@ async function main() {
     ),
   ].join('\n');
   const fileOrder = (name: string, model: 'defaults' | 'learned') =>
-    results.find((r) => r.name === name && r.model === (model === 'defaults' ? 'defaults' : 'learned from the file'))!;
+    results.find(
+      (r) => r.name === name && r.model === (model === 'defaults' ? 'defaults' : 'learned from the file'),
+    )!;
   const orderTables = studies.map((s) => {
     const n = s.seeds.length;
     const wins = s.trained.filter((t, k) => t >= s.defaults[k]!).length;

@@ -38,12 +38,43 @@ export function labelledDatasets(): LabelledDataset[] {
     ['2', '-', undefined, undefined],
     ['3', '0.9929 (0.9954)', 0.996, 0.985],
   ] as const) {
-    sets.push({ name: `FEBRL ${n} with soc_sec_id`, files: [febrl(n)], map: FEBRL + SSN, source: `febrl${n}`, truth: truth(`febrl${n}`), splink, goal: goalWith });
-    sets.push({ name: `FEBRL ${n} without soc_sec_id`, files: [febrl(n)], map: FEBRL + NO_SSN, source: `febrl${n}`, truth: truth(`febrl${n}`), splink: '-', goal: goalWithout });
+    sets.push({
+      name: `FEBRL ${n} with soc_sec_id`,
+      files: [febrl(n)],
+      map: FEBRL + SSN,
+      source: `febrl${n}`,
+      truth: truth(`febrl${n}`),
+      splink,
+      goal: goalWith,
+    });
+    sets.push({
+      name: `FEBRL ${n} without soc_sec_id`,
+      files: [febrl(n)],
+      map: FEBRL + NO_SSN,
+      source: `febrl${n}`,
+      truth: truth(`febrl${n}`),
+      splink: '-',
+      goal: goalWithout,
+    });
   }
   const four = [febrl('4a'), febrl('4b')];
-  sets.push({ name: 'FEBRL 4 pooled with soc_sec_id', files: four, map: FEBRL + SSN, source: 'febrl4', truth: truth('febrl4_ab'), splink: '0.9992 (0.9998)', goal: 0.999 });
-  sets.push({ name: 'FEBRL 4 pooled without soc_sec_id', files: four, map: FEBRL + NO_SSN, source: 'febrl4', truth: truth('febrl4_ab'), splink: '-' });
+  sets.push({
+    name: 'FEBRL 4 pooled with soc_sec_id',
+    files: four,
+    map: FEBRL + SSN,
+    source: 'febrl4',
+    truth: truth('febrl4_ab'),
+    splink: '0.9992 (0.9998)',
+    goal: 0.999,
+  });
+  sets.push({
+    name: 'FEBRL 4 pooled without soc_sec_id',
+    files: four,
+    map: FEBRL + NO_SSN,
+    source: 'febrl4',
+    truth: truth('febrl4_ab'),
+    splink: '-',
+  });
   sets.push({
     name: 'fake_1000',
     files: [path.join(d, 'splink', 'fake_1000.csv')],

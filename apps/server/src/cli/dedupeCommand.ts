@@ -79,7 +79,11 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
     shutdown.register('database pool', () => db.destroy());
     await migrateToLatest(db);
     // Learn the model from the input before the first decision, so every record is decided by it.
-    const learned = await learnFromInput(db, { files, source: opts.source, map }, { defaultCountry: config.NEXUS_DEFAULT_COUNTRY });
+    const learned = await learnFromInput(
+      db,
+      { files, source: opts.source, map },
+      { defaultCountry: config.NEXUS_DEFAULT_COUNTRY },
+    );
     if (!opts.quiet) process.stderr.write(`model: ${learned.description}\n`);
     const tech5 = await resolveTech5(config, shutdown, () => undefined);
     // A throw-away run: its own Postgres bus and candidates, never a shared Kafka topic or index.
@@ -87,10 +91,15 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
     const engine = await startEngine({ ...config, ...tech5, ...local }, db, postgres.url);
     shutdown.register('engine', () => engine.stop());
 
-    const { read, batchIds, invalid } = await loadAndDecide(db, engine, { files, source: opts.source, map }, {
-      onProblem,
-      onProgress: (p) => progress.update(progressText(p.read, p.decided, p.stored, started)),
-    });
+    const { read, batchIds, invalid } = await loadAndDecide(
+      db,
+      engine,
+      { files, source: opts.source, map },
+      {
+        onProblem,
+        onProgress: (p) => progress.update(progressText(p.read, p.decided, p.stored, started)),
+      },
+    );
     progress.done();
     if (hidden > 0) process.stderr.write(`... and ${hidden} more rows with problems\n`);
 

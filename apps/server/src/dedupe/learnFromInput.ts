@@ -42,15 +42,26 @@ export async function learnFromInput(
   }
   if (records.length < MIN_LEARNING_RECORDS) {
     const description = `defaults ${DEFAULT_MODEL.version} (${records.length} records: too few to learn from, ${MIN_LEARNING_RECORDS} needed)`;
-    const versionId = await storeModelVersion(db, DEFAULT_MODEL, { kind: 'default', notes: description, activate: true });
+    const versionId = await storeModelVersion(db, DEFAULT_MODEL, {
+      kind: 'default',
+      notes: description,
+      activate: true,
+    });
     return { versionId, description, version: DEFAULT_MODEL.version };
   }
   const seed = options.seed ?? 1;
-  const result = trainOnRecords(DEFAULT_MODEL, records, { version: `learned-from-input-${records.length}`, seed });
+  const result = trainOnRecords(DEFAULT_MODEL, records, {
+    version: `learned-from-input-${records.length}`,
+    seed,
+  });
   const description =
     `learned from the input (${records.length} records, ${result.blockedPairs} blocked pairs, ` +
     `EM ${result.iterations} iterations${result.converged ? '' : ', not converged'}, ` +
     `match probability ${result.model.matchProbability.toExponential(2)}) from defaults ${DEFAULT_MODEL.version}`;
-  const versionId = await storeModelVersion(db, result.model, { kind: 'trained', notes: description, activate: true });
+  const versionId = await storeModelVersion(db, result.model, {
+    kind: 'trained',
+    notes: description,
+    activate: true,
+  });
   return { versionId, description, version: result.model.version };
 }

@@ -22,7 +22,13 @@ describe('dates', () => {
   });
 
   it('reads births centuries ago (registers of historical people)', () => {
-    expect(normaliseDate('1630-08-01')).toEqual({ precision: 'day', digits: '16300801', year: 1630, month: 8, day: 1 });
+    expect(normaliseDate('1630-08-01')).toEqual({
+      precision: 'day',
+      digits: '16300801',
+      year: 1630,
+      month: 8,
+      day: 1,
+    });
   });
 
   it('marks invalid dates and keeps their digits', () => {

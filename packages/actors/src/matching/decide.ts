@@ -176,9 +176,7 @@ export function decideRecord(
     total: focus?.score ?? priorLog2Odds(model),
     thresholds: { link: policy.linkThreshold, review: policy.reviewThreshold },
     rule,
-    candidates: scored
-      .slice(0, TOP_CANDIDATES)
-      .map(({ fields: _fields, ...candidate }) => candidate),
+    candidates: scored.slice(0, TOP_CANDIDATES).map(({ fields: _fields, ...candidate }) => candidate),
     ...(focus?.against ? { against: focus.against } : {}),
     ...(biometric ? { biometric: explainFace(focus, biometric) } : {}),
   });
@@ -189,10 +187,18 @@ export function decideRecord(
   const conflict = conflicts[0];
   if (conflict !== undefined) {
     const goldenIds = [
-      ...new Set([...conflicts, ...scored.filter((s) => s.score >= policy.reviewThreshold)].map((s) => s.goldenId)),
+      ...new Set(
+        [...conflicts, ...scored.filter((s) => s.score >= policy.reviewThreshold)].map((s) => s.goldenId),
+      ),
     ];
     const explanation = explain('biometric_demographic_conflict', conflict);
-    return { kind: 'review', reviewKind: 'biometric_conflict', goldenIds, score: conflict.score, explanation };
+    return {
+      kind: 'review',
+      reviewKind: 'biometric_conflict',
+      goldenIds,
+      score: conflict.score,
+      explanation,
+    };
   }
   const linked = scored.filter((s) => s.score >= policy.linkThreshold);
   if (linked.length > 1) {
@@ -202,7 +208,14 @@ export function decideRecord(
     // this record: it goes to a reviewer as a merge proposal of its own.
     const explanation = explain('best_of_several_golden_records_above_link_threshold');
     const mergeProposal = { goldenIds: linked.map((s) => s.goldenId), score: linked.at(-1)!.score };
-    return { kind: 'link', goldenId: top.goldenId, recordId: top.recordId, score: top.score, explanation, mergeProposal };
+    return {
+      kind: 'link',
+      goldenId: top.goldenId,
+      recordId: top.recordId,
+      score: top.score,
+      explanation,
+      mergeProposal,
+    };
   }
   if (top.score >= policy.linkThreshold) {
     const explanation = explain('at_or_above_link_threshold');

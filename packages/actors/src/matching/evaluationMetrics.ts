@@ -45,7 +45,16 @@ export function pairwiseScores(
   const precision = predictedPairs === 0 ? 1 : correctPairs / predictedPairs;
   const recall = truePairs === 0 ? 1 : correctPairs / truePairs;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { truePairs, predictedPairs, correctPairs, precision, recall, f1, largestCluster, largestTrueCluster };
+  return {
+    truePairs,
+    predictedPairs,
+    correctPairs,
+    precision,
+    recall,
+    f1,
+    largestCluster,
+    largestTrueCluster,
+  };
 }
 
 /** Share of true pairs whose two records share at least one blocking key. */

@@ -58,7 +58,9 @@ export class ModelTermFrequencies implements TermFrequencies {
 /** The model's own term frequencies, or none (the shipped defaults carry none). */
 export function termFrequenciesOf(model: MatchModel): TermFrequencies | undefined {
   const tables = model.termFrequencies;
-  return tables === undefined || Object.keys(tables).length === 0 ? undefined : new ModelTermFrequencies(tables);
+  return tables === undefined || Object.keys(tables).length === 0
+    ? undefined
+    : new ModelTermFrequencies(tables);
 }
 
 export class InMemoryTermFrequencies implements TermFrequencies {

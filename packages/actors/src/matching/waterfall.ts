@@ -31,7 +31,8 @@ export function waterfall(explanation: Explanation): Waterfall {
   }));
   // A member of the golden record that contradicts the record takes its evidence off the score.
   const against = explanation.against;
-  if (against) bars.push({ field: 'contradicting_member', level: against.recordId, weight: against.evidence });
+  if (against)
+    bars.push({ field: 'contradicting_member', level: against.recordId, weight: against.evidence });
   // The face (T5-ABIS) is one more bar when it weighed on the decision.
   const face = explanation.biometric;
   if (face && face.level !== 'none') bars.push({ field: 'face', level: face.level, weight: face.weight });

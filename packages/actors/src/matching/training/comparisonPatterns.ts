@@ -95,7 +95,8 @@ export class PatternCounter {
   add(levels: number[], weight = 1, tfU?: Array<number | null>): void {
     const key = tfU === undefined ? levels.join(',') : `${levels.join(',')}|${tfU.join(',')}`;
     const pattern = this.byKey.get(key);
-    if (pattern === undefined) this.byKey.set(key, tfU === undefined ? { levels, weight } : { levels, weight, tfU });
+    if (pattern === undefined)
+      this.byKey.set(key, tfU === undefined ? { levels, weight } : { levels, weight, tfU });
     else pattern.weight += weight;
   }
 
