@@ -63,7 +63,10 @@ export const canonicalRecordSchema = z.object({
   birth_place: text(),
   face_image: text(MAX_FACE_IMAGE_LENGTH),
   attributes: z
-    .record(z.string(), z.string().max(MAX_FIELD_LENGTH, { message: `is longer than ${MAX_FIELD_LENGTH} characters` }))
+    .record(
+      z.string(),
+      z.string().max(MAX_FIELD_LENGTH, { message: `is longer than ${MAX_FIELD_LENGTH} characters` }),
+    )
     .refine((a) => Object.keys(a).length <= MAX_ATTRIBUTES, {
       message: `has more than ${MAX_ATTRIBUTES} extra columns`,
     })
@@ -78,8 +81,7 @@ export interface FieldError {
 }
 
 export type ParsedRecord =
-  | { ok: true; record: CanonicalRecord; warnings: FieldError[] }
-  | { ok: false; errors: FieldError[] };
+  { ok: true; record: CanonicalRecord; warnings: FieldError[] } | { ok: false; errors: FieldError[] };
 
 const canonicalSet = new Set<string>(CANONICAL_FIELDS);
 
@@ -89,7 +91,8 @@ function cleanValue(value: unknown): string | undefined {
     const trimmed = value.trim();
     return trimmed === '' ? undefined : trimmed;
   }
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return undefined;
 }
 
@@ -114,7 +117,7 @@ export function dateOfBirthProblem(value: string): string | undefined {
   if (!m) return `"${value.slice(0, 40)}" is not a date (YYYY-MM-DD, YYYYMMDD, YYYY-MM or YYYY)`;
   const [, y, mo, d] = m;
   const year = Number(y);
-  if (year < 1850 || year > 2200) return `year ${y} is out of range`;
+  if (year < 1000 || year > 2200) return `year ${y} is out of range`;
   if (mo !== undefined) {
     const month = Number(mo);
     if (month < 1 || month > 12) return `month ${mo} does not exist`;
@@ -134,7 +137,10 @@ export function dateOfBirthProblem(value: string): string | undefined {
  */
 export function parseCanonicalRecord(raw: unknown, defaults: { source?: string } = {}): ParsedRecord {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, errors: [{ field: '(record)', message: 'is not an object of field names to values' }] };
+    return {
+      ok: false,
+      errors: [{ field: '(record)', message: 'is not an object of field names to values' }],
+    };
   }
   const candidate: Record<string, unknown> = {};
   const attributes: Record<string, string> = {};
@@ -149,7 +155,8 @@ export function parseCanonicalRecord(raw: unknown, defaults: { source?: string }
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const s = cleanValue(v);
         if (s === undefined) continue;
-        if (!isStorableText(k) || !isStorableText(s)) errors.push({ field: `attributes.${k}`, message: UNSTORABLE_TEXT_MESSAGE });
+        if (!isStorableText(k) || !isStorableText(s))
+          errors.push({ field: `attributes.${k}`, message: UNSTORABLE_TEXT_MESSAGE });
         else attributes[k] = s;
       }
       continue;
@@ -183,11 +190,25 @@ export function parseCanonicalRecord(raw: unknown, defaults: { source?: string }
     if (problem) warnings.push({ field: 'date_of_birth', message: problem });
   }
   const hasName = [record.given_name, record.family_name, record.full_name].some((v) => v !== undefined);
-  const hasIdentifier = [record.national_id, record.email, record.phone, record.face_image].some((v) => v !== undefined);
-  if (!hasName && !hasIdentifier) {
+  const hasIdentifier = [record.national_id, record.email, record.phone, record.face_image].some(
+    (v) => v !== undefined,
+  );
+  // A record without a name is still a person when its date of birth and where they live say
+  // who: it is decided (most likely as new), not rejected.
+  const hasPlace = [record.street, record.locality, record.city, record.postcode, record.birth_place].some(
+    (v) => v !== undefined,
+  );
+  const hasBirthAndPlace = record.date_of_birth !== undefined && hasPlace;
+  if (!hasName && !hasIdentifier && !hasBirthAndPlace) {
     return {
       ok: false,
-      errors: [{ field: '(record)', message: 'has no name, national_id, email, phone or face_image to match on' }],
+      errors: [
+        {
+          field: '(record)',
+          message:
+            'has no name, national_id, email, phone, face_image, or date of birth with a place to match on',
+        },
+      ],
     };
   }
   return { ok: true, record, warnings };

@@ -9,6 +9,7 @@ import { createDb, migrateToLatest } from '@nexus/actors';
 import { loadConfig } from '../config';
 import { resolvePostgres, startEmbeddedPostgres } from '../db/postgres';
 import { exportClusters } from '../dedupe/exportClusters';
+import { learnFromInput } from '../dedupe/learnFromInput';
 import { loadAndDecide, type DedupeSummary, type RowProblem } from '../dedupe/runDedupe';
 import { resolveTech5 } from '../biometrics/tech5';
 import { startEngine } from '../engine/engine';
@@ -77,6 +78,13 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
     const db = createDb(postgres.url, { maxConnections: 10, applicationName: 'nexus-dedupe' });
     shutdown.register('database pool', () => db.destroy());
     await migrateToLatest(db);
+    // Learn the model from the input before the first decision, so every record is decided by it.
+    const learned = await learnFromInput(
+      db,
+      { files, source: opts.source, map },
+      { defaultCountry: config.NEXUS_DEFAULT_COUNTRY },
+    );
+    if (!opts.quiet) process.stderr.write(`model: ${learned.description}\n`);
     const tech5 = await resolveTech5(config, shutdown, () => undefined);
     // A throw-away run: its own Postgres bus and candidates, never a shared Kafka topic or index.
     const local = { KAFKA_BROKERS: undefined, ELASTICSEARCH_URL: undefined };
@@ -106,6 +114,7 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
       dead_lettered: 0,
       seconds: 0,
       records_per_second: 0,
+      model: learned.description,
     };
     const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
     async function* rows() {
@@ -114,9 +123,11 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
         if (row.decision in counts) counts[row.decision as 'new']++;
         yield [row.source, row.external_id, row.customer_id, row.decision];
       }
+      // Every input row has a row here: one rejected before it was stored too (its external_id
+      // as written, empty when the row had none).
       for (const bad of invalid) {
         counts.rejected++;
-        if (bad.externalId !== undefined) yield [bad.source, bad.externalId, '', 'rejected'];
+        yield [bad.source, bad.externalId ?? '', '', 'rejected'];
       }
     }
     await pipeline(Readable.from(rows()), stringify(), out, { end: out !== process.stdout });

@@ -35,6 +35,8 @@ export interface DedupeSummary {
   dead_lettered: number;
   seconds: number;
   records_per_second: number;
+  /** Which model decided: learned from the input, or the defaults when it was too small. */
+  model: string;
 }
 
 const BATCH = 1000;
@@ -52,7 +54,11 @@ export async function loadAndDecide(
   engine: Engine,
   input: DedupeInput,
   hooks: { onProblem: (p: RowProblem) => void; onProgress: (p: DedupeProgress) => void },
-): Promise<{ read: number; batchIds: string[]; invalid: Array<{ source: string; externalId: string | undefined }> }> {
+): Promise<{
+  read: number;
+  batchIds: string[];
+  invalid: Array<{ source: string; externalId: string | undefined }>;
+}> {
   let read = 0;
   const batchIds: string[] = [];
   let stored = 0;
@@ -62,7 +68,10 @@ export async function loadAndDecide(
     let pending: Array<{ line: number; record: unknown }> = [];
     const flush = async () => {
       if (pending.length === 0) return;
-      const receipt = await submitBatch(db, engine.bus.partitions, { source, records: pending.map((p) => p.record) });
+      const receipt = await submitBatch(db, engine.bus.partitions, {
+        source,
+        records: pending.map((p) => p.record),
+      });
       for (const r of receipt.rejected) {
         const row = pending[r.index]!;
         hooks.onProblem({ file, line: row.line, errors: r.errors, severity: 'error' });
@@ -77,10 +86,11 @@ export async function loadAndDecide(
       read++;
       if (!row.ok) {
         hooks.onProblem({ file, line: row.line, errors: row.errors, severity: 'error' });
-        invalid.push({ source, externalId: undefined });
+        invalid.push({ source, externalId: row.externalId });
         continue;
       }
-      if (row.warnings.length > 0) hooks.onProblem({ file, line: row.line, errors: row.warnings, severity: 'warning' });
+      if (row.warnings.length > 0)
+        hooks.onProblem({ file, line: row.line, errors: row.warnings, severity: 'warning' });
       pending.push({ line: row.line, record: resolveFaceImagePath(row.record, file) });
       if (pending.length >= BATCH) await flush();
       if (read % 500 === 0) hooks.onProgress({ read, stored, decided: await countDecided(db, batchIds) });

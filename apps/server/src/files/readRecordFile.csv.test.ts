@@ -166,7 +166,10 @@ describe('readRecordFile: CSV', () => {
         'ERROR (row) has "Lu\\"" after the closing quote of field 2 on line 12, where "," or the end of the line should be (is a quote on line 9 never closed?)',
       ],
       [10, 'g4'],
-      [11, 'ERROR (record) has no name, national_id, email, phone or face_image to match on'],
+      [
+        11,
+        'ERROR (record) has no name, national_id, email, phone, face_image, or date of birth with a place to match on',
+      ],
       [12, 'g5'],
     ]);
     expect(rows[1]).toMatchObject({ ok: false, raw: 'b1,Bob' });

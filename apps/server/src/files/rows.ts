@@ -4,7 +4,7 @@ import { excerpt } from './errors';
 /** One record read from a file, or why a row could not be used. `line` is the 1-based line it starts on. */
 export type RecordRow =
   | { line: number; ok: true; record: CanonicalRecord; warnings: FieldError[] }
-  | { line: number; ok: false; errors: FieldError[]; raw?: string };
+  | { line: number; ok: false; errors: FieldError[]; raw?: string; externalId?: string };
 
 /** What the CSV and NDJSON readers share. */
 export interface ReaderContext {
@@ -31,7 +31,11 @@ export function toRecordRow(
   source: string | undefined,
 ): RecordRow {
   const parsed = parseCanonicalRecord(raw, { source });
-  return parsed.ok
-    ? { line, ok: true, record: parsed.record, warnings: parsed.warnings }
-    : { line, ok: false, errors: parsed.errors, raw: excerpt(text) };
+  if (parsed.ok) return { line, ok: true, record: parsed.record, warnings: parsed.warnings };
+  // The row's own id, when it has one, so that its rejection can be reported against it.
+  const id = raw.external_id;
+  const externalId = typeof id === 'string' && id.trim() !== '' ? id.trim() : undefined;
+  return externalId === undefined
+    ? { line, ok: false, errors: parsed.errors, raw: excerpt(text) }
+    : { line, ok: false, errors: parsed.errors, raw: excerpt(text), externalId };
 }

@@ -10,6 +10,7 @@
  *   df:   birth date|family initial    dg: birth date|given initial
  *   dp:   birth date|postcode or locality or city (for records whose names are missing or garbled)
  *   ad:   postcode|street number|street code       gp: given code|family initial|postcode
+ *   bf/bg: family / given code|birth place          fi: family code|given initial
  */
 import { streetName } from './addresses';
 import { emailLocalPart } from './emails';
@@ -72,5 +73,11 @@ export function blockingKeys(n: NormalisedRecord): string[] {
   add('fp:', family, '|', place);
   add('md:', family, '|', date?.slice(4));
   add('md:', formal, '|', date?.slice(4));
+  // Where someone was born outlasts a move, a new postcode and a garbled date.
+  add('bf:', family, '|', n.birth_place);
+  add('bg:', formal, '|', n.birth_place);
+  // A family name with the given name's first letter: catches an initial or a nickname that
+  // keeps its letter, when neither date nor place survived.
+  add('fi:', family, '|', n.given?.[0]);
   return [...new Set(keys)].slice(0, MAX_KEYS);
 }

@@ -21,10 +21,20 @@ describe('dates', () => {
     expect(normaliseDate('1956')).toEqual({ precision: 'year', digits: '1956', year: 1956 });
   });
 
+  it('reads births centuries ago (registers of historical people)', () => {
+    expect(normaliseDate('1630-08-01')).toEqual({
+      precision: 'day',
+      digits: '16300801',
+      year: 1630,
+      month: 8,
+      day: 1,
+    });
+  });
+
   it('marks invalid dates and keeps their digits', () => {
     expect(normaliseDate('19560231')).toEqual({ precision: 'invalid', digits: '19560231', year: 1956 });
-    expect(normaliseDate('12/31/1990')).toEqual({ precision: 'invalid', digits: '12311990' });
-    expect(normaliseDate('1700-01-01')?.precision).toBe('invalid');
+    expect(normaliseDate('12/31/1990')).toEqual({ precision: 'invalid', digits: '12311990', year: 1231 });
+    expect(normaliseDate('0999-01-01')?.precision).toBe('invalid');
     expect(normaliseDate('unknown')).toBeUndefined();
   });
 

@@ -16,7 +16,8 @@ export interface NormalisedDate {
   day?: number;
 }
 
-export const MIN_YEAR = 1850;
+/** Registers of historical people hold births centuries ago; before this a year is a typo. */
+export const MIN_YEAR = 1000;
 export const MAX_YEAR = 2200;
 
 const SEPARATED = /^(\d{4})(?:[-/. ](\d{1,2})(?:[-/. ](\d{1,2}))?)?$/;

@@ -1,7 +1,8 @@
 /**
  * The decision for one incoming record against its candidate golden records. Each golden record
  * scores as its best-matching member (a person's records differ from one another, and the
- * newest member may be the one that resembles the incoming record). Thresholds are log2 odds.
+ * newest member may be the one that resembles the incoming record), less the strongest evidence
+ * against the record from any of its members (scoreGolden). Thresholds are log2 odds.
  */
 import type { BiometricEvidence, BiometricHit, BiometricLevel, GoldenBiometric } from './biometricEvidence';
 import { comparePair, type FieldScore } from './comparePair';
@@ -33,11 +34,22 @@ export interface CandidateGolden {
   members: Array<{ recordId: string; normalised: NormalisedRecord }>;
 }
 
+/** The member whose comparison speaks most strongly against the record, and how strongly. */
+export interface Contradiction {
+  recordId: string;
+  /** log2 Bayes factor (< 0) of that member's comparison, without the prior. */
+  evidence: number;
+}
+
 export interface CandidateScore {
   goldenId: string;
   /** The member that scored best. */
   recordId: string;
+  /** The golden record's score: the best member's, plus `against.evidence` when a member contradicts. */
   score: number;
+  /** The best member's own score, when a contradiction lowered the golden record's. */
+  memberScore?: number;
+  against?: Contradiction;
   /** With face evidence: the demographic part of the score, and the face part. */
   demographic?: number;
   biometric?: GoldenBiometric;
@@ -70,8 +82,10 @@ export interface Explanation {
   prior: number;
   /** Field by field comparison with the best candidate member; empty without candidates. */
   fields: FieldScore[];
-  /** prior + the field weights (+ the face weight): the decision's score. */
+  /** prior + the field weights (+ the contradiction, + the face weight): the decision's score. */
   total: number;
+  /** The member of the explained golden record that speaks most strongly against the record. */
+  against?: Contradiction;
   thresholds: { link: number; review: number };
   rule: DecisionRule;
   candidates: CandidateScore[];
@@ -109,20 +123,32 @@ interface Scored extends CandidateScore {
   fields: FieldScore[];
 }
 
-function bestMember(
+/**
+ * The golden record's score: its best member's score, less the strongest evidence AGAINST the
+ * record that any member gives (docs/decisions/0027-a-link-agrees-with-the-whole-golden-record.md).
+ * A record joins a person, not the one member that happens to resemble it: a member saying
+ * "different person" (a date of birth years apart under a common name, another national id)
+ * weighs as much as it says, so one bad link does not open the door to the next.
+ */
+function scoreGolden(
   record: NormalisedRecord,
   golden: CandidateGolden,
   model: MatchModel,
   tf?: TermFrequencies,
-) {
+): Scored | undefined {
   let best: Scored | undefined;
+  let against: Contradiction | undefined;
   for (const member of golden.members) {
     const pair = comparePair(record, member.normalised, model, tf);
+    // Evidence is the pair's Bayes factor, without the prior: below 0 the member says "different".
+    const evidence = pair.total - pair.prior;
+    if (evidence < (against?.evidence ?? 0)) against = { recordId: member.recordId, evidence };
     if (best === undefined || pair.total > best.score) {
       best = { goldenId: golden.goldenId, recordId: member.recordId, score: pair.total, fields: pair.fields };
     }
   }
-  return best;
+  if (best === undefined || against === undefined) return best;
+  return { ...best, score: best.score + against.evidence, memberScore: best.score, against };
 }
 
 export function decideRecord(
@@ -135,7 +161,7 @@ export function decideRecord(
 ): Decision {
   const scored: Scored[] = [];
   for (const golden of candidates) {
-    const best = bestMember(record, golden, model, tf);
+    const best = scoreGolden(record, golden, model, tf);
     if (best !== undefined) scored.push(withFaceEvidence(best, biometric));
   }
   // Ties go to the lower golden id so that a replayed record gets the same answer.
@@ -150,11 +176,8 @@ export function decideRecord(
     total: focus?.score ?? priorLog2Odds(model),
     thresholds: { link: policy.linkThreshold, review: policy.reviewThreshold },
     rule,
-    candidates: scored
-      .slice(0, TOP_CANDIDATES)
-      .map(({ goldenId, recordId, score, demographic, biometric: face }) =>
-        face ? { goldenId, recordId, score, demographic, biometric: face } : { goldenId, recordId, score },
-      ),
+    candidates: scored.slice(0, TOP_CANDIDATES).map(({ fields: _fields, ...candidate }) => candidate),
+    ...(focus?.against ? { against: focus.against } : {}),
     ...(biometric ? { biometric: explainFace(focus, biometric) } : {}),
   });
   if (top === undefined)
@@ -164,10 +187,18 @@ export function decideRecord(
   const conflict = conflicts[0];
   if (conflict !== undefined) {
     const goldenIds = [
-      ...new Set([...conflicts, ...scored.filter((s) => s.score >= policy.reviewThreshold)].map((s) => s.goldenId)),
+      ...new Set(
+        [...conflicts, ...scored.filter((s) => s.score >= policy.reviewThreshold)].map((s) => s.goldenId),
+      ),
     ];
     const explanation = explain('biometric_demographic_conflict', conflict);
-    return { kind: 'review', reviewKind: 'biometric_conflict', goldenIds, score: conflict.score, explanation };
+    return {
+      kind: 'review',
+      reviewKind: 'biometric_conflict',
+      goldenIds,
+      score: conflict.score,
+      explanation,
+    };
   }
   const linked = scored.filter((s) => s.score >= policy.linkThreshold);
   if (linked.length > 1) {
@@ -177,7 +208,14 @@ export function decideRecord(
     // this record: it goes to a reviewer as a merge proposal of its own.
     const explanation = explain('best_of_several_golden_records_above_link_threshold');
     const mergeProposal = { goldenIds: linked.map((s) => s.goldenId), score: linked.at(-1)!.score };
-    return { kind: 'link', goldenId: top.goldenId, recordId: top.recordId, score: top.score, explanation, mergeProposal };
+    return {
+      kind: 'link',
+      goldenId: top.goldenId,
+      recordId: top.recordId,
+      score: top.score,
+      explanation,
+      mergeProposal,
+    };
   }
   if (top.score >= policy.linkThreshold) {
     const explanation = explain('at_or_above_link_threshold');

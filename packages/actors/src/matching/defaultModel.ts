@@ -56,11 +56,13 @@ export const DEFAULT_MODEL: MatchModel = {
       level('similar', 0.03, 0.003),
       level('different', 0.1, 0.99),
     ),
-    // exact (+13.1), partial dates agreeing to the month (+9.8) or year (+6.5), day and month
-    // swapped (+9.0), one keying error in the digits (+5.4), within 31 days (+3.7), two errors
-    // (+0.7), within a year (-0.4), different (-3.6).
+    // exact (+13.1, less for a common date), partial dates agreeing to the month (+9.8) or year
+    // (+6.5), day and month swapped (+9.0), one keying error in the digits (+5.4), within 31
+    // days (+3.7), two errors (+0.7), within a year (-0.4), years apart (-6.0): two people
+    // sharing a common name are told apart by their dates, so a date years off must outweigh
+    // agreement on a common given and family name.
     date_of_birth: field(
-      level('exact', 0.715, 0.0001),
+      level('exact', 0.715, 0.0001, true),
       level('same_month', 0.009, 0.00001),
       level('same_year', 0.009, 0.0001),
       level('swapped_day_month', 0.005, 0.00001),
@@ -68,7 +70,7 @@ export const DEFAULT_MODEL: MatchModel = {
       level('within_month', 0.04, 0.0015),
       level('two_typos', 0.04, 0.012),
       level('within_year', 0.02, 0.02),
-      level('different', 0.1, 0.95),
+      level('different', 0.015, 0.95),
     ),
     // exact (+0.96), different (-4.1): a weak tie-breaker, strong only when it disagrees.
     gender: field(level('exact', 0.97, 0.5), level('different', 0.03, 0.5)),

@@ -15,108 +15,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { blockingKeys } from './blockingKeys';
-import { decideRecord, DEFAULT_POLICY, type CandidateGolden, type DecisionPolicy } from './decide';
+import { DEFAULT_POLICY, type DecisionPolicy } from './decide';
 import { DEFAULT_MODEL } from './defaultModel';
 import { loadDataSets, type LabelledDataSet } from './evaluationData';
-import { blockingRecall, pairwiseScores } from './evaluationMetrics';
-import type { MatchModel, TermFrequencies } from './model';
-import { normaliseRecord, type NormalisedRecord } from './normaliseRecord';
-import { InMemoryTermFrequencies, termFrequenciesOf } from './termFrequencies';
-import { blockedPairIndexes } from './training/blockedPairs';
+import { normaliseRecord } from './normaliseRecord';
+import { simulate, type RunResult } from './simulateDecisions';
 import { formatModelComparison } from './training/compareModels';
-import { trainModel, type TrainingResult } from './training/trainModel';
-
-interface RunResult {
-  name: string;
-  records: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  reviewShare: number;
-  mergeProposals: number;
-  blockingRecall: number;
-  meanCandidates: number;
-  maxCandidates: number;
-  recordsPerSecond: number;
-}
-
-type TfChoice = 'data' | 'model' | 'off';
-
-function simulate(
-  set: LabelledDataSet,
-  model: MatchModel,
-  policy: DecisionPolicy,
-  tfChoice: TfChoice,
-  name = set.name,
-): RunResult {
-  const started = performance.now();
-  const normalised: NormalisedRecord[] = set.records.map((r) => normaliseRecord(r.record));
-  const tf: TermFrequencies | undefined =
-    tfChoice === 'data'
-      ? InMemoryTermFrequencies.fromRecords(normalised)
-      : tfChoice === 'model'
-        ? termFrequenciesOf(model)
-        : undefined;
-  const keysOf = normalised.map(blockingKeys);
-  const clusterOfKey = new Map<string, Set<string>>();
-  const members = new Map<string, CandidateGolden['members']>();
-  const clusterOf: Array<string | undefined> = [];
-  let reviews = 0;
-  let mergeProposals = 0;
-  let candidateTotal = 0;
-  let maxCandidates = 0;
-
-  normalised.forEach((n, i) => {
-    const recordId = set.records[i]?.record.external_id ?? String(i);
-    const keys = keysOf[i] ?? [];
-    const ids = new Set<string>();
-    for (const k of keys) for (const c of clusterOfKey.get(k) ?? []) ids.add(c);
-    const candidates = [...ids].map((goldenId) => ({ goldenId, members: members.get(goldenId) ?? [] }));
-    candidateTotal += candidates.length;
-    maxCandidates = Math.max(maxCandidates, candidates.length);
-    const decision = decideRecord(n, candidates, model, policy, tf);
-    let cluster: string | undefined;
-    switch (decision.kind) {
-      case 'link':
-        cluster = decision.goldenId;
-        if (decision.mergeProposal) mergeProposals++;
-        break;
-      case 'new':
-        cluster = `g${i}`;
-        members.set(cluster, []);
-        break;
-      case 'review':
-        reviews++;
-        break;
-    }
-    clusterOf.push(cluster);
-    if (cluster === undefined) return;
-    members.get(cluster)?.push({ recordId, normalised: n });
-    for (const k of keys) {
-      const set = clusterOfKey.get(k) ?? new Set<string>();
-      set.add(cluster);
-      clusterOfKey.set(k, set);
-    }
-  });
-
-  const seconds = (performance.now() - started) / 1000;
-  const entity = set.records.map((r) => r.entity);
-  const scores = pairwiseScores(entity, clusterOf);
-  return {
-    name,
-    records: set.records.length,
-    precision: scores.precision,
-    recall: scores.recall,
-    f1: scores.f1,
-    reviewShare: reviews / set.records.length,
-    mergeProposals,
-    blockingRecall: blockingRecall(entity, keysOf),
-    meanCandidates: candidateTotal / set.records.length,
-    maxCandidates,
-    recordsPerSecond: set.records.length / seconds,
-  };
-}
+import type { TrainingResult } from './training/trainModel';
+import { trainOnRecords } from './training/trainOnRecords';
 
 function format(r: RunResult): string {
   const cells = [
@@ -128,6 +34,7 @@ function format(r: RunResult): string {
     `${(r.reviewShare * 100).toFixed(2)}%`.padStart(7),
     String(r.mergeProposals).padStart(5),
     r.blockingRecall.toFixed(4),
+    r.largest.padStart(8),
     `${r.meanCandidates.toFixed(1)}/${r.maxCandidates}`.padStart(8),
     r.recordsPerSecond.toFixed(0).padStart(7),
   ];
@@ -137,14 +44,7 @@ function format(r: RunResult): string {
 /** Trains on the set's own records, without their labels, starting from the defaults. */
 function trainOn(set: LabelledDataSet): TrainingResult {
   const normalised = set.records.map((r) => normaliseRecord(r.record));
-  const blocked = blockedPairIndexes(normalised).map(
-    ([i, j]) => [normalised[i], normalised[j]] as [NormalisedRecord, NormalisedRecord],
-  );
-  return trainModel(
-    DEFAULT_MODEL,
-    { sample: normalised, blockedPairs: blocked, blockedPairsTotal: blocked.length, recordsTotal: normalised.length },
-    { version: `trained-on-${set.name}` },
-  );
+  return trainOnRecords(DEFAULT_MODEL, normalised, { version: `trained-on-${set.name}` });
 }
 
 function main(): void {
@@ -184,6 +84,7 @@ function main(): void {
       'review'.padStart(7),
       'merge',
       'blockR',
+      'largest'.padStart(8),
       'cand'.padStart(8),
       'rec/s'.padStart(7),
     ].join('  '),

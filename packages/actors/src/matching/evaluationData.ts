@@ -88,6 +88,40 @@ function fake1000(dir: string): LabelledDataSet {
   return { name: 'fake_1000', records: labelled(rows, truth) };
 }
 
+const CANONICAL_TEXT = [
+  'given_name',
+  'middle_name',
+  'family_name',
+  'full_name',
+  'date_of_birth',
+  'gender',
+  'street_number',
+  'street',
+  'locality',
+  'city',
+  'postcode',
+  'state',
+  'country',
+  'phone',
+  'email',
+  'national_id',
+  'birth_place',
+] as const;
+
+/** A file already in canonical columns (rldata500, historical_dev); other columns are attributes. */
+function canonical(dir: string, name: string, file: string, truthFile: string): LabelledDataSet {
+  const truth = readTruth(dir, truthFile);
+  const rows = readCsv(join(dir, file)).map((row): CanonicalRecord => {
+    const record: CanonicalRecord = { external_id: row.external_id ?? '', source: name, attributes: {} };
+    for (const field of CANONICAL_TEXT) {
+      const value = present(row[field]);
+      if (value !== undefined) record[field] = value;
+    }
+    return record;
+  });
+  return { name, records: labelled(rows, truth) };
+}
+
 /** Every benchmark data set, each FEBRL one with and without its social security number. */
 export function loadDataSets(dir: string): LabelledDataSet[] {
   const sets: Array<[string, string[], string]> = [
@@ -101,5 +135,7 @@ export function loadDataSets(dir: string): LabelledDataSet[] {
     out.push(febrl(dir, name, files, truth, true), febrl(dir, name, files, truth, false));
   }
   out.push(fake1000(dir));
+  out.push(canonical(dir, 'rldata500', 'rldata/rldata500.csv', 'rldata500_clusters.csv'));
+  out.push(canonical(dir, 'historical_dev', 'splink/historical_dev.csv', 'historical_dev_clusters.csv'));
   return out;
 }

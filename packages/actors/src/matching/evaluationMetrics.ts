@@ -11,6 +11,9 @@ export interface PairwiseScores {
   precision: number;
   recall: number;
   f1: number;
+  /** Records in the largest predicted cluster, beside the largest true one: a chaining alarm. */
+  largestCluster: number;
+  largestTrueCluster: number;
 }
 
 const pairs = (n: number) => (n * (n - 1)) / 2;
@@ -28,15 +31,30 @@ export function pairwiseScores(
 ): PairwiseScores {
   let truePairs = 0;
   for (const n of countBy(entity).values()) truePairs += pairs(n);
+  let largestTrueCluster = 0;
+  for (const n of countBy(entity).values()) largestTrueCluster = Math.max(largestTrueCluster, n);
   let predictedPairs = 0;
-  for (const n of countBy(cluster.filter((c) => c !== undefined)).values()) predictedPairs += pairs(n);
+  let largestCluster = 0;
+  for (const n of countBy(cluster.filter((c) => c !== undefined)).values()) {
+    predictedPairs += pairs(n);
+    largestCluster = Math.max(largestCluster, n);
+  }
   const both = cluster.flatMap((c, i) => (c === undefined ? [] : [`${c}\u0000${entity[i] ?? ''}`]));
   let correctPairs = 0;
   for (const n of countBy(both).values()) correctPairs += pairs(n);
   const precision = predictedPairs === 0 ? 1 : correctPairs / predictedPairs;
   const recall = truePairs === 0 ? 1 : correctPairs / truePairs;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { truePairs, predictedPairs, correctPairs, precision, recall, f1 };
+  return {
+    truePairs,
+    predictedPairs,
+    correctPairs,
+    precision,
+    recall,
+    f1,
+    largestCluster,
+    largestTrueCluster,
+  };
 }
 
 /** Share of true pairs whose two records share at least one blocking key. */

@@ -159,7 +159,13 @@ export const FIELD_COMPARERS: Readonly<Record<ComparedField, Comparer>> = {
     if (a.dob === undefined || b.dob === undefined) {
       return { level: MISSING, left: a.dob ? dateText(a.dob) : null, right: b.dob ? dateText(b.dob) : null };
     }
-    return { level: compareDates(a.dob, b.dob), left: dateText(a.dob), right: dateText(b.dob) };
+    const result: FieldComparison = {
+      level: compareDates(a.dob, b.dob),
+      left: dateText(a.dob),
+      right: dateText(b.dob),
+    };
+    if (result.level === 'exact') result.value = dateText(a.dob);
+    return result;
   },
   gender: text((r) => r.gender, compareExact),
   national_id: text((r) => r.national_id, compareIdentifier),

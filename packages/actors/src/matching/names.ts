@@ -40,7 +40,69 @@ const PARTICLES = new Set([
 ]);
 /** Generational suffixes: they say which family member, not how the name is spelt. */
 const SUFFIXES = new Set(['jr', 'jnr', 'junior', 'sr', 'snr', 'senior', 'ii', 'iii', 'iv', '2nd', '3rd']);
-const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'rev', 'fr']);
+/**
+ * Titles, honorifics, ranks of nobility and their ordinals ("1st baron"): they say what a person
+ * was called, not who; "sir" or "baronet" taken as a name would make every knight one person.
+ */
+const TITLES = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+  'prof',
+  'professor',
+  'sir',
+  'dame',
+  'lord',
+  'lady',
+  'rev',
+  'revd',
+  'reverend',
+  'fr',
+  'hon',
+  'honourable',
+  'rt',
+  'baron',
+  'baroness',
+  'baronet',
+  'bt',
+  'bart',
+  'earl',
+  'countess',
+  'viscount',
+  'viscountess',
+  'marquess',
+  'marquis',
+  'marchioness',
+  'duke',
+  'duchess',
+  'knight',
+  'kt',
+  'kbe',
+  'obe',
+  'mbe',
+  'cbe',
+  'capt',
+  'captain',
+  'col',
+  'colonel',
+  'gen',
+  'general',
+  'maj',
+  'major',
+  'lt',
+  'lieutenant',
+  'sgt',
+  'admiral',
+]);
+const ORDINAL = /^\d+(st|nd|rd|th)$/;
+
+/** A title, honorific or ordinal: never part of a name. */
+export function isTitle(word: string): boolean {
+  return TITLES.has(word) || ORDINAL.test(word);
+}
 
 export interface NormalisedName {
   given?: string;
@@ -61,11 +123,25 @@ export interface NameParts {
 }
 
 function dropAffixes(words: string[]): string[] {
-  let start = 0;
-  while (start < words.length - 1 && TITLES.has(words[start] ?? '')) start++;
-  let end = words.length;
-  while (end > start + 1 && SUFFIXES.has(words[end - 1] ?? '')) end--;
-  return words.slice(start, end);
+  const named = words.filter((w) => !isTitle(w));
+  let end = named.length;
+  while (end > 1 && SUFFIXES.has(named[end - 1] ?? '')) end--;
+  return named.slice(0, end);
+}
+
+/**
+ * A peerage style ("thomas clifford, 1st baron clifford of chudleigh"): after the comma comes a
+ * title, not the given names of a "Family, Given" name.
+ */
+function isStyle(text: string): boolean {
+  const first = foldWords(text)[0];
+  return first !== undefined && isTitle(first);
+}
+
+/** "baron clifford of chudleigh": the words from a territorial "of" on name a place. */
+function beforeTerritory(words: string[]): string[] {
+  const of = words.indexOf('of', 1);
+  return of > 0 ? words.slice(0, of) : words;
 }
 
 /** Folded family name without particles (kept when nothing else is left), words joined. */
@@ -86,11 +162,12 @@ export function normaliseGivenName(value: string): { given?: string; middle?: st
 /** "Family, Given Middle" or "Given Middle [particles] Family". */
 export function splitFullName(value: string): { given?: string; middle?: string; family?: string } {
   const comma = value.indexOf(',');
+  if (comma >= 0 && isStyle(value.slice(comma + 1))) return splitFullName(value.slice(0, comma));
   if (comma >= 0) {
     const family = normaliseFamilyName(value.slice(0, comma));
     return { ...normaliseGivenName(value.slice(comma + 1)), family };
   }
-  const words = dropAffixes(foldWords(value));
+  const words = dropAffixes(beforeTerritory(foldWords(value)));
   if (words.length === 0) return {};
   if (words.length === 1) return { given: words[0] };
   let familyStart = words.length - 1;

@@ -3,6 +3,7 @@
  * among those where the field is present, that have a given value. The engine may back the same
  * interface with a database table; the evaluator and tests use this one.
  */
+import { isoDate } from './dates';
 import type { ComparedField, MatchModel, TermFrequencies, TermFrequencyTable } from './model';
 import type { NormalisedRecord } from './normaliseRecord';
 
@@ -15,6 +16,7 @@ export const TF_FIELDS: readonly ComparedField[] = [
   'given_name',
   'middle_name',
   'family_name',
+  'date_of_birth',
   'street_number',
   'street',
   'locality',
@@ -26,6 +28,8 @@ export const TF_FIELDS: readonly ComparedField[] = [
 const PICK: Partial<Record<ComparedField, (r: NormalisedRecord) => string | undefined>> = {
   given_name: (r) => r.given,
   family_name: (r) => r.family,
+  // 1900-01-01 or 1st January of any year (a year written as a date) says less than 1957-03-14.
+  date_of_birth: (r) => (r.dob === undefined ? undefined : (isoDate(r.dob) ?? r.dob.digits)),
   street_number: (r) => r.street_number,
   street: (r) => r.street,
   locality: (r) => r.locality,
@@ -54,7 +58,9 @@ export class ModelTermFrequencies implements TermFrequencies {
 /** The model's own term frequencies, or none (the shipped defaults carry none). */
 export function termFrequenciesOf(model: MatchModel): TermFrequencies | undefined {
   const tables = model.termFrequencies;
-  return tables === undefined || Object.keys(tables).length === 0 ? undefined : new ModelTermFrequencies(tables);
+  return tables === undefined || Object.keys(tables).length === 0
+    ? undefined
+    : new ModelTermFrequencies(tables);
 }
 
 export class InMemoryTermFrequencies implements TermFrequencies {

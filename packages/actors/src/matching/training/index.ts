@@ -13,3 +13,5 @@ export type { ComparisonPattern, FieldLevels } from './comparisonPatterns';
 export { seededRandom, randomPairs, pairCount } from './random';
 export type { Random } from './random';
 export { blockedPairIndexes, MAX_KEY_RECORDS } from './blockedPairs';
+export { trainOnRecords, seededSample, DEFAULT_MAX_SAMPLE } from './trainOnRecords';
+export type { TrainOnRecordsOptions } from './trainOnRecords';

@@ -25,7 +25,10 @@ export function log2Odds(p: number): number {
   return Math.log2(q / (1 - q));
 }
 
-/** log2 Bayes factor of a pattern: the sum of its levels' weights, missing ones weighing 0. */
+/**
+ * log2 Bayes factor of a pattern: the sum of its levels' weights, missing ones weighing 0; a
+ * term-frequency level weighs with the agreed value's share as u, never below 0 (levelWeight).
+ */
 export function patternLog2BayesFactor(
   pattern: ComparisonPattern,
   m: LevelProbabilities,
@@ -34,7 +37,11 @@ export function patternLog2BayesFactor(
   let total = 0;
   pattern.levels.forEach((level, f) => {
     if (level === NO_LEVEL) return;
-    total += log2BayesFactor(m[f]?.[level] ?? 0, u[f]?.[level] ?? 0);
+    const share = pattern.tfU?.[f];
+    total +=
+      share === undefined || share === null
+        ? log2BayesFactor(m[f]?.[level] ?? 0, u[f]?.[level] ?? 0)
+        : Math.max(0, log2BayesFactor(m[f]?.[level] ?? 0, share));
   });
   return total;
 }

@@ -7,6 +7,7 @@
  * starting from (and smoothed towards) the model in use. Pure: the caller reads the data.
  */
 import type { MatchModel } from '../model';
+import { ModelTermFrequencies } from '../termFrequencies';
 import type { NormalisedRecord } from '../normaliseRecord';
 import { countPatterns, modelFieldLevels } from './comparisonPatterns';
 import { estimateU } from './estimateU';
@@ -82,16 +83,19 @@ export function trainModel(
 
   const random = seededRandom(o.seed);
   const sample = data.sample;
+  // The register's term frequencies weigh each pair in EM as the decision will weigh it.
+  const termFrequencies = termFrequencyTables(sample, o.termFrequencies);
+  const tf = { tf: new ModelTermFrequencies(termFrequencies), minimumU: start.tfMinimumU };
   const pairs = randomPairs(sample.length, o.randomPairs, random).map(
     ([i, j]) => [sample[i], sample[j]] as [NormalisedRecord, NormalisedRecord],
   );
-  const uEstimate = estimateU(countPatterns(pairs, fields), fields, {
+  const uEstimate = estimateU(countPatterns(pairs, fields, tf), fields, {
     prior: u0,
     priorPairs: o.priorPairs,
     matchProbability: (p) => matchPosterior(p, m0, u0, start.matchProbability),
   });
 
-  const blocked = countPatterns(data.blockedPairs, fields);
+  const blocked = countPatterns(data.blockedPairs, fields, tf);
   const em = expectationMaximisation(blocked, fields, {
     u: uEstimate.u,
     m: m0,
@@ -110,7 +114,7 @@ export function trainModel(
     matchProbability: em.matchProbability,
     tfMinimumU: start.tfMinimumU,
     fields: {},
-    termFrequencies: termFrequencyTables(sample, o.termFrequencies),
+    termFrequencies,
   };
   fields.forEach(({ field }, f) => {
     const levels = start.fields[field]?.levels ?? [];

@@ -1,0 +1,160 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { blockingKeys } from './blockingKeys';
+import { damerauLevenshtein } from './comparators';
+import { decideRecord, DEFAULT_POLICY, type CandidateGolden } from './decide';
+import { DEFAULT_MODEL } from './defaultModel';
+import type { MatchModel, TermFrequencies } from './model';
+import { normaliseRecord, type NormalisedRecord } from './normaliseRecord';
+import { termFrequenciesOf } from './termFrequencies';
+import { generatePopulation } from './testPopulation';
+import { trainOnRecords } from './training/trainOnRecords';
+
+const person = (given: string, family: string, dob: string) =>
+  normaliseRecord({
+    external_id: `${given}-${dob}`,
+    source: 's',
+    given_name: given,
+    family_name: family,
+    date_of_birth: dob,
+    attributes: {},
+  });
+
+// Common names: a population where MUELLER and CHRISTIAN are frequent, as in German registers.
+const POPULATION = generatePopulation({
+  people: 1500,
+  duplicateRate: 0.2,
+  givenNames: 40,
+  familyNames: 60,
+  givenReplaced: 0.05,
+  familyTypo: 0.15,
+  dateReplaced: 0.05,
+  seed: 7,
+});
+const LEARNED = trainOnRecords(
+  DEFAULT_MODEL,
+  POPULATION.map((p) => normaliseRecord(p.record)),
+  { version: 'learned-on-population' },
+).model;
+const MODELS: Array<[string, MatchModel, TermFrequencies | undefined]> = [
+  ['the defaults', DEFAULT_MODEL, undefined],
+  ['a model learned on a population of common names', LEARNED, termFrequenciesOf(LEARNED)],
+];
+
+const golden = (id: string, ...members: NormalisedRecord[]): CandidateGolden => ({
+  goldenId: id,
+  members: members.map((normalised, i) => ({ recordId: `${id}-${i}`, normalised })),
+});
+
+/** Full dates at least two years apart whose digits differ by more than two keying errors. */
+const yearsApart = fc
+  .tuple(
+    fc.date({ min: new Date('1920-01-01'), max: new Date('2005-12-31'), noInvalidDate: true }),
+    fc.integer({ min: 2, max: 60 }),
+    fc.integer({ min: 0, max: 364 }),
+    fc.boolean(),
+  )
+  .map(([d, years, days, later]) => {
+    const a = d.toISOString().slice(0, 10);
+    const shift = (later ? 1 : -1) * (years * 365.25 + days) * 86_400_000;
+    const b = new Date(d.getTime() + shift).toISOString().slice(0, 10);
+    return [a, b] as const;
+  })
+  .filter(([a, b]) => damerauLevenshtein(a.replace(/-/g, ''), b.replace(/-/g, '')) > 2);
+
+describe('the linking rule', () => {
+  for (const [name, model, tf] of MODELS) {
+    it(`under ${name}: the same common name with dates of birth years apart never links automatically`, () => {
+      const given = POPULATION[0]!.record.given_name!;
+      const family = POPULATION[0]!.record.family_name!;
+      fc.assert(
+        fc.property(yearsApart, ([a, b]) => {
+          const decision = decideRecord(
+            person(given, family, b),
+            [golden('g', person(given, family, a))],
+            model,
+            DEFAULT_POLICY,
+            tf,
+          );
+          expect(decision.kind).not.toBe('link');
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it('CHRISTIAN MUELLER 2005 does not join the golden record of CHRISTIAN MUELLER 1939 through its best member', () => {
+    const [given, family] = [POPULATION[1]!.record.given_name!, POPULATION[1]!.record.family_name!];
+    const cases: Array<[MatchModel, TermFrequencies | undefined, string, string]> = [
+      [DEFAULT_MODEL, undefined, 'CHRISTIAN', 'MUELLER'],
+      // Under the learned model, with a name as common in its population as MUELLER is in Germany.
+      [LEARNED, termFrequenciesOf(LEARNED), given, family],
+    ];
+    for (const [model, tf, g, f] of cases) {
+      const members = golden('g', person(g, f, '1939-04-03'), person(g, f, '1939-04-03'));
+      const decision = decideRecord(person(g, f, '2005-12-12'), [members], model, DEFAULT_POLICY, tf);
+      expect(decision.kind).not.toBe('link');
+    }
+  });
+
+  it('a member that contradicts the record lowers the golden record score by its evidence, shown in the explanation', () => {
+    // The record resembles one member (same name, no date) while another member's date is decades off.
+    const record = person('CHRISTIAN', 'MUELLER', '1939-04-03');
+    const alike = normaliseRecord({
+      external_id: 'x',
+      source: 's',
+      given_name: 'CHRISTIAN',
+      family_name: 'MUELLER',
+      attributes: {},
+    });
+    const alone = decideRecord(record, [golden('g', alike)], DEFAULT_MODEL, DEFAULT_POLICY);
+    const other = person('KLAUS', 'MUELLER', '2005-12-12');
+    const withOther = decideRecord(record, [golden('g', alike, other)], DEFAULT_MODEL, DEFAULT_POLICY);
+    expect(withOther.score).toBeLessThan(alone.score);
+    const candidate = withOther.explanation.candidates[0]!;
+    expect(candidate.against?.evidence).toBeLessThan(0);
+    expect(candidate.score).toBeCloseTo((candidate.memberScore ?? 0) + (candidate.against?.evidence ?? 0), 9);
+  });
+
+  it('on generated populations, adding a record never makes a golden record span a person it did not', () => {
+    for (const seed of [11, 12]) {
+      const population = generatePopulation({
+        people: 300,
+        duplicateRate: 0.3,
+        givenNames: 150,
+        familyNames: 300,
+        givenReplaced: 0.05,
+        familyTypo: 0.2,
+        dateReplaced: 0.05,
+        seed,
+      });
+      const normalised = population.map((p) => normaliseRecord(p.record));
+      const model = trainOnRecords(DEFAULT_MODEL, normalised, { version: `population-${seed}` }).model;
+      const tf = termFrequenciesOf(model);
+      const members = new Map<string, Array<{ recordId: string; normalised: NormalisedRecord }>>();
+      const people = new Map<string, Set<number>>();
+      const byKey = new Map<string, Set<string>>();
+      normalised.forEach((n, i) => {
+        const keys = blockingKeys(n);
+        const ids = new Set<string>();
+        for (const k of keys) for (const g of byKey.get(k) ?? []) ids.add(g);
+        const candidates = [...ids].map((goldenId) => ({ goldenId, members: members.get(goldenId) ?? [] }));
+        const decision = decideRecord(n, candidates, model, DEFAULT_POLICY, tf);
+        const who = population[i]!.person;
+        let goldenId: string | undefined;
+        if (decision.kind === 'link') {
+          goldenId = decision.goldenId;
+          // The golden record held this person already: linking adds no one new to it.
+          expect(people.get(goldenId)).toContain(who);
+        } else if (decision.kind === 'new') {
+          goldenId = `g${i}`;
+          members.set(goldenId, []);
+          people.set(goldenId, new Set([who]));
+        }
+        if (goldenId === undefined) return;
+        members.get(goldenId)!.push({ recordId: String(i), normalised: n });
+        for (const k of keys) byKey.set(k, (byKey.get(k) ?? new Set()).add(goldenId));
+      });
+    }
+  }, 240_000);
+});
