@@ -124,7 +124,12 @@ describe('dashboard: batches (Chromium)', () => {
     await page.getByRole('button', { name: 'New batch' }).click();
     await page.getByLabel('File').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.from('external_id,given_name\n') });
     await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('empty.csv: has a header line but no rows');
-    await page.getByRole('table', { name: 'Batches' }).getByRole('link', { name: 'north-registry' }).click();
+    // An ingest account sees only its own batches: the operator's batch is not listed.
+    const batches = page.getByRole('table', { name: 'Batches' });
+    expect(await batches.getByRole('link', { name: 'north-registry' }).count()).toBe(0);
+    await page.getByLabel('File').setInputFiles({ name: 'south-registry.csv', mimeType: 'text/csv', buffer: Buffer.from(peopleCsv()) });
+    await page.getByRole('button', { name: 'Submit 50 records' }).click();
+    await page.waitForURL(/\/batches\/[0-9a-f-]{36}$/);
     await page.getByRole('button', { name: 'Download results (CSV)' }).waitFor();
     expect(await page.getByRole('button', { name: /Retry failed/ }).count()).toBe(0);
     await context.close();

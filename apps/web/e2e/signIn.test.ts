@@ -27,7 +27,7 @@ describe('dashboard: signing in and out (Chromium)', () => {
 
     const reviewer = await dashboard.signedIn('reviewer');
     const links = await reviewer.page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-    expect(links).toEqual(['Review', 'Customers', 'Audit log']);
+    expect(links).toEqual(['Review', 'Customers', 'Contacts', 'Audit log', 'Reports']);
     // A reviewer typing an operator's address sees why not, not the page.
     await reviewer.page.goto('/dead-letters');
     await reviewer.page.getByText('This page is not for your role').waitFor();

@@ -42,7 +42,16 @@ function BatchDetail({ batchId }: { batchId: string }) {
 
   const key = ['batches.get', batchId];
   const recordsKey = ['batches.records', batchId];
-  const batch = useQuery({ queryKey: key, queryFn: () => api.batches.get.query({ batchId }) });
+  const batch = useQuery({
+    queryKey: key,
+    queryFn: async () => {
+      const fetched = await api.batches.get.query({ batchId });
+      // The live feed may have shown a later state while this request was in flight: an answer
+      // that arrives late never moves the progress back.
+      const shown = queryClient.getQueryData<Batch>(key);
+      return shown && shown.counts.pending < fetched.counts.pending ? shown : fetched;
+    },
+  });
   const records = useInfiniteQuery({
     queryKey: [...recordsKey, filter],
     queryFn: ({ pageParam }) =>
