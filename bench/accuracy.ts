@@ -386,7 +386,7 @@ changes from run to run. Four sets run at once, each on its own database, so rec
 with the other sets running (and with whatever else the machine runs); it is not a throughput
 figure (npm run bench:throughput). "largest golden record / true cluster" is a chaining alarm: a
 golden record far larger than the largest true person means records joined through one another.
-Pairwise precision, recall and F1 over all pairs as defined in shared/data/README.md, over the
+Pairwise precision, recall and F1 over all pairs (a pair is two records in one golden record; a true pair, two records of one person), over the
 automatic decisions: records left in review count as linked to nobody. A record matching several
 golden records links to the best and opens a merge proposal for those golden records
 (docs/decisions/0021-merge-proposals-of-golden-records.md): "merge proposals" counts those cases,

@@ -50,7 +50,7 @@ function trainOn(set: LabelledDataSet): TrainingResult {
 function main(): void {
   const { values } = parseArgs({
     options: {
-      // The labelled data live in shared/ beside the repository (see shared/data/README.md).
+      // The labelled data live beside the repository, never inside it (NEXUS_SHARED_DATA moves them).
       data: {
         type: 'string',
         default: fileURLToPath(new URL('../../../../../shared/data', import.meta.url)),
