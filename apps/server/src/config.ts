@@ -87,7 +87,7 @@ const envSchema = z.object({
     .default(DEFAULT_FACE_MAX_BYTES),
   /** Longest a face_image URL may take (connect, redirects, whole body), in milliseconds. */
   NEXUS_FACE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_FACE_TIMEOUT_MS),
-  // Control plane (docs/decisions/0006-control-plane-auth.md).
+  // Control plane (docs/decisions/0006-control-plane-auth-and-api.md).
   /** HS256 signing key of access tokens; unset: one is generated once and kept in the database. */
   NEXUS_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   /** Seals the generated JWT signing key in the database; unset: one generated once into <data folder>/secret-key (0600). */

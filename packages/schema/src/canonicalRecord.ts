@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Fields of the canonical person record (DESIGN.md "Contracts"); any other column is an attribute. */
+/** Fields of the canonical person record (docs/architecture.md, "Contracts"); any other column is an attribute. */
 export const CANONICAL_FIELDS = [
   'external_id',
   'source',

@@ -2,7 +2,7 @@
 export type UserRole = 'admin' | 'operator' | 'reviewer' | 'ingest';
 
 /**
- * Which roles may call the procedures of each level (docs/decisions/0006-control-plane-auth.md).
+ * Which roles may call the procedures of each level (docs/decisions/0006-control-plane-auth-and-api.md).
  * Operators supervise the whole engine, so they pass the reviewer and ingest levels too; only
  * admins manage users. Reviewers never see batches; ingest clients never see customers.
  * Shared by the server (which enforces it) and the dashboard (which only hides what a role may not use).

@@ -83,7 +83,7 @@ export function restBatch(view: BatchView) {
   };
 }
 
-/** Thin adapters over the same services as the tRPC procedures (DESIGN.md "Contracts"). */
+/** Thin adapters over the same services as the tRPC procedures (docs/architecture.md, "Contracts"). */
 export const REST_ROUTES: RestRoute[] = [
   {
     method: 'POST',

@@ -1,4 +1,4 @@
-/** One-for-one supervision of a partition actor (DESIGN.md "Actors"). */
+/** One-for-one supervision of a partition actor (docs/decisions/0004-partition-actor-supervision.md). */
 export interface SupervisionPolicy {
   /** A record that fails this many times is dead-lettered and the partition goes on. */
   maxAttempts: number;

@@ -182,7 +182,7 @@ export function decideRecord(
   });
   if (top === undefined)
     return { kind: 'new', score: priorLog2Odds(model), explanation: explain('no_candidates') };
-  // Face and demographics disagree: a person must look (DESIGN.md "Matching"), never an automatic link.
+  // Face and demographics disagree: a person must look (docs/architecture.md, "Matching in one paragraph"), never an automatic link.
   const conflicts = biometric ? scored.filter((s) => isConflict(s, policy, biometric)) : [];
   const conflict = conflicts[0];
   if (conflict !== undefined) {
