@@ -2,7 +2,7 @@
 # nginx in front of Nexus: TLS, the API and its WebSocket, and the dashboard as static files.
 # Build from the repository root: docker build -f infra/docker/nginx.Dockerfile -t nexus-nginx .
 
-FROM node:20.19-bookworm-slim AS web
+FROM node:26-trixie-slim AS web
 WORKDIR /app
 # The workspace's manifests: apps/web imports @nexus/schema (a workspace package, not on the registry).
 COPY package.json package-lock.json ./

@@ -3,7 +3,7 @@
 # Sources run through tsx as in development (docs/decisions/0001): the image is npm ci + sources.
 # Build from the repository root: docker build -f infra/docker/server.Dockerfile -t nexus-server .
 
-FROM node:20.19-bookworm-slim AS deps
+FROM node:26-trixie-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/server/package.json apps/server/
@@ -14,7 +14,7 @@ COPY packages/actors/package.json packages/actors/
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # The dashboard (apps/web), built once here and served by the server (docs/decisions/0017).
-FROM node:20.19-bookworm-slim AS web
+FROM node:26-trixie-slim AS web
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/server/package.json apps/server/
@@ -27,7 +27,7 @@ COPY packages/schema ./packages/schema
 COPY apps/web ./apps/web
 RUN npx vite build apps/web
 
-FROM node:20.19-bookworm-slim AS runtime
+FROM node:26-trixie-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 NEXUS_DATA_DIR=/var/lib/nexus
 RUN groupadd --system --gid 10001 nexus \
  && useradd --system --uid 10001 --gid nexus --home-dir /app --shell /usr/sbin/nologin nexus \

@@ -2,7 +2,7 @@
 # The Tech5 stand-in (T5-LDS liveness, T5-ABIS 1:N) on its own.
 # Build from the repository root: docker build -f infra/docker/tech5-sim.Dockerfile -t nexus-tech5-sim .
 
-FROM node:20.19-bookworm-slim AS deps
+FROM node:26-trixie-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/server/package.json apps/server/
@@ -12,7 +12,7 @@ COPY packages/schema/package.json packages/schema/
 COPY packages/actors/package.json packages/actors/
 RUN npm ci --omit=dev --no-audit --no-fund --workspace @nexus/tech5-sim --include-workspace-root=false
 
-FROM node:20.19-bookworm-slim AS runtime
+FROM node:26-trixie-slim AS runtime
 ENV NODE_ENV=production
 RUN groupadd --system --gid 10001 nexus \
  && useradd --system --uid 10001 --gid nexus --home-dir /app --shell /usr/sbin/nologin nexus
