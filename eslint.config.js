@@ -14,4 +14,43 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
     },
   },
+  {
+    // Layers point one way: packages are the core and never reach up into an app. Their tests may
+    // start an app that stands in for an outside service (the Tech5 simulator).
+    files: ['packages/**/*.ts'],
+    ignores: ['packages/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@nexus/(server|web|tech5-sim)(/|$)|(^|/)apps/',
+              message: 'packages may not import from apps: move the shared part into a package',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A feature calls another feature's services, never its router: routers are adapters, mounted
+    // only by the tRPC app router.
+    files: ['apps/server/src/**/*.ts'],
+    ignores: ['apps/server/src/trpc/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!trpc/)[^/]+/[^/]*Router$',
+              message:
+                "import the feature's service, not its router (routers are mounted in trpc/appRouter.ts)",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -7,7 +7,7 @@ import { ADMIN_PASSWORD, TEST_JWT_SECRET, useTestServer } from '../../../../test
 import { createNexusClient } from '../client/createNexusClient';
 import { SESSION_ENDED_CLOSE_CODE } from '../users/accountSessions';
 import { addUser, disableUserByName } from '../users/usersService';
-import { throttledLogin } from './authRouter';
+import { throttledLogin } from './throttledAuth';
 
 const suite = useTestServer({
   NEXUS_TRUSTED_PROXIES: '127.0.0.1,::1',

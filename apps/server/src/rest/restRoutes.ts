@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { loginInput, refreshInput, streamRecordInput, submitBatchInput } from '@nexus/schema';
 import { AuthError } from '../auth/authErrors';
-import { throttledLogin } from '../auth/authRouter';
+import { throttledLogin } from '../auth/throttledAuth';
 import { refresh } from '../auth/authService';
 import { viewerOf } from '../auth/ownership';
 import type { Principal } from '../auth/roles';

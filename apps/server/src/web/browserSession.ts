@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loginInput } from '@nexus/schema';
-import { throttledLogin } from '../auth/authRouter';
+import { throttledLogin } from '../auth/throttledAuth';
 import { authenticate, refresh, type TokenPair } from '../auth/authService';
 import { AuthError } from '../auth/authErrors';
 import { revokeRefreshFamily } from '../auth/refreshTokens';
