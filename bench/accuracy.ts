@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { blockingRecall, createDb, migrateToLatest, pairwiseScores } from '@nexus/actors';
+import { seededRandom } from '@nexus/schema';
 import { loadConfig } from '../apps/server/src/config';
 import { startEmbeddedPostgres } from '../apps/server/src/db/postgres';
 import { exportClusters } from '../apps/server/src/dedupe/exportClusters';
@@ -57,18 +58,6 @@ function recordCount(set: LabelledDataset): number {
   return set.files.reduce((n, file) => n + fs.readFileSync(file, 'utf8').split('\n').length - 2, 0);
 }
 
-/** mulberry32: a small seeded generator, so an order is the same on every run of the bench. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The set's rows (all its files, which share one header) in the arrival order of `seed`
  * (Fisher-Yates), written to one file in a folder of its own, which the caller removes.
@@ -84,7 +73,7 @@ function shuffledFile(set: LabelledDataset, seed: number): string {
     header = head;
     rows.push(...lines.filter((l) => l.trim() !== ''));
   }
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   for (let i = rows.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [rows[i], rows[j]] = [rows[j]!, rows[i]!];

@@ -1,16 +1,8 @@
 /** Deterministic randomness: every face, capture and template follows from 32-bit seeds. */
 
-/** mulberry32: a small, fast PRNG; the same seed gives the same sequence everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '@nexus/schema';
+
+export { prng };
 
 /** Mixes numbers into one well-spread 32-bit seed (murmur3's finaliser over each part). */
 export function mixSeed(...parts: number[]): number {

@@ -1,16 +1,7 @@
-import type { CanonicalRecord } from '@nexus/schema';
+import { seededRandom as prng, type CanonicalRecord } from '@nexus/schema';
 
-/** Small deterministic PRNG (mulberry32): the same seed gives the same population everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seed gives the same population everywhere. */
+export { prng };
 
 const GIVEN = [
   'james', 'mary', 'robert', 'patricia', 'john', 'jennifer', 'michael', 'linda', 'william', 'elizabeth',

@@ -3,19 +3,9 @@
  * the sampling of random record pairs that u is estimated from.
  */
 
-export type Random = () => number;
+import type { Random } from '@nexus/schema';
 
-/** mulberry32: 32 bits of state, uniform in [0, 1); plenty for sampling pairs. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom, type Random } from '@nexus/schema';
 
 export function pairCount(n: number): number {
   return (n * (n - 1)) / 2;
