@@ -19,6 +19,13 @@ export const TERMINAL_RECORD_STATUSES = [
   'dead_lettered',
   'cancelled',
 ] as const;
+/** A record in one of these states is still waiting for its decision. */
+export const PENDING_RECORD_STATUSES = ['received', 'relayed'] as const;
+
+/** Whether a record in this state needs no more work. */
+export function isTerminalRecordStatus(status: RecordStatus): boolean {
+  return (TERMINAL_RECORD_STATUSES as readonly RecordStatus[]).includes(status);
+}
 export type BatchStatus = 'received' | 'processing' | 'completed' | 'failed' | 'cancelled';
 
 export interface BatchesTable {

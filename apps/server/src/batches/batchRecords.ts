@@ -1,4 +1,4 @@
-import type { RecordStatus } from '@nexus/schema';
+import { PENDING_RECORD_STATUSES, type RecordStatus } from '@nexus/schema';
 import type { Db } from '@nexus/actors';
 import { EVERYTHING, type Viewer } from '../auth/ownership';
 import { visibleBatches } from '../ingest/batchStatus';
@@ -28,7 +28,7 @@ export interface BatchRecordsFilter {
   limit: number;
 }
 
-const PENDING: RecordStatus[] = ['received', 'relayed'];
+const PENDING: RecordStatus[] = [...PENDING_RECORD_STATUSES];
 
 function recordsQuery(db: Db, batchId: string) {
   return db

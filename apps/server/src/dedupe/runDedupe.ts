@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FieldError } from '@nexus/schema';
+import { PENDING_RECORD_STATUSES, type FieldError } from '@nexus/schema';
 import type { Db } from '@nexus/actors';
 import { readRecordFile } from '../files';
 import type { Engine } from '../engine/engine';
@@ -112,7 +112,7 @@ async function countDecided(db: Db, batchIds: string[]): Promise<number> {
     .selectFrom('records')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('batch_id', 'in', batchIds)
-    .where('status', 'not in', ['received', 'relayed'])
+    .where('status', 'not in', PENDING_RECORD_STATUSES)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { BatchStatus, RecordStatus } from '@nexus/schema';
+import { PENDING_RECORD_STATUSES, type BatchStatus, type RecordStatus } from '@nexus/schema';
 import type { Db } from '@nexus/actors';
 import type { Viewer } from '../auth/ownership';
 import { IngestError } from './errors';
@@ -117,7 +117,7 @@ export async function cancelBatch(
       .updateTable('records')
       .set({ status: 'cancelled', decided_at: sql`now()` })
       .where('batch_id', '=', batchId)
-      .where('status', 'in', ['received', 'relayed'])
+      .where('status', 'in', PENDING_RECORD_STATUSES)
       .executeTakeFirst();
     const batch = await trx
       .updateTable('batches')

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { RawRecordMessage } from '@nexus/schema';
+import { PENDING_RECORD_STATUSES, type RawRecordMessage } from '@nexus/schema';
 import type { Db } from '../db/database';
 import { appendAudit, ENGINE_ACTOR } from '../pipeline/audit';
 
@@ -39,7 +39,7 @@ export async function deadLetterRecord(
         decided_at: sql`now()`,
       })
       .where('id', '=', message.recordId)
-      .where('status', 'in', ['received', 'relayed'])
+      .where('status', 'in', PENDING_RECORD_STATUSES)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) return; // decided after all, or already dead-lettered
     const { id } = await trx

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import {
+  isTerminalRecordStatus,
   parseCanonicalRecord,
   type CanonicalRecord,
   type RawRecordMessage,
@@ -55,8 +56,6 @@ export interface RecordDecided {
   stages: StageTimings;
 }
 
-const TERMINAL = new Set<RecordStatus>(['new', 'linked', 'review', 'rejected', 'dead_lettered', 'cancelled']);
-
 /**
  * The pipeline for one record: validate + normalise -> liveness -> face 1:N (live faces only) ->
  * (under lock) candidates -> score -> decide -> persist, in one transaction that is idempotent on
@@ -104,7 +103,7 @@ export async function decideRecordMessage(
     result = await ctx.db.transaction().execute(async (trx): Promise<RecordDecided> => {
       const existing = await claimRecordRow(trx, partition, message);
       clock.lap('persist');
-      if (TERMINAL.has(existing)) return replayed(existing);
+      if (isTerminalRecordStatus(existing)) return replayed(existing);
       if (!parsed.ok || !normalised) {
         await rejectRecord(trx, message.recordId, 'invalid_record', parsed.ok ? [] : parsed.errors);
         return {

@@ -5,7 +5,7 @@
  * "reference exists" counts as done).
  */
 import { sql } from 'kysely';
-import type { CanonicalRecord } from '@nexus/schema';
+import { PENDING_RECORD_STATUSES, type CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../db/database';
 import { isEnrolmentPending, markEnrolled } from './biometricReferences';
 import type { BiometricStages } from './biometricStages';
@@ -37,7 +37,7 @@ export async function priorDecision(db: Db, recordId: string): Promise<{ decided
   );
   const status = rows[0]?.status ?? null;
   return {
-    decided: status !== null && status !== 'received' && status !== 'relayed',
+    decided: status !== null && !(PENDING_RECORD_STATUSES as readonly string[]).includes(status),
     at: rows[0]?.now ?? new Date(0),
   };
 }
