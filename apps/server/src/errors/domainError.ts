@@ -11,6 +11,7 @@ export const DOMAIN_ERROR_STATUS = {
   'REQUEST.RATE_LIMITED': 429,
   'REQUEST.TOO_MANY_SUBSCRIPTIONS': 429,
   'REQUEST.NOT_FOUND': 404,
+  'REQUEST.METHOD_NOT_ALLOWED': 405,
   'AUTH.UNAUTHENTICATED': 401,
   'AUTH.INVALID_CREDENTIALS': 401,
   'AUTH.REFRESH_INVALID': 401,
@@ -41,7 +42,7 @@ export const DOMAIN_ERROR_STATUS = {
   'USER.NOT_FOUND': 404,
   'USER.INVALID': 400,
   'CONTACT.NOT_FOUND': 404,
-} as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429>;
+} as const satisfies Record<string, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
 

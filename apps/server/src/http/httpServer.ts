@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { describeError } from '../errors/errorMapping';
+import { DomainError } from '../errors/domainError';
 import type { Metrics } from '../metrics/metrics';
 import { appRouter } from '../trpc/appRouter';
 import { contextFactory, requestIds, type ServerDeps } from '../trpc/context';
@@ -11,7 +11,7 @@ import { checkHealth } from './healthRoute';
 import { createAdmission, trpcCalls } from './admission';
 import { originAllowed } from './allowedOrigins';
 import { answerLastResort } from './lastResort';
-import { sendJson } from './respond';
+import { sendError, sendJson } from './respond';
 import { handleRest } from './restHandler';
 import { handleBrowserSession, SESSION_PATH } from '../web/browserSession';
 import { dashboardFiles } from '../web/dashboardFiles';
@@ -67,13 +67,11 @@ export async function startHttpServer(
     const taken = await admission.admit(req, calls);
     if (taken.ok) return false;
     res.setHeader('retry-after', String(taken.retryAfterSeconds));
-    sendJson(res, 429, {
-      error: {
-        code: 'REQUEST.RATE_LIMITED',
-        message: `too many requests: try again in ${taken.retryAfterSeconds} s`,
-      },
-      requestId,
-    });
+    sendError(
+      res,
+      new DomainError('REQUEST.RATE_LIMITED', `too many requests: try again in ${taken.retryAfterSeconds} s`),
+      { requestId },
+    );
     return true;
   };
 
@@ -130,24 +128,15 @@ export async function startHttpServer(
         try {
           if (await handleBrowserSession(base, req, res, pathname)) return;
         } catch (error) {
-          const described = describeError(error);
-          if (described.internal) log.error({ err: error, path: pathname }, 'request failed');
-          return sendJson(res, described.status, { error: described.body, requestId });
+          return sendError(res, error, { requestId, path: pathname, log });
         }
       }
       // `/identify` sits at the root, where clients of the Bitespeed contract post.
       if (pathname.startsWith('/api/') || pathname === '/identify') {
-        return handleRest(
-          deps,
-          { deps, requestId, clientAddress: client, log },
-          req,
-          res,
-          pathname,
-        );
+        return handleRest(deps, { deps, requestId, clientAddress: client, log }, req, res, pathname);
       }
       if (await dashboard(req, res, pathname)) return;
-      sendJson(res, 404, {
-        error: { code: 'REQUEST.NOT_FOUND', message: `no route ${req.method ?? ''} ${pathname}` },
+      sendError(res, new DomainError('REQUEST.NOT_FOUND', `no route ${req.method ?? ''} ${pathname}`), {
         requestId,
       });
     })().catch((error: unknown) => answerLastResort(res, error, { requestId, path: pathname, log }));

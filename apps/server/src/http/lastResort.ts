@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { describeError } from '../errors/errorMapping';
-import { sendJson } from './respond';
+import { sendError } from './respond';
 
 /**
  * The last resort of one request: whatever escaped its handler is logged and answered (the
@@ -15,14 +15,12 @@ export function answerLastResort(
   at: { requestId: string; path: string; log: Logger },
 ): void {
   try {
-    const described = describeError(error);
-    if (described.internal) at.log.error({ err: error, path: at.path }, 'request failed');
     if (res.headersSent || res.destroyed) {
+      if (describeError(error).internal) at.log.error({ err: error, path: at.path }, 'request failed');
       res.destroy();
       return;
     }
-    if (described.status === 413) res.setHeader('connection', 'close');
-    sendJson(res, described.status, { error: described.body, requestId: at.requestId });
+    sendError(res, error, at);
   } catch {
     res.destroy();
   }

@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { describeError } from '../errors/errorMapping';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) {
@@ -7,6 +9,23 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   }
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * Any failure answered the one way: status and body from the error table (docs/decisions/0006),
+ * with the request id so a caller can quote it. Unknown errors become a bare 500.
+ */
+export function sendError(
+  res: ServerResponse,
+  error: unknown,
+  at: { requestId: string; path?: string; log?: Logger },
+): void {
+  const described = describeError(error);
+  if (described.internal) at.log?.error({ err: error, path: at.path }, 'request failed');
+  // An oversized body may still be arriving: close rather than read it.
+  if (described.status === 413) res.setHeader('connection', 'close');
+  if (described.status === 401) res.setHeader('www-authenticate', 'Bearer');
+  sendJson(res, described.status, { error: described.body, requestId: at.requestId });
 }
 
 const drainedOrClosed = (res: ServerResponse) =>

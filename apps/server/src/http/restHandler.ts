@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mayCall } from '../auth/roles';
 import { DomainError } from '../errors/domainError';
-import { describeError } from '../errors/errorMapping';
 import { matchRoute } from '../rest/restRoutes';
 import { authenticationOf, credentialOf, type Context, type ServerDeps } from '../trpc/context';
-import { sendFile, sendJson } from './respond';
+import { sendError, sendFile, sendJson } from './respond';
 
 /** REST: authentication and role as the route states, then the route; every failure through the one error mapping. */
 export async function handleRest(
@@ -19,10 +18,10 @@ export async function handleRest(
     if (!match.route) {
       if (match.methods.length > 0) {
         res.setHeader('allow', match.methods.join(', '));
-        return sendJson(res, 405, {
-          error: { code: 'REQUEST.NOT_FOUND', message: `use ${match.methods.join(' or ')} on ${pathname}` },
-          requestId: base.requestId,
-        });
+        throw new DomainError(
+          'REQUEST.METHOD_NOT_ALLOWED',
+          `use ${match.methods.join(' or ')} on ${pathname}`,
+        );
       }
       throw new DomainError('REQUEST.NOT_FOUND', `no route ${req.method ?? ''} ${pathname}`);
     }
@@ -54,10 +53,6 @@ export async function handleRest(
     if (reply.file) await sendFile(res, reply.status, reply.file);
     else sendJson(res, reply.status, reply.body);
   } catch (error) {
-    const described = describeError(error);
-    if (described.internal) base.log.error({ err: error, path: pathname }, 'request failed');
-    if (described.status === 413) res.setHeader('connection', 'close');
-    if (described.status === 401) res.setHeader('www-authenticate', 'Bearer');
-    sendJson(res, described.status, { error: described.body, requestId: base.requestId });
+    sendError(res, error, { requestId: base.requestId, path: pathname, log: base.log });
   }
 }

@@ -159,7 +159,9 @@ describe('the REST API', () => {
           .status,
       ).toBe(415);
       expect((await call('GET', '/api/v1/nothing')).status).toBe(404);
-      expect((await call('PUT', '/api/v1/records', {})).status).toBe(405);
+      const wrongMethod = await call('PUT', '/api/v1/records', {});
+      expect(wrongMethod.status).toBe(405);
+      expect(wrongMethod.body).toMatchObject({ error: { code: 'REQUEST.METHOD_NOT_ALLOWED' } });
     });
 
     it('limits batch size and body size with a clear message', async () => {
