@@ -5,18 +5,15 @@
 // callers in flight. Run by hand, not in CI; writes its section of docs/benchmarks.md.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { pino } from 'pino';
 import { createDb } from '@nexus/actors';
 import { loadConfig } from '../apps/server/src/config';
-import { startEmbeddedPostgres } from '../apps/server/src/db/postgres';
 import { phoneKey } from '../apps/server/src/identify/contactValues';
 import { startNexus } from '../apps/server/src/server';
 import { addUser } from '../apps/server/src/users/usersService';
+import { fillContacts, freshDatabase } from './identifyDatabase';
 import { knownContact, type IdentifyJob, type IdentifyRun, type IdentifyTarget } from './identifyClients';
 import { startPlainIdentifyServer } from './plainIdentifyServer';
 import { machineLine, writeBenchmarkSection } from './report';
@@ -32,31 +29,6 @@ const LABEL: Record<IdentifyTarget, string> = {
   plain: 'bare Node handler, same transaction',
   rest: 'REST `POST /identify` (API key)',
 };
-
-async function freshDatabase(): Promise<{ url: string; label: string; drop(): Promise<void> }> {
-  const given = process.env.DATABASE_URL;
-  if (given) {
-    const name = `nexus_bench_identify_${randomBytes(4).toString('hex')}`;
-    const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: given });
-      await client.connect();
-      await client.query(statement).finally(() => client.end());
-    };
-    await admin(`create database ${name}`);
-    const url = new URL(given);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      label: 'a fresh database on the Postgres of DATABASE_URL',
-      drop: () => admin(`drop database if exists ${name} with (force)`),
-    };
-  }
-  const server = await startEmbeddedPostgres({
-    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-identify-')),
-    persistent: false,
-  });
-  return { url: server.url, label: 'embedded Postgres (a throw-away cluster)', drop: () => server.stop() };
-}
 
 const percentile = (sorted: number[], q: number) => sorted[Math.floor(q * (sorted.length - 1))] ?? NaN;
 const median = (xs: number[]) =>
@@ -100,19 +72,7 @@ async function main() {
     const db = nexus.db;
     const pgVersion = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db))
       .rows[0]!.v;
-    const fillStarted = performance.now();
-    await sql`
-      insert into contacts (id, email, phone_number, email_key, phone_key, linked_id, link_precedence, created_at, updated_at)
-      select i, 'c' || i || '@bench.test', p, 'c' || i || '@bench.test', p,
-             case when i % 5 = 0 then i - 1 end,
-             case when i % 5 = 0 then 'secondary' else 'primary' end,
-             now() - make_interval(secs => (${CONTACTS} - i) / 1000.0), now()
-      from generate_series(1, ${CONTACTS}::int) as i,
-           lateral (select '9' || lpad((case when i % 5 = 0 then i - 1 else i end)::text, 9, '0') as p) as v
-    `.execute(db);
-    await sql`select setval(pg_get_serial_sequence('contacts', 'id'), ${CONTACTS}::int)`.execute(db);
-    await sql`analyze contacts`.execute(db);
-    const fillSeconds = (performance.now() - fillStarted) / 1000;
+    const fillSeconds = await fillContacts(db, CONTACTS);
     // The pre-filled keys must be what the service computes from the values the clients send.
     for (const i of [1, 5, CONTACTS]) {
       const c = knownContact(i);

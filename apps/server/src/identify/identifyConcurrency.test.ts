@@ -90,4 +90,44 @@ describe('/identify under concurrency', () => {
     expect(answers.reduce((n, a) => n + a.created, 0)).toBe(0);
     expect(answers.reduce((n, a) => n + a.joined, 0)).toBe(families - 2);
   });
+
+  it('lookups racing a join answer the family as it was before or after, never half of it', async () => {
+    // Lookups take no lock: each reads its family in one snapshot while the bridge moves rows.
+    const pairs = 8;
+    const lookupsPerPair = 16;
+    const email = (side: string, i: number) => `race-${side}${i}@hillvalley.edu`;
+    const phone = (side: number, i: number) => `66${side}${String(i).padStart(5, '0')}`;
+    const before = [];
+    for (let i = 0; i < pairs; i++) {
+      await identify(email('x', i), phone(1, i)); // the older family: it stays primary
+      await identify(email('y', i), phone(2, i));
+      before.push((await identify(email('y2', i), phone(2, i))).contact); // y with a secondary
+    }
+    const lookups = await Promise.all(
+      Array.from({ length: pairs }, (_, i) => [
+        identify(email('x', i), phone(2, i)).then((a) => ({ pair: i, bridge: a })),
+        ...Array.from({ length: lookupsPerPair }, (_, k) =>
+          (k % 2 === 0 ? identify(null, phone(2, i)) : identify(email('y2', i), null)).then((a) => ({
+            pair: i,
+            lookup: a,
+          })),
+        ),
+      ]).flat(),
+    );
+    await expectFlatFamilies();
+    for (let i = 0; i < pairs; i++) {
+      const after = (await identify(email('y', i), null)).contact;
+      expect(after.emails).toEqual([email('x', i), email('y', i), email('y2', i)]);
+      expect(after.secondaryContactIds).toHaveLength(2);
+      for (const r of lookups.filter((l) => l.pair === i)) {
+        if ('bridge' in r) {
+          expect(r.bridge.contact).toEqual(after);
+          expect(r.bridge.joined).toBe(1);
+          continue;
+        }
+        expect(r.lookup.created).toBe(0);
+        expect([before[i], after]).toContainEqual(r.lookup.contact);
+      }
+    }
+  });
 });

@@ -14,7 +14,8 @@ export function describeContactEntry(e: ContactHistoryEntry): string {
     case 'contact.demoted':
       return `${id} demoted to a secondary of #${str(after.linkedId)} (an older family)`;
     case 'contact.families_joined':
-      return `${id} joined the family of #${str(after.joined)}`;
+      // Written on the primary that stayed: the other family came to it.
+      return `the family of #${str(after.joined)} joined ${id}`;
     case 'contact.family_deleted':
       return `family of ${id} deleted`;
     case 'contact.family_erased':
