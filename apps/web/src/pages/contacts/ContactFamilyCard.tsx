@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { formatAgo, formatDateTime } from '../../ui/format';
+import '../../ui/timeline.css';
 import { describeContactEntry } from './contactHistory';
 import type { ContactFamily, ContactNode } from './contactTypes';
 

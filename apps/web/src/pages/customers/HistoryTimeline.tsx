@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { AuditChanges } from '../../ui/AuditChanges';
 import { formatAgo, formatDateTime } from '../../ui/format';
+import '../../ui/timeline.css';
 import type { Customer, HistoryEntry, Member } from './customerTypes';
 import { describeHistory, memberLabeller } from './history';
 
