@@ -120,8 +120,8 @@ export interface SplitInput {
   actor: string;
 }
 
-/** After members moved: the primary settled, the best values recomputed, the version bumped. */
-async function resettle(trx: Db, goldenId: string, members: Parameters<typeof bestOf>[0]) {
+/** After members moved (or were erased): the primary settled, the best values recomputed, the version bumped. */
+export async function resettle(trx: Db, goldenId: string, members: Parameters<typeof bestOf>[0]) {
   await settlePrimary(trx, goldenId, members);
   const best = bestOf(members);
   await trx
