@@ -119,6 +119,7 @@ export async function startNexus(
       sessions: new AccountSessions(),
       proxies: new TrustedProxies(config.NEXUS_TRUSTED_PROXIES),
       identify,
+      abisUrl: tech5.TECH5_ABIS_URL,
     };
     const http = await startHttpServer(deps, metrics, { host: config.HOST, port: config.PORT });
     shutdown.register('http and websocket server', () => http.close());

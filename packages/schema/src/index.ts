@@ -11,3 +11,4 @@ export * from './roles';
 export * from './identify';
 export * from './analyticsInputs';
 export * from './seededRandom';
+export * from './erasure';

@@ -15,6 +15,11 @@ export const ROLE_GRANTS = {
   authed: ['admin', 'operator', 'reviewer', 'ingest'],
   /** `/identify`: the systems that send people (ingest) ask which contact an email or phone is. */
   identify: ['admin', 'operator', 'ingest'],
+  /**
+   * Erasure and access requests (issue 18): a person's whole file, or its destruction, is an
+   * admin's act; no other role reads everything about one person at once or removes it.
+   */
+  privacy: ['admin'],
 } as const satisfies Record<string, readonly UserRole[]>;
 
 export type ProcedureLevel = keyof typeof ROLE_GRANTS | 'public';

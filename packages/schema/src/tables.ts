@@ -61,11 +61,14 @@ export interface RecordsTable {
   received_at: Timestamp;
   relayed_at: NullableTimestamp;
   decided_at: NullableTimestamp;
+  /** Set when the record was erased (migration 2026_12_03_0036_erasure): the row is a tombstone. */
+  erased_at: NullableTimestamp;
 }
 
 export interface GoldenRecordsTable {
   id: string;
-  status: 'active' | 'merged';
+  /** `erased`: every member was erased; the row is a tombstone with no best values. */
+  status: 'active' | 'merged' | 'erased';
   merged_into: string | null;
   best: Json<Record<string, unknown>>;
   member_count: number;
@@ -394,4 +397,23 @@ export interface Database {
   analytics_daily_field_quality: AnalyticsDailyFieldQualityTable;
   analytics_daily_reviewers: AnalyticsDailyReviewersTable;
   analytics_rollup_runs: AnalyticsRollupRunsTable;
+}
+
+// ---- Erasure (migration 2026_12_03_0036_erasure) ----
+
+/** The fact and reason of an erasure: ids and counts, never the values that were erased. */
+export interface ErasuresTable {
+  id: string;
+  requested_by: string;
+  reason: string;
+  customer_id: string | null;
+  record_ids: string[];
+  /** Golden records that lost members: erased whole, or re-settled from the members left. */
+  golden_ids: string[];
+  summary: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  erasures: ErasuresTable;
 }

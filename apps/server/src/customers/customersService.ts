@@ -70,7 +70,7 @@ export async function searchCustomers(db: Db, s: CustomerSearch): Promise<Custom
 }
 
 export interface CustomerView extends CustomerSummary {
-  status: 'active' | 'merged';
+  status: 'active' | 'merged' | 'erased';
   mergedInto: string | null;
   createdAt: string;
   members: Array<{

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { appendAudit, type Db } from '@nexus/actors';
+import { appendAudit, bestFields, changedBestFields, type Db } from '@nexus/actors';
 import { bestOf, membersOf } from './customersRepository';
 
 /**
@@ -49,8 +49,13 @@ export async function linkRecordToGolden(
       entity_type: 'golden_record',
       entity_id: goldenId,
       record_id: recordId,
-      before: { best: before.best, member_count: before.member_count },
-      after: { best, member_count: members.length, linked: recordId, score },
+      before: { ...bestFields(before.best), member_count: before.member_count },
+      after: {
+        ...changedBestFields(before.best, best),
+        member_count: members.length,
+        linked: recordId,
+        score,
+      },
     },
   ]);
 }
@@ -93,7 +98,7 @@ export async function foundGoldenRecord(trx: Db, recordId: string, actor: string
       entity_id: goldenId,
       record_id: recordId,
       before: null,
-      after: { best, members: [recordId] },
+      after: { ...bestFields(best), members: [recordId] },
     },
   ]);
   return goldenId;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { appendAudit, type AuditEntry, type Db } from '@nexus/actors';
+import { appendAudit, bestFields, changedBestFields, type AuditEntry, type Db } from '@nexus/actors';
 import { reResolveJoin } from './reResolveJoin';
 import { CustomerError } from './customerErrors';
 import {
@@ -78,12 +78,12 @@ export async function mergeGoldenRecords(
       entity_id: input.survivorId,
       record_id: null,
       before: {
-        best: survivor.best,
+        ...bestFields(survivor.best),
         member_count: survivor.member_count,
         members: memberIds(members, input.survivorId),
       },
       after: {
-        best,
+        ...changedBestFields(survivor.best, best),
         member_count: after.length,
         members: after.map((m) => m.record_id),
         merged,
@@ -101,7 +101,7 @@ export async function mergeGoldenRecords(
         record_id: null,
         before: {
           status: 'active',
-          best: g.best,
+          ...bestFields(g.best),
           member_count: g.member_count,
           members: memberIds(members, id),
         },
@@ -120,8 +120,8 @@ export interface SplitInput {
   actor: string;
 }
 
-/** After members moved: the primary settled, the best values recomputed, the version bumped. */
-async function resettle(trx: Db, goldenId: string, members: Parameters<typeof bestOf>[0]) {
+/** After members moved (or were erased): the primary settled, the best values recomputed, the version bumped. */
+export async function resettle(trx: Db, goldenId: string, members: Parameters<typeof bestOf>[0]) {
   await settlePrimary(trx, goldenId, members);
   const best = bestOf(members);
   await trx
@@ -202,9 +202,13 @@ export async function splitGoldenRecord(
       entity_type: 'golden_record',
       entity_id: input.goldenId,
       record_id: input.recordId,
-      before: { best: old.best, member_count: old.member_count, members: members.map((m) => m.record_id) },
+      before: {
+        ...bestFields(old.best),
+        member_count: old.member_count,
+        members: members.map((m) => m.record_id),
+      },
       after: {
-        best,
+        ...changedBestFields(old.best, best),
         member_count: staying.length,
         members: staying.map((m) => m.record_id),
         splitInto: newGoldenId,
@@ -218,7 +222,12 @@ export async function splitGoldenRecord(
       entity_id: newGoldenId,
       record_id: input.recordId,
       before: null,
-      after: { best: newBest, members: [input.recordId], splitFrom: input.goldenId, reason: input.reason },
+      after: {
+        ...bestFields(newBest),
+        members: [input.recordId],
+        splitFrom: input.goldenId,
+        reason: input.reason,
+      },
     },
   ]);
   return { goldenId: input.goldenId, newGoldenId };

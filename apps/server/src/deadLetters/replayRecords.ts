@@ -22,6 +22,8 @@ export async function replayDeadLettered(
       .selectFrom('records')
       .select(['id', 'batch_id', 'source', 'external_id', 'payload', 'received_at'])
       .where('status', '=', 'dead_lettered')
+      // An erased record has nothing left to decide (issue 18): it stays a tombstone.
+      .where('erased_at', 'is', null)
       .orderBy('received_at')
       .orderBy('id')
       .forUpdate();

@@ -42,7 +42,13 @@ export const DOMAIN_ERROR_STATUS = {
   'USER.NOT_FOUND': 404,
   'USER.INVALID': 400,
   'CONTACT.NOT_FOUND': 404,
-} as const satisfies Record<string, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429>;
+  'ERASURE.RECORD_NOT_FOUND': 404,
+  'ERASURE.ALREADY_ERASED': 409,
+  'ERASURE.RECORD_UNDECIDED': 409,
+  'ERASURE.CUSTOMER_ERASED': 409,
+  'ERASURE.CONFLICT': 409,
+  'ERASURE.BIOMETRICS_UNAVAILABLE': 503,
+} as const satisfies Record<string, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 503>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalRecordSchema, loginInput, MAX_BATCH_RECORDS, refreshInput } from '@nexus/schema';
 import { identifyPaths } from '../identify/identifyOpenApi';
 import { analyticsPaths } from '../analytics/analyticsOpenApi';
+import { erasurePaths } from '../privacy/erasureOpenApi';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -187,6 +188,7 @@ export function openApiDocument(): object {
         },
       },
       ...identifyPaths(json, ok, errors),
+      ...erasurePaths(json, ok, errors),
       '/api/v1/batches/{id}': {
         get: {
           summary: 'A batch and its counts by decision',

@@ -17,6 +17,7 @@ import { IDENTIFY_ROUTES } from '../identify/identifyRoutes';
 import type { Context } from '../trpc/context';
 import { batchResultsCsv } from '../batches/batchResultsCsv';
 import { ANALYTICS_ROUTES } from '../analytics/analyticsRoutes';
+import { ERASURE_ROUTES } from '../privacy/erasureRoutes';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './readJsonBody';
 
@@ -187,6 +188,7 @@ export const REST_ROUTES: RestRoute[] = [
     handle: () => Promise.resolve({ status: 200, body: openApiDocument() }),
   },
   ...IDENTIFY_ROUTES,
+  ...ERASURE_ROUTES,
 ];
 
 /** The route for a method and path, with its parameters; `methods` lists the path's methods when only the method is wrong. */

@@ -126,9 +126,10 @@ describe('a record that matches two golden records', () => {
       .where('action', '=', 'golden_record.merged')
       .where('entity_id', '=', first!.golden_id!)
       .executeTakeFirstOrThrow();
-    const before = entry.before as { best: Record<string, string>; members: string[] };
+    const before = entry.before as { fields: string[]; members: string[] };
     const after = entry.after as {
-      best: Record<string, string>;
+      fields: string[];
+      changedFields: string[];
       members: string[];
       reResolution: {
         crossScore: number;
@@ -138,9 +139,12 @@ describe('a record that matches two golden records', () => {
       };
     };
     expect(before.members).toHaveLength(3);
-    expect(before.best.date_of_birth).toBe('1980-03-12');
+    // Field names, never values (issue 18).
+    expect(before.fields).toContain('date_of_birth');
+    expect(JSON.stringify(entry)).not.toContain('1980-03-12');
     expect(after.members).toHaveLength(4);
-    expect(after.best).toMatchObject({ given_name: 'Ann', family_name: 'Lee', city: 'Leeds' });
+    expect(after.fields).toEqual(expect.arrayContaining(['given_name', 'family_name', 'city']));
+    expect(JSON.stringify(entry)).not.toContain('Leeds');
     expect(after.reResolution.crossScore).toBeGreaterThan(0);
     expect(after.reResolution.crossPair).toContain(second!.id);
     expect(after.reResolution.doubtful).toEqual([]);

@@ -177,7 +177,7 @@ export interface ReviewCaseView {
   candidates: Array<{
     goldenId: string;
     score: number;
-    status: 'active' | 'merged' | 'missing';
+    status: 'active' | 'merged' | 'erased' | 'missing';
     mergedInto: string | null;
     best: Record<string, unknown>;
     memberCount: number;

@@ -7,7 +7,7 @@ import { createNexusClient } from '../client/createNexusClient';
 import { addUser, disableUserByName } from '../users/usersService';
 import { appRouter } from './appRouter';
 
-type Level = 'public' | 'authed' | 'admin' | 'operator' | 'reviewer' | 'ingest' | 'identify';
+type Level = 'public' | 'authed' | 'admin' | 'operator' | 'reviewer' | 'ingest' | 'identify' | 'privacy';
 
 /** Who may call what: written out here on purpose, so a change to the grants shows up as a failing test. */
 const ALLOWED: Record<Level, readonly UserRole[] | 'everyone'> = {
@@ -18,6 +18,7 @@ const ALLOWED: Record<Level, readonly UserRole[] | 'everyone'> = {
   reviewer: ['admin', 'operator', 'reviewer'],
   ingest: ['admin', 'operator', 'ingest'],
   identify: ['admin', 'operator', 'ingest'],
+  privacy: ['admin'],
 };
 
 const EXPECTED: Record<string, Level> = {
@@ -73,6 +74,9 @@ const EXPECTED: Record<string, Level> = {
   'analytics.zones': 'reviewer',
   'analytics.runs': 'operator',
   'analytics.rollup': 'operator',
+  // Erasure and access requests (issue 18): admins only.
+  'privacy.erase': 'privacy',
+  'privacy.exportPerson': 'privacy',
 };
 
 interface ProcedureDef {

@@ -10,6 +10,7 @@ import { liveRouter } from '../live/liveRouter';
 import { recordsRouter } from '../records/recordsRouter';
 import { reviewRouter } from '../review/reviewRouter';
 import { usersRouter } from '../users/usersRouter';
+import { privacyRouter } from '../privacy/privacyRouter';
 import { createRouter } from './trpc';
 
 /** The control plane's API: one router per feature. */
@@ -26,6 +27,7 @@ export const appRouter = createRouter({
   live: liveRouter,
   contacts: contactsRouter,
   analytics: analyticsRouter,
+  privacy: privacyRouter,
 });
 
 export type AppRouter = typeof appRouter;

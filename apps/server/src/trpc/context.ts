@@ -30,6 +30,8 @@ export interface ServerDeps {
   proxies: TrustedProxies;
   /** `/identify` calls, reported for metrics and the live overview. */
   identify: IdentifyMonitor;
+  /** Where ABIS answers (the simulator's address when it runs here): erasure deletes face references there. */
+  abisUrl?: string;
 }
 
 /** What a WebSocket connection keeps across its calls. */

@@ -101,3 +101,5 @@ export const reviewerProcedure = forLevel('reviewer');
 export const ingestProcedure = forLevel('ingest');
 /** `/identify` (contacts.identify); its REST route may be opened by NEXUS_IDENTIFY_PUBLIC. */
 export const identifyProcedure = forLevel('identify');
+/** Erasure and access requests (issue 18). */
+export const privacyProcedure = forLevel('privacy');

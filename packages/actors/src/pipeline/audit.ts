@@ -22,3 +22,25 @@ export async function appendAudit(trx: Db, entries: AuditEntry[]): Promise<void>
     )
     .execute();
 }
+
+/**
+ * What the audit log says of a golden record's best values: the names of its fields, never the
+ * values (issue 18: an erased person's values must not survive in an append-only log). The
+ * values of the moment live in golden_records and its members; the log says what changed.
+ */
+export function bestFields(best: Record<string, unknown>): { fields: string[] } {
+  return { fields: Object.keys(best).sort() };
+}
+
+/** The fields whose best value differs between before and after (added, removed or changed). */
+export function changedBestFields(
+  before: Record<string, unknown> | null | undefined,
+  after: Record<string, unknown>,
+): { fields: string[]; changedFields: string[] } {
+  const was = before ?? {};
+  const keys = [...new Set([...Object.keys(was), ...Object.keys(after)])].sort();
+  return {
+    fields: Object.keys(after).sort(),
+    changedFields: keys.filter((k) => JSON.stringify(was[k]) !== JSON.stringify(after[k])),
+  };
+}

@@ -27,7 +27,12 @@ import { findCandidates } from './candidates';
 import { fieldQuality } from './fieldQuality';
 import { claimRecordRow, DuplicateExternalIdError } from './claimRecordRow';
 import { StageClock, type StageTimings } from './stageClock';
-import { createGoldenRecord, linkToGoldenRecord, lockGoldenRecord } from './goldenRecords';
+import {
+  createGoldenRecord,
+  GoldenRecordErasedError,
+  linkToGoldenRecord,
+  lockGoldenRecord,
+} from './goldenRecords';
 import { addMergeProposal } from './mergeProposals';
 import {
   insertAuditEntries,
@@ -214,6 +219,20 @@ async function planDecision(
       return { status: 'new', goldenId: createGoldenRecord(writes, recordId, record) };
     case 'link': {
       const golden = await lockGoldenRecord(trx, decision.goldenId);
+      // The member this record matched was erased between the candidate read and this lock.
+      const matched = decision.recordId;
+      if (!golden.memberIds.includes(matched)) {
+        const erased = await trx
+          .selectFrom('records')
+          .select('erased_at')
+          .where('id', '=', matched)
+          .executeTakeFirst();
+        if (erased?.erased_at) {
+          throw new GoldenRecordErasedError(
+            `record ${matched} was erased while a record was being decided against it`,
+          );
+        }
+      }
       linkToGoldenRecord(writes, golden, recordId, record, decision.score);
       if (decision.mergeProposal) {
         addMergeProposal(writes, recordId, decision.mergeProposal, decision.explanation.candidates);

@@ -2,15 +2,29 @@ import { sql } from 'kysely';
 import { canonicalRecordSchema, type CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../db/database';
 import { timeOrderedId } from '../db/timeOrderedId';
-import { ENGINE_ACTOR } from './audit';
+import { bestFields, changedBestFields, ENGINE_ACTOR } from './audit';
 import { survivingValues, type SurvivorMember } from './survivorship';
-import { insertAuditEntries, insertGoldenRecord, insertMember, updateGoldenRecord, type WriteSet } from './writeSet';
+import {
+  insertAuditEntries,
+  insertGoldenRecord,
+  insertMember,
+  updateGoldenRecord,
+  type WriteSet,
+} from './writeSet';
 
 export interface LockedGoldenRecord {
   id: string;
   best: Record<string, unknown>;
   members: SurvivorMember[];
+  memberIds: string[];
 }
+
+/**
+ * The golden record a decision scored against changed under it: an erasure (issue 18) removed
+ * it, or the member the record matched, after the candidates were read. Thrown before anything
+ * is written, so the record is simply decided again on its next attempt, against what is left.
+ */
+export class GoldenRecordErasedError extends Error {}
 
 /**
  * Locks a golden record before it changes, then reads its members (a later statement, so it
@@ -24,15 +38,24 @@ export async function lockGoldenRecord(trx: Db, goldenId: string): Promise<Locke
     golden = await lockOne(trx, golden.merged_into);
   }
   // Lateral index look-ups: a stable plan even before the tables have statistics.
-  const members = await sql<{ payload: Record<string, unknown>; linked_at: Date }>`
-    select r.payload, m.linked_at
+  if (golden.status === 'erased') {
+    throw new GoldenRecordErasedError(
+      `golden record ${golden.id} was erased while a record was being decided`,
+    );
+  }
+  const members = await sql<{ record_id: string; payload: Record<string, unknown>; linked_at: Date }>`
+    select m.record_id, r.payload, m.linked_at
     from golden_record_members m
     cross join lateral (select rr.payload from records rr where rr.id = m.record_id) as r
     where m.golden_id = ${golden.id}`.execute(trx);
   return {
     id: golden.id,
     best: golden.best,
-    members: members.rows.map((m) => ({ record: canonicalRecordSchema.parse(m.payload), linkedAt: m.linked_at })),
+    members: members.rows.map((m) => ({
+      record: canonicalRecordSchema.parse(m.payload),
+      linkedAt: m.linked_at,
+    })),
+    memberIds: members.rows.map((m) => m.record_id),
   };
 }
 
@@ -46,7 +69,12 @@ function lockOne(trx: Db, goldenId: string) {
 }
 
 /** A new golden record with the record as its primary member. Returns its id. */
-export function createGoldenRecord(writes: WriteSet, recordId: string, record: CanonicalRecord, actor = ENGINE_ACTOR): string {
+export function createGoldenRecord(
+  writes: WriteSet,
+  recordId: string,
+  record: CanonicalRecord,
+  actor = ENGINE_ACTOR,
+): string {
   const goldenId = timeOrderedId();
   const best = survivingValues([{ record, linkedAt: new Date() }]);
   writes
@@ -61,7 +89,7 @@ export function createGoldenRecord(writes: WriteSet, recordId: string, record: C
           entity_id: goldenId,
           record_id: recordId,
           before: null,
-          after: { best, members: [recordId] },
+          after: { ...bestFields(best), members: [recordId] },
         },
       ]),
     );
@@ -90,8 +118,13 @@ export function linkToGoldenRecord(
           entity_type: 'golden_record',
           entity_id: golden.id,
           record_id: recordId,
-          before: { best: golden.best, member_count: golden.members.length },
-          after: { best, member_count: memberCount, linked: recordId, score },
+          before: { ...bestFields(golden.best), member_count: golden.members.length },
+          after: {
+            ...changedBestFields(golden.best, best),
+            member_count: memberCount,
+            linked: recordId,
+            score,
+          },
         },
       ]),
     );

@@ -29,11 +29,16 @@ async function bulkIndex(
   refresh: boolean,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const operations = rows.flatMap((r) => [
-    // external_gte: a slower writer never puts an older version of a golden record back.
-    { index: { _index: index, _id: r.id, version: r.version, version_type: 'external_gte' as const } },
-    goldenRecordDocument(r.status, r.members),
-  ]);
+  const operations = rows.flatMap((r): object[] =>
+    // An erased golden record (issue 18) leaves the index; versioned, so an older write cannot bring it back.
+    r.status === 'erased'
+      ? [{ delete: { _index: index, _id: r.id, version: r.version, version_type: 'external_gte' as const } }]
+      : [
+          // external_gte: a slower writer never puts an older version of a golden record back.
+          { index: { _index: index, _id: r.id, version: r.version, version_type: 'external_gte' as const } },
+          goldenRecordDocument(r.status, r.members),
+        ],
+  );
   const result = await client.bulk(
     { operations, refresh: refresh ? 'wait_for' : false },
     { requestTimeout: 60_000 },

@@ -8,6 +8,7 @@ import * as ownership from './2026_12_02_0025_ownership';
 import * as contacts from './2026_12_02_0029_contacts';
 import * as analytics from './2026_12_02_0030_analytics';
 import * as identifyInOneCall from './2026_12_03_0031_identify_in_one_call';
+import * as erasure from './2026_12_03_0036_erasure';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0029_contacts': contacts,
   '2026_12_02_0030_analytics': analytics,
   '2026_12_03_0031_identify_in_one_call': identifyInOneCall,
+  '2026_12_03_0036_erasure': erasure,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,12 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { useParams } from 'react-router';
-import { useApi } from '../../api/ApiProvider';
+import { mayCall } from '@nexus/schema/roles';
+import { useApi, useSession } from '../../api/ApiProvider';
 import { useLive } from '../../api/useLive';
 import { EmptyState, ErrorNotice, Skeleton } from '../../ui/states';
 import type { HistoryEntry } from './customerTypes';
 import { GoldenContactFamilies } from '../contacts/GoldenContactFamilies';
 import { GoldenRecordView, type SplitOutcome } from './GoldenRecordView';
+import { EraseDialog } from './EraseDialog';
 import { MergeDialog } from './MergeDialog';
 import { personName, searchCriteria } from './people';
 import './customers.css';
@@ -21,6 +23,9 @@ export function CustomerDetailPage() {
   const [merging, setMerging] = useState(false);
   const [mergeBusy, setMergeBusy] = useState(false);
   const [mergeError, setMergeError] = useState<unknown>(null);
+  const [erasing, setErasing] = useState(false);
+  const { state } = useSession();
+  const mayErase = state.status === 'signedIn' && mayCall('privacy', state.user.role);
   const valid = UUID.test(customerId);
   const key = ['customers.get', customerId];
   const customer = useQuery({
@@ -59,6 +64,7 @@ export function CustomerDetailPage() {
         lastSplit={lastSplit}
         liveStatus={live.status}
         onMerge={() => setMerging(true)}
+        onErase={mayErase ? () => setErasing(true) : undefined}
         onSplit={async (recordId, reason) => {
           const member = customer.data.members.find((m) => m.recordId === recordId);
           const result = await api.customers.split.mutate({ customerId, recordId, reason });
@@ -70,6 +76,19 @@ export function CustomerDetailPage() {
         }}
       />
       <GoldenContactFamilies goldenId={customerId} />
+      {mayErase ? (
+        <EraseDialog
+          open={erasing}
+          customerName={personName(customer.data.best)}
+          preview={(reason) => api.privacy.erase.mutate({ customerId, reason, dryRun: true })}
+          erase={async (reason) => {
+            await api.privacy.erase.mutate({ customerId, reason });
+            setErasing(false);
+            await queryClient.invalidateQueries({ queryKey: key });
+          }}
+          onCancel={() => setErasing(false)}
+        />
+      ) : null}
       <MergeDialog
         open={merging}
         survivorId={customerId}

@@ -22,6 +22,7 @@ export function GoldenRecordView({
   liveStatus,
   onSplit,
   onMerge,
+  onErase,
   now = Date.now(),
 }: {
   customer: Customer;
@@ -30,6 +31,8 @@ export function GoldenRecordView({
   /** Resolves once the member is out; rejects with what went wrong (shown in the dialog). */
   onSplit: (recordId: string, reason: string) => Promise<void>;
   onMerge: () => void;
+  /** Admins only: opens the erasure dialog (absent for other roles). */
+  onErase?: () => void;
   now?: number;
 }) {
   const [splitting, setSplitting] = useState<Member | null>(null);
@@ -73,7 +76,17 @@ export function GoldenRecordView({
             Merge another customer here…
           </button>
         ) : null}
+        {active && onErase ? (
+          <button type="button" className="danger" onClick={onErase}>
+            Erase this person…
+          </button>
+        ) : null}
       </PageHeader>
+      {customer.status === 'erased' ? (
+        <div className="notice" role="status">
+          This customer was erased: its values are gone; its ids, dates and decisions stay.
+        </div>
+      ) : null}
       {!active && customer.mergedInto ? (
         <div className="notice" role="status">
           This customer was merged into another one, which holds its members now.{' '}

@@ -38,6 +38,15 @@ function changesOf(e: HistoryEntry): HistoryStory['changes'] {
   const before = bestOf(e.before);
   const after = bestOf(e.after);
   const out: HistoryStory['changes'] = [];
+  // Since issue 18 the audit log names the fields that changed and keeps no values (entries
+  // written before it were rewritten the same way); entries with values are still read.
+  const changed = e.after?.changedFields;
+  if (Array.isArray(changed) && e.before) {
+    for (const field of changed) {
+      if (typeof field === 'string' && field !== 'face_image')
+        out.push({ field, before: 'earlier value', after: 'changed' });
+    }
+  }
   if (e.before?.best !== undefined || e.after?.best !== undefined) {
     for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
       if (field === 'face_image') continue;
