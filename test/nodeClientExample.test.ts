@@ -28,9 +28,9 @@ describe('examples/node-client, with @nexus/client from npm pack', () => {
       cwd: repo,
       maxBuffer: 64 * 1024 * 1024,
     });
-    const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{
-      filename: string;
-    }>;
+    const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [
+      { filename: string },
+    ];
     expect(filename).toBe('nexus-client-0.1.0.tgz');
     await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir });
   }, 600_000);
