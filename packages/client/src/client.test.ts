@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TRPCClientError } from '@trpc/client';
+import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from '@trpc/client';
+import { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { addUser } from '../../../apps/server/src/users/usersService';
 import { useTestServer } from '../../../test/serverHarness';
@@ -13,6 +14,7 @@ import {
   submitFile,
   submitRecords,
   waitForBatches,
+  type AppRouter,
   type NexusRecord,
   type TokenPair,
 } from './index';
@@ -135,6 +137,22 @@ describe('@nexus/client against a real server', () => {
         fetch(input, { ...init, headers: { ...(init?.headers as object), 'x-nexus-api-version': '99' } }),
     });
     expect((await caught(wrongVersion.trpc.auth.me.query())).code).toBe('CLIENT.VERSION_UNSUPPORTED');
+
+    // Over the WebSocket, the version comes in the connection params.
+    const ws = createWSClient({
+      url: `${suite.server.url.replace(/^http/, 'ws')}/trpc`,
+      connectionParams: { token, apiVersion: '99' },
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
+    const raw = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
+    const refusedLive = await new Promise<unknown>((resolve) => {
+      raw.live.batchProgress.subscribe(
+        { batchId: '00000000-0000-4000-8000-000000000000' },
+        { onData: () => resolve('data'), onError: resolve },
+      );
+    });
+    await ws.close();
+    expect((refusedLive as TRPCClientError<AppRouter>).data?.domainCode).toBe('CLIENT.VERSION_UNSUPPORTED');
   });
 
   it('submits an async iterable with back-pressure, reports progress, then waits until every batch is decided', async () => {
