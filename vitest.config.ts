@@ -1,7 +1,17 @@
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // @nexus/client from its sources, as every workspace package (its exports name the build).
+  resolve: {
+    alias: [
+      {
+        find: /^@nexus\/client$/,
+        replacement: fileURLToPath(new URL('./packages/client/src/index.ts', import.meta.url)),
+      },
+    ],
+  },
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -18,6 +18,7 @@ import { startEmbeddedPostgres } from '../apps/server/src/db/postgres';
 import { startNexus, type RunningNexus } from '../apps/server/src/server';
 import { addUser } from '../apps/server/src/users/usersService';
 import { CHROMIUM_PATH } from '../test/chromium';
+import { clientBundleSection, measureClientBundle } from './clientBundle';
 import { machineLine, writeBenchmarkSection } from './report';
 
 const WEB_ROOT = path.resolve(import.meta.dirname, '../apps/web');
@@ -157,7 +158,15 @@ async function frameRate(page: Page, seconds: number) {
   );
 }
 
+async function clientBundle(): Promise<void> {
+  const sizes = await measureClientBundle();
+  for (const s of sizes) console.log(`@nexus/client, ${s.what}: ${(s.gzip / 1024).toFixed(1)} KiB gzip`);
+  writeBenchmarkSection('@nexus/client in a browser (bench:web)', clientBundleSection(sizes, machineLine()));
+}
+
 async function main() {
+  await clientBundle();
+  if (process.argv.includes('--client-only')) return;
   const benchStarted = performance.now();
   const loadAtStart = os.loadavg()[0]!.toFixed(1);
   const built = performance.now();

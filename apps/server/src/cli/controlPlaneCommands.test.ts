@@ -88,14 +88,15 @@ describe('nexus ingest', () => {
     const decided = summary.decided;
     expect(decided.new + decided.linked + decided.review + decided.rejected + decided.dead_lettered).toBe(55);
 
-    // Resumable: the same file again stores nothing new.
+    // Resumable: the same file again stores nothing new, and --wait still accounts for all of it.
     const client = createNexusClient(server.url, token);
     try {
-      const again = await ingestFile(client.trpc, file, {
+      const again = await ingestFile(client, file, {
         map: { id: 'external_id', first: 'given_name', last: 'family_name', dob: 'date_of_birth' },
         wait: true,
       });
       expect(again).toMatchObject({ accepted: 55, duplicates: 55, rejected: 1 });
+      expect(again.decided).toEqual(decided);
     } finally {
       await client.close();
     }
@@ -105,6 +106,67 @@ describe('nexus ingest', () => {
       .where('source', '=', 'people')
       .executeTakeFirstOrThrow();
     expect(Number(stored.n)).toBe(55);
+  });
+
+  it('--wait after an interrupted run waits for every record of the file, those sent before too', async () => {
+    const file = path.join(dir, 'interrupted.ndjson');
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({ external_id: `i${i}`, given_name: `Iris${i}`, family_name: `Moreau${i % 3}` }),
+    );
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const token = await server.tokenFor('ingest');
+    const client = createNexusClient(server.url, token);
+    const abort = new AbortController();
+    try {
+      // The first run is cut off once its first batches are stored (as Ctrl-C would).
+      await expect(
+        ingestFile(client, file, {
+          batchSize: 10,
+          signal: abort.signal,
+          onProgress: (p) => {
+            if (p.stored >= 20) abort.abort();
+          },
+        }),
+      ).rejects.toMatchObject({ code: 'CLIENT.ABORTED' });
+    } finally {
+      await client.close();
+    }
+    const before = await tdb.db
+      .selectFrom('records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('source', '=', 'interrupted')
+      .executeTakeFirstOrThrow();
+    expect(Number(before.n)).toBe(20);
+
+    const res = await run([
+      'ingest',
+      file,
+      '--url',
+      server.url,
+      '--token',
+      token,
+      '--batch-size',
+      '10',
+      '--wait',
+      '--quiet',
+    ]);
+    expect(res.code).toBe(0);
+    const summary = JSON.parse(res.out.trim().split('\n').at(-1)!) as {
+      accepted: number;
+      duplicates: number;
+      decided: Record<string, number>;
+    };
+    expect(summary).toMatchObject({ accepted: 40, duplicates: 20 });
+    // Every record of the file is decided and counted, the 20 of the first run with the 20 new ones.
+    const d = summary.decided;
+    expect(d.new! + d.linked! + d.review! + d.rejected! + d.dead_lettered!).toBe(40);
+    const pending = await tdb.db
+      .selectFrom('records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('source', '=', 'interrupted')
+      .where('status', 'in', ['received', 'relayed'])
+      .executeTakeFirstOrThrow();
+    expect(Number(pending.n)).toBe(0);
   });
 
   it('draws a progress bar', () => {

@@ -40,7 +40,7 @@ export function registerIngest(program: Command): void {
     .action(async (file: string, opts: IngestOptions) => {
       // Loaded here, not at start: other commands do not pay for the client.
       const [{ createNexusClient }, { parseColumnMap }, { ingestFile }] = await Promise.all([
-        import('../client/createNexusClient'),
+        import('@nexus/client'),
         import('../files'),
         import('../ingest/ingestFile'),
       ]);
@@ -53,7 +53,7 @@ export function registerIngest(program: Command): void {
       const onSignal = () => abort.abort();
       process.once('SIGINT', onSignal);
       try {
-        const summary = await ingestFile(client.trpc, file, {
+        const summary = await ingestFile(client, file, {
           source: opts.source,
           map: opts.map ? parseColumnMap(opts.map) : undefined,
           batchSize: opts.batchSize ? Number(opts.batchSize) : undefined,

@@ -1,7 +1,1 @@
-export {
-  createNexusClient,
-  type NexusClient,
-  type NexusClientOptions,
-  type NexusTrpcClient,
-} from './createNexusClient';
-export type { AppRouter } from '../trpc/appRouter';
+export * from '@nexus/client';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FaceImageError } from '@nexus/actors';
 import { MAX_BATCH_RECORDS, type FieldError } from '@nexus/schema';
-import type { NexusTrpcClient } from '../client/createNexusClient';
+import { submitRecords, waitForBatches, type NexusClient, type NexusRecord } from '@nexus/client';
 import { readRecordFile } from '../files';
 import type { BatchCounts } from './batchStatus';
 import { inlineFaceImage } from './inlineFaceImage';
@@ -17,7 +17,7 @@ export interface IngestFileOptions {
   batchSize?: number;
   /** Bytes of records (as JSON) per batch at most, unless one record alone is larger (default 8 MiB). */
   batchBytes?: number;
-  /** Wait until the server has decided every stored record. */
+  /** Wait until the server has decided every record of the file, those an earlier run sent too. */
   wait?: boolean;
   signal?: AbortSignal;
   onProblem?: (p: { line: number; errors: FieldError[]; severity: 'error' | 'warning' }) => void;
@@ -46,7 +46,7 @@ export interface IngestSummary {
   /** Rows the file reader or the server refused. */
   rejected: number;
   batches: string[];
-  /** With `wait`: what the server decided for the stored records. */
+  /** With `wait`: what the server decided, over the batches holding the file's records. */
   decided?: Omit<BatchCounts, 'records' | 'pending'>;
   seconds: number;
 }
@@ -57,20 +57,19 @@ export function defaultSource(file: string): string {
 }
 
 /**
- * `nexus ingest`: reads a record file and submits it in batches through the typed client (path A).
+ * `nexus ingest`: reads a record file and submits it in batches through @nexus/client (path A).
  * Re-running the same file is safe: external ids are idempotent per source, so records the server
- * already has come back as duplicates and are not processed again.
+ * already has come back as duplicates and are not processed again; with `wait`, the batches an
+ * earlier (perhaps interrupted) run stored them in are waited for as well.
  */
 export async function ingestFile(
-  client: NexusTrpcClient,
+  client: NexusClient,
   file: string,
   o: IngestFileOptions = {},
 ): Promise<IngestSummary> {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
   const started = performance.now();
   const source = o.source ?? defaultSource(file);
-  const batchSize = Math.min(Math.max(1, o.batchSize ?? 1000), MAX_BATCH_RECORDS);
-  const batchBytes = Math.max(1, o.batchBytes ?? DEFAULT_BATCH_BYTES);
   const summary: IngestSummary = {
     file,
     source,
@@ -81,113 +80,68 @@ export async function ingestFile(
     batches: [],
     seconds: 0,
   };
-  const waitFor: Array<{ batchId: string; stored: number }> = [];
+  /** Batches holding the file's records: this run's, and those of an earlier run for its duplicates. */
+  const holders = new Set<string>();
   let stored = 0;
-  let pending: Array<{ line: number; record: unknown }> = [];
-  let pendingBytes = 0;
 
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const receipt = await client.ingest.submitBatch.mutate(
-      { source, records: pending.map((p) => p.record) },
-      { signal: o.signal },
-    );
-    for (const r of receipt.rejected)
-      o.onProblem?.({ line: pending[r.index]!.line, errors: r.errors, severity: 'error' });
-    summary.accepted += receipt.accepted;
-    summary.duplicates += receipt.duplicates.length;
-    summary.rejected += receipt.rejected.length;
-    summary.batches.push(receipt.batchId);
-    const fresh = receipt.accepted - receipt.duplicates.length;
-    stored += fresh;
-    if (fresh > 0) waitFor.push({ batchId: receipt.batchId, stored: fresh });
-    pending = [];
-    pendingBytes = 0;
-  };
-
-  for await (const row of readRecordFile(file, { map: o.map, source, signal: o.signal })) {
-    summary.records++;
-    if (!row.ok) {
-      summary.rejected++;
-      o.onProblem?.({ line: row.line, errors: row.errors, severity: 'error' });
-      continue;
+  async function* validRows(): AsyncGenerator<{ line: number; record: NexusRecord }> {
+    for await (const row of readRecordFile(file, { map: o.map, source, signal: o.signal })) {
+      summary.records++;
+      if (!row.ok) {
+        summary.rejected++;
+        o.onProblem?.({ line: row.line, errors: row.errors, severity: 'error' });
+        continue;
+      }
+      if (row.warnings.length > 0)
+        o.onProblem?.({ line: row.line, errors: row.warnings, severity: 'warning' });
+      try {
+        // Face files beside the input travel as data: URLs (the server reads no client's files).
+        yield { line: row.line, record: await inlineFaceImage(row.record, file) };
+      } catch (error) {
+        if (!(error instanceof FaceImageError)) throw error;
+        summary.rejected++;
+        o.onProblem?.({
+          line: row.line,
+          errors: [{ field: 'face_image', message: error.message }],
+          severity: 'error',
+        });
+      }
     }
-    if (row.warnings.length > 0) o.onProblem?.({ line: row.line, errors: row.warnings, severity: 'warning' });
-    let record: typeof row.record;
-    try {
-      // Face files beside the input travel as data: URLs (the server reads no client's files).
-      record = await inlineFaceImage(row.record, file);
-    } catch (error) {
-      if (!(error instanceof FaceImageError)) throw error;
-      summary.rejected++;
-      o.onProblem?.({
-        line: row.line,
-        errors: [{ field: 'face_image', message: error.message }],
-        severity: 'error',
-      });
-      continue;
-    }
-    const bytes = JSON.stringify(record).length;
-    if (pending.length > 0 && pendingBytes + bytes > batchBytes) await flush();
-    pending.push({ line: row.line, record });
-    pendingBytes += bytes;
-    if (pending.length >= batchSize) await flush();
-    o.onProgress?.({ phase: 'sending', read: summary.records, stored, decided: 0 });
   }
-  await flush();
+
+  const sent = await submitRecords(client, validRows(), {
+    source,
+    batchSize: Math.min(Math.max(1, o.batchSize ?? 1000), MAX_BATCH_RECORDS),
+    batchBytes: Math.max(1, o.batchBytes ?? DEFAULT_BATCH_BYTES),
+    // One batch at a time: lines are reported in file order, and the server paces the reading.
+    inFlight: 1,
+    signal: o.signal,
+    recordOf: (row) => row.record,
+    onBatch: (receipt, rows) => {
+      for (const r of receipt.rejected)
+        o.onProblem?.({ line: rows[r.index]!.line, errors: r.errors, severity: 'error' });
+      stored += receipt.accepted - receipt.duplicates.length;
+      if (receipt.accepted > receipt.duplicates.length) holders.add(receipt.batchId);
+      for (const d of receipt.duplicates) if (d.batchId) holders.add(d.batchId);
+      o.onProgress?.({ phase: 'sending', read: summary.records, stored, decided: 0 });
+    },
+  });
+  summary.accepted = sent.accepted;
+  summary.duplicates = sent.duplicates;
+  summary.rejected += sent.rejected;
+  summary.batches = sent.batchIds;
 
   if (o.wait) {
+    const views = await waitForBatches(client, [...holders], {
+      signal: o.signal,
+      onProgress: (p) =>
+        o.onProgress?.({ phase: 'deciding', read: summary.records, stored: p.records, decided: p.decided }),
+    });
     const decided = { new: 0, linked: 0, review: 0, rejected: 0, dead_lettered: 0, cancelled: 0 };
-    let done = 0;
-    for (const { batchId } of waitFor) {
-      const final = await watchBatch(client, batchId, o.signal, (counts) =>
-        o.onProgress?.({
-          phase: 'deciding',
-          read: summary.records,
-          stored,
-          decided: done + counts.records - counts.pending,
-        }),
-      );
-      for (const k of Object.keys(decided) as Array<keyof typeof decided>) decided[k] += final[k];
-      done += final.records;
-    }
+    for (const view of views)
+      for (const k of Object.keys(decided) as Array<keyof typeof decided>) decided[k] += view.counts[k];
     summary.decided = decided;
   }
   summary.seconds = Number(((performance.now() - started) / 1000).toFixed(2));
   return summary;
-}
-
-/** Follows one batch over the live subscription until it is completed or cancelled; resolves its counts. */
-function watchBatch(
-  client: NexusTrpcClient,
-  batchId: string,
-  signal: AbortSignal | undefined,
-  onCounts: (counts: BatchCounts) => void,
-): Promise<BatchCounts> {
-  return new Promise((resolve, reject) => {
-    let last: BatchCounts | undefined;
-    const sub = client.live.batchProgress.subscribe(
-      { batchId },
-      {
-        onData: (event) => {
-          last = event.data.counts;
-          onCounts(last);
-          if (event.data.status !== 'received' && event.data.status !== 'processing') {
-            sub.unsubscribe();
-            resolve(last);
-          }
-        },
-        onError: (error) => {
-          sub.unsubscribe();
-          reject(error);
-        },
-        onComplete: () =>
-          last ? resolve(last) : reject(new Error(`batch ${batchId}: the progress feed ended early`)),
-      },
-    );
-    signal?.addEventListener('abort', () => {
-      sub.unsubscribe();
-      reject(new Error('interrupted'));
-    });
-  });
 }

@@ -26,8 +26,12 @@ export interface BatchReceipt {
   batchId: string;
   accepted: number;
   rejected: Array<{ index: number; errors: FieldError[] }>;
-  /** Records whose (source, external_id) was already known: accepted, and processed once. */
-  duplicates: Array<{ index: number; externalId: string }>;
+  /**
+   * Records whose (source, external_id) was already known: accepted, and processed once. `batchId`
+   * is the batch holding the record the server has (this one for a repeat within it; null when
+   * it came by the stream), so that a client re-sending a file can wait for all of it.
+   */
+  duplicates: Array<{ index: number; externalId: string; batchId: string | null }>;
   warnings: Array<{ index: number; warnings: FieldError[] }>;
 }
 
@@ -67,7 +71,7 @@ export async function submitBatch(
     const record = { ...parsed.record, source };
     if (parsed.warnings.length > 0) receipt.warnings.push({ index, warnings: parsed.warnings });
     if (seen.has(record.external_id))
-      return receipt.duplicates.push({ index, externalId: record.external_id });
+      return receipt.duplicates.push({ index, externalId: record.external_id, batchId: null });
     seen.add(record.external_id);
     valid.push({ index, record });
   });
@@ -75,6 +79,8 @@ export async function submitBatch(
   // Repeats within this batch; records the database already holds are found below.
   const repeats = receipt.duplicates.length;
   const submitter = submission.submitter ?? null;
+  /** external_id -> the batch holding the stored record. */
+  const holders = new Map<string, string | null>();
   await db.transaction().execute(async (trx) => {
     await claimSource(trx, source, submitter ? viewerOf(submitter) : EVERYTHING);
     await trx
@@ -109,10 +115,22 @@ export async function submitBatch(
         .execute();
       stored += inserted.length;
       const fresh = new Set(inserted.map((r) => r.external_id));
-      for (const { index, record } of chunk) {
-        if (!fresh.has(record.external_id))
-          receipt.duplicates.push({ index, externalId: record.external_id });
-      }
+      for (const id of fresh) holders.set(id, receipt.batchId);
+      const known = chunk.filter(({ record }) => !fresh.has(record.external_id));
+      if (known.length === 0) continue;
+      const rows = await trx
+        .selectFrom('records')
+        .select(['external_id', 'batch_id'])
+        .where('source', '=', source)
+        .where(
+          'external_id',
+          'in',
+          known.map(({ record }) => record.external_id),
+        )
+        .execute();
+      for (const r of rows) holders.set(r.external_id, r.batch_id);
+      for (const { index, record } of known)
+        receipt.duplicates.push({ index, externalId: record.external_id, batchId: null });
     }
     await trx
       .updateTable('batches')
@@ -121,6 +139,7 @@ export async function submitBatch(
       .execute();
   });
   receipt.accepted = valid.length + repeats;
+  for (const d of receipt.duplicates) d.batchId = holders.get(d.externalId) ?? null;
   receipt.duplicates.sort((a, b) => a.index - b.index);
   return receipt;
 }

@@ -13,6 +13,7 @@ import type { TrustedProxies } from '../http/trustedProxies';
 import type { IdentifyMonitor } from '../identify/identifyMonitor';
 import type { LiveHub } from '../live/liveHub';
 import type { AccountSessions } from '../users/accountSessions';
+import { apiVersionOf } from './apiVersion';
 
 /** What every adapter (tRPC over HTTP and WebSocket, REST, CLI) is given to call the services. */
 export interface ServerDeps {
@@ -51,6 +52,8 @@ export interface Context {
   token?: { expiresAt: number; sessionId: string | undefined };
   /** The API key's id, when one authenticated the call. */
   apiKeyId?: string;
+  /** The API version the client says it speaks, if it says one (checked by every procedure). */
+  apiVersion?: string;
   /** Set on WebSocket calls: the connection's own state. */
   connection?: WsConnection;
 }
@@ -97,6 +100,7 @@ export function contextFactory(deps: ServerDeps) {
     const log = deps.logger.child({ requestId });
     const credential = credentialOf(opts.req, opts.info.connectionParams);
     const auth = await authenticationOf(deps, opts.req, credential);
+    const apiVersion = apiVersionOf(opts.req.headers, opts.info.connectionParams);
     if (!auth.principal && auth.failure) {
       log.warn(
         { reason: auth.failure, transport: 'res' in opts && 'ping' in opts.res ? 'ws' : 'http' },
@@ -111,6 +115,7 @@ export function contextFactory(deps: ServerDeps) {
       log,
       ...(auth.principal && auth.token ? { token: auth.token } : {}),
       ...(auth.principal && auth.apiKeyId ? { apiKeyId: auth.apiKeyId } : {}),
+      ...(apiVersion === undefined ? {} : { apiVersion }),
     };
   };
 }

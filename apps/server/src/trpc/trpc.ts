@@ -3,6 +3,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { mayCall, type ProcedureLevel } from '../auth/roles';
 import { DomainError } from '../errors/domainError';
 import { describeError, toTRPCError, trpcCodeOf } from '../errors/errorMapping';
+import { checkApiVersion } from './apiVersion';
 import type { Context } from './context';
 import { isAsyncIterable, releasingWhenDone, takeSubscriptionPlace } from './subscriptionCap';
 
@@ -49,6 +50,11 @@ export const createCallerFactory = t.createCallerFactory;
  * A subscription on a WebSocket holds one of its connection's places while it runs.
  */
 const base = t.procedure.use(async ({ ctx, type, next }) => {
+  try {
+    checkApiVersion(ctx.apiVersion);
+  } catch (error) {
+    throw error instanceof DomainError ? toTRPCError(error) : error;
+  }
   let release: (() => void) | undefined;
   if (type === 'subscription' && ctx.connection) {
     try {
