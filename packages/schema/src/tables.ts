@@ -388,3 +388,27 @@ export interface Database {
   analytics_daily_reviewers: AnalyticsDailyReviewersTable;
   analytics_rollup_runs: AnalyticsRollupRunsTable;
 }
+
+// ---- Access records (migration 2026_12_03_0037_access_records) ----
+
+export interface AccessRecordsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  user_id: string | null;
+  username: string;
+  role: UserRole;
+  principal_kind: UserKind;
+  /** What was read, `customer.get` style. */
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  /** The golden records and records whose values the answer carried (ids only). */
+  customer_ids: ColumnType<string[], string[] | undefined, string[]>;
+  record_ids: ColumnType<string[], string[] | undefined, string[]>;
+  reason: string | null;
+  request_id: string | null;
+}
+
+export interface Database {
+  access_records: AccessRecordsTable;
+}

@@ -41,6 +41,7 @@ export const DOMAIN_ERROR_STATUS = {
   'USER.NOT_FOUND': 404,
   'USER.INVALID': 400,
   'CONTACT.NOT_FOUND': 404,
+  'ACCESS.REASON_REQUIRED': 400,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;

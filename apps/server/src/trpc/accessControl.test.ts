@@ -73,6 +73,9 @@ const EXPECTED: Record<string, Level> = {
   'analytics.zones': 'reviewer',
   'analytics.runs': 'operator',
   'analytics.rollup': 'operator',
+  // Privacy: admins read the access trail; whoever may read a record may reveal one of its values.
+  'access.trail': 'admin',
+  'access.reveal': 'reviewer',
 };
 
 interface ProcedureDef {

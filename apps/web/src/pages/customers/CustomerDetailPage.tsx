@@ -9,6 +9,7 @@ import { GoldenContactFamilies } from '../contacts/GoldenContactFamilies';
 import { GoldenRecordView, type SplitOutcome } from './GoldenRecordView';
 import { MergeDialog } from './MergeDialog';
 import { personName, searchCriteria } from './people';
+import { useAccessReason } from '../privacy/accessReason';
 import './customers.css';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,9 +24,12 @@ export function CustomerDetailPage() {
   const [mergeError, setMergeError] = useState<unknown>(null);
   const valid = UUID.test(customerId);
   const key = ['customers.get', customerId];
+  const access = useAccessReason();
+  // The reason given for the search this customer was found by goes into the access record.
+  const reason = access.valid ? access.reason.trim() : undefined;
   const customer = useQuery({
     queryKey: key,
-    queryFn: () => api.customers.get.query({ customerId }),
+    queryFn: () => api.customers.get.query({ customerId, ...(reason ? { reason } : {}) }),
     enabled: valid,
   });
 
@@ -41,9 +45,15 @@ export function CustomerDetailPage() {
   const search = useCallback(
     async (text: string) => {
       const [first] = searchCriteria(text);
-      return first ? api.customers.search.query({ ...first.input, limit: 20 }) : [];
+      return first
+        ? api.customers.search.query({
+            ...first.input,
+            limit: 20,
+            reason: reason ?? `merge candidates for customer ${customerId}`,
+          })
+        : [];
     },
-    [api],
+    [api, reason, customerId],
   );
 
   if (!valid)
