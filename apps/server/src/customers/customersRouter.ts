@@ -1,6 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { customerIdInput, customerSearchInput, mergeCustomersInput, splitCustomerInput } from '@nexus/schema';
 import { recordAccess, requireReason } from '../privacy/accessRecords';
+import { maskCustomerSummary, maskCustomerView } from '../privacy/masking';
 import { reviewerProcedure } from '../trpc/trpc';
 import { getCustomer, mergeCustomers, searchCustomers, splitCustomer } from './customersService';
 
@@ -17,7 +18,7 @@ export const customersRouter = {
       customerIds: found.map((c) => c.id),
       reason: input.reason,
     });
-    return found;
+    return found.map((c) => maskCustomerSummary(c, ctx.principal.role));
   }),
   get: reviewerProcedure.input(customerIdInput).query(async ({ ctx, input }) => {
     const customer = await getCustomer(ctx.deps.db, input.customerId);
@@ -29,16 +30,19 @@ export const customersRouter = {
       recordIds: customer.members.map((m) => m.recordId),
       reason: input.reason,
     });
-    return customer;
+    return maskCustomerView(customer, ctx.principal.role);
   }),
   merge: reviewerProcedure.input(mergeCustomersInput).mutation(async ({ ctx, input }) => {
     const customer = await mergeCustomers(ctx.deps.db, input, ctx.principal.username);
     ctx.deps.live.nudge();
-    return customer;
+    return maskCustomerView(customer, ctx.principal.role);
   }),
   split: reviewerProcedure.input(splitCustomerInput).mutation(async ({ ctx, input }) => {
     const result = await splitCustomer(ctx.deps.db, input, ctx.principal.username);
     ctx.deps.live.nudge();
-    return result;
+    return {
+      customer: maskCustomerView(result.customer, ctx.principal.role),
+      newCustomer: maskCustomerView(result.newCustomer, ctx.principal.role),
+    };
   }),
 } satisfies TRPCRouterRecord;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { accessReason, recordRefInput } from '@nexus/schema';
 import { viewerOf } from '../auth/ownership';
 import { recordAccess } from '../privacy/accessRecords';
+import { maskRecordView } from '../privacy/masking';
 import { authedProcedure, reviewerProcedure } from '../trpc/trpc';
 import { getRecordFace } from './recordFace';
 import { getRecord } from './recordsService';
@@ -22,7 +23,7 @@ export const recordsRouter = {
       customerIds: record.decision.goldenId ? [record.decision.goldenId] : [],
       reason: input.reason,
     });
-    return record;
+    return maskRecordView(record, ctx.principal.role);
   }),
   /** The record's face image as a data: URL, for reviewers comparing faces. */
   face: reviewerProcedure

@@ -1,6 +1,8 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { caseIdInput, resolveCaseInput, reviewQueueInput } from '@nexus/schema';
+import type { Principal } from '../auth/roles';
 import { recordAccess, type AccessContext } from '../privacy/accessRecords';
+import { maskReviewCase } from '../privacy/masking';
 import { reviewerProcedure } from '../trpc/trpc';
 import { resolveReviewCase } from './resolveCase';
 import {
@@ -12,7 +14,12 @@ import {
 } from './reviewService';
 
 /** The review queue is its own reason: a case read says which case, unless the reader gave another. */
-async function readCase(ctx: AccessContext, caseId: string, reason: string | undefined, action: string) {
+async function readCase(
+  ctx: AccessContext & { principal: Principal },
+  caseId: string,
+  reason: string | undefined,
+  action: string,
+) {
   const view: ReviewCaseView = await getReviewCase(ctx.deps.db, caseId);
   await recordAccess(ctx, {
     action,
@@ -25,7 +32,7 @@ async function readCase(ctx: AccessContext, caseId: string, reason: string | und
     ],
     reason: reason ?? `review case ${caseId}`,
   });
-  return view;
+  return maskReviewCase(view, ctx.principal.role);
 }
 
 export const reviewRouter = {
