@@ -54,6 +54,9 @@ export interface RecordsTable {
   received_at: Timestamp;
   relayed_at: NullableTimestamp;
   decided_at: NullableTimestamp;
+  /** When retention purged the raw payload (migration 2026_12_03_0038_retention); null while kept. */
+  payload_purged_at: NullableTimestamp;
+  face_purged_at: NullableTimestamp;
 }
 
 export interface GoldenRecordsTable {
@@ -411,4 +414,20 @@ export interface AccessRecordsTable {
 
 export interface Database {
   access_records: AccessRecordsTable;
+}
+
+// ---- Retention (migration 2026_12_03_0038_retention) ----
+
+export interface RetentionRunsTable {
+  id: Generated<string>;
+  trigger: 'schedule' | 'command';
+  dry_run: boolean;
+  settings: Json<Record<string, number>>;
+  removed: Json<Record<string, number>>;
+  started_at: Timestamp;
+  duration_ms: number;
+}
+
+export interface Database {
+  retention_runs: RetentionRunsTable;
 }

@@ -5,6 +5,7 @@ import { registerIngest } from './ingestCommand';
 import { registerMigrate } from './migrateCommand';
 import { registerReindex } from './reindexCommand';
 import { registerRollup } from './rollupCommand';
+import { registerRetention } from './retentionCommand';
 import { registerWorker } from './workerCommand';
 import { registerStart } from './startCommand';
 import { registerTrain } from './trainCommand';
@@ -26,13 +27,16 @@ export async function main(argv: string[]): Promise<number> {
   registerIngest(program);
   registerUser(program);
   registerRollup(program);
+  registerRetention(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     const code = (error as { code?: unknown }).code;
-    process.stderr.write(`nexus: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` [${code}]` : ''}\n`);
+    process.stderr.write(
+      `nexus: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` [${code}]` : ''}\n`,
+    );
     return 1;
   }
 }

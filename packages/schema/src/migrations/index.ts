@@ -8,6 +8,7 @@ import * as ownership from './2026_12_02_0025_ownership';
 import * as contacts from './2026_12_02_0029_contacts';
 import * as analytics from './2026_12_02_0030_analytics';
 import * as accessRecords from './2026_12_03_0037_access_records';
+import * as retention from './2026_12_03_0038_retention';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0029_contacts': contacts,
   '2026_12_02_0030_analytics': analytics,
   '2026_12_03_0037_access_records': accessRecords,
+  '2026_12_03_0038_retention': retention,
 };
 
 export const migrationProvider: MigrationProvider = {
