@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import type { UserRole } from '@nexus/schema';
 import { loadConfig } from '../apps/server/src/config';
@@ -30,6 +30,7 @@ export interface TestServer {
 export async function startTestServer(
   tdb: TestDatabase,
   env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
 ): Promise<TestServer> {
   const config = loadConfig({
     DATABASE_URL: tdb.url,
@@ -50,7 +51,7 @@ export async function startTestServer(
   });
   const lines: string[] = [];
   const nexus = await startNexus(config, (line) => lines.push(line), undefined, {
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
   });
   const url = nexus.http.url;
   const tokens = new Map<UserRole, Promise<string>>();

@@ -10,6 +10,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Days some data is kept (at most 100 years); 0: kept for ever. */
+const retentionDays = z.coerce.number().int().min(0).max(36_500).default(0);
+
 const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   NEXUS_DATA_DIR: z.string().default('./.data'),
@@ -181,6 +184,19 @@ const envSchema = z.object({
   NEXUS_ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Days before today rolled up again once a day (late decisions, resolved cases). */
   NEXUS_ROLLUP_LATE_DAYS: z.coerce.number().int().min(1).max(90).default(2),
+  // Retention (docs/decisions/0038-retention.md): days each kind of data is kept; 0 keeps it for ever.
+  /** Raw payloads (as received) of decided records: purged this many days after the decision. */
+  NEXUS_RETENTION_RAW_DAYS: retentionDays,
+  /** Face images of decided records (the template stays enrolled in ABIS). */
+  NEXUS_RETENTION_FACE_DAYS: retentionDays,
+  /** Resolved review cases, counted from their resolution. */
+  NEXUS_RETENTION_REVIEW_DAYS: retentionDays,
+  /** Audit log entries. */
+  NEXUS_RETENTION_AUDIT_DAYS: retentionDays,
+  /** Access records (who read whose data). */
+  NEXUS_RETENTION_ACCESS_DAYS: retentionDays,
+  /** Seconds between the server's retention runs (a day); 0 turns the schedule off. */
+  NEXUS_RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(86_400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

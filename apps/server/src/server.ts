@@ -18,6 +18,9 @@ import { TrustedProxies } from './http/trustedProxies';
 import { ShutdownRegistry } from './lifecycle/shutdown';
 import { IdentifyMonitor } from './identify/identifyMonitor';
 import { LiveHub } from './live/liveHub';
+import { LOG_REDACTION } from './privacy/logRedaction';
+import { retentionSettings } from './privacy/retention';
+import { RetentionSchedule } from './privacy/retentionSchedule';
 import { createMetrics } from './metrics/metrics';
 import type { ServerDeps } from './trpc/context';
 import { AccountSessions } from './users/accountSessions';
@@ -39,7 +42,7 @@ export interface StartOptions {
 /** The structured logger of `nexus start`: JSON lines on stderr, stdout stays for people. */
 export function createLogger(level: Config['LOG_LEVEL']): Logger {
   return pino(
-    { level, base: { service: 'nexus' }, timestamp: pino.stdTimeFunctions.isoTime },
+    { level, base: { service: 'nexus' }, timestamp: pino.stdTimeFunctions.isoTime, redact: LOG_REDACTION },
     pino.destination(2),
   );
 }
@@ -104,6 +107,14 @@ export async function startNexus(
     );
     rollups.start();
     shutdown.register('daily rollups', () => rollups.stop());
+    const retention = new RetentionSchedule(
+      db,
+      retentionSettings(config),
+      config.NEXUS_RETENTION_INTERVAL_SECONDS,
+      logger,
+    );
+    retention.start();
+    shutdown.register('retention', () => retention.stop());
     const deps: ServerDeps = {
       config,
       db,

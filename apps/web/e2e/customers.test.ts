@@ -75,10 +75,25 @@ describe('dashboard: customers (Chromium)', () => {
 
     const { context, page } = await dashboard.signedIn('reviewer');
     await page.getByRole('link', { name: 'Customers' }).click();
+    // A search outside the review queue waits for a reason, which goes into the access record.
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('Lovelace');
+    await page.getByText('Searches outside the review queue say why').waitFor();
+    await page
+      .getByRole('textbox', { name: 'Reason for looking (recorded)' })
+      .fill('Ticket 4411: caller asked');
     const results = page.getByRole('table', { name: 'Customers found' });
     await results.getByRole('link', { name: 'Ada Lovelace' }).waitFor();
     await results.getByRole('link', { name: 'Anne Lovelace' }).waitFor();
+    const searches = await db
+      .selectFrom('access_records')
+      .select(['username', 'reason', 'customer_ids'])
+      .where('action', '=', 'customers.search')
+      .execute();
+    expect(searches.length).toBeGreaterThan(0);
+    expect(
+      searches.every((s) => s.username === 'reviewer-user' && s.reason === 'Ticket 4411: caller asked'),
+    ).toBe(true);
+    expect(searches.flatMap((s) => s.customer_ids)).toContain(golden.id);
     await dashboard.screenshot(page, 'customers');
 
     // Keyboard: the most recently changed customer is first; Enter opens the highlighted one.
@@ -89,6 +104,15 @@ describe('dashboard: customers (Chromium)', () => {
     await page.waitForURL(`**/customers/${golden.id}`);
     const members = page.getByRole('table', { name: 'Members' });
     await members.getByRole('row').nth(3).waitFor();
+    const openedWith = () =>
+      db
+        .selectFrom('access_records')
+        .select('reason')
+        .where('action', '=', 'customers.get')
+        .where('subject_id', '=', golden.id)
+        .execute()
+        .then((rows) => rows.map((r) => r.reason));
+    await expect.poll(openedWith, { timeout: 10_000 }).toContain('Ticket 4411: caller asked');
     expect(await members.getByRole('row').count()).toBe(4);
     expect(await members.getByRole('row').nth(1).textContent()).toContain('primary');
     await page.getByRole('region', { name: 'Biometric references' }).getByRole('img').first().waitFor();

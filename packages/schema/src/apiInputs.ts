@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accessReason } from './access';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './canonicalRecord';
 
 /**
@@ -55,9 +56,14 @@ export const listBatchesInput = z
   })
   .prefault({});
 
+/** `reason`: why a person's data is read, kept in the access record (optional here; see accessReason). */
 export const recordRefInput = z.union([
-  z.object({ id }),
-  z.object({ source: name, externalId: text(200).refine((v) => v.length > 0, { message: 'is required' }) }),
+  z.object({ id, reason: accessReason.optional() }),
+  z.object({
+    source: name,
+    externalId: text(200).refine((v) => v.length > 0, { message: 'is required' }),
+    reason: accessReason.optional(),
+  }),
 ]);
 
 export const customerSearchInput = z
@@ -66,12 +72,14 @@ export const customerSearchInput = z
     dateOfBirth: z.string().trim().max(20).optional(),
     identifier: text(320).optional(),
     limit: limit(200, 25),
+    /** Required by the procedure (ACCESS.REASON_REQUIRED): a search outside the review queue says why. */
+    reason: accessReason.optional(),
   })
   .refine((s) => Boolean(s.name || s.dateOfBirth || s.identifier), {
     message: 'search by name, dateOfBirth or identifier',
     path: ['name'],
   });
-export const customerIdInput = z.object({ customerId: id });
+export const customerIdInput = z.object({ customerId: id, reason: accessReason.optional() });
 export const mergeCustomersInput = z
   .object({ survivorId: id, mergedId: id, reason })
   .refine((m) => m.survivorId !== m.mergedId, {
@@ -93,7 +101,7 @@ export const reviewQueueInput = z
     limit: limit(200, 50),
   })
   .prefault({});
-export const caseIdInput = z.object({ caseId: id });
+export const caseIdInput = z.object({ caseId: id, reason: accessReason.optional() });
 export const resolveCaseInput = z.discriminatedUnion('resolution', [
   z.object({ caseId: id, resolution: z.literal('same_as'), goldenId: id, reason }),
   z.object({ caseId: id, resolution: z.literal('new_person'), reason }),

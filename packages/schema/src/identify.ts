@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accessReason } from './access';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './canonicalRecord';
 
 /**
@@ -78,11 +79,16 @@ export interface IdentifiedContact {
   secondaryContactIds: number[];
 }
 
-export const contactIdInput = z.object({ contactId: z.number().int().positive().max(2_147_483_647) });
+export const contactIdInput = z.object({
+  contactId: z.number().int().positive().max(2_147_483_647),
+  reason: accessReason.optional(),
+});
 export const findContactsInput = z
   .object({
     email: z.string().trim().max(MAX_EMAIL_LENGTH).optional(),
     phoneNumber: z.string().trim().max(MAX_PHONE_LENGTH).optional(),
+    /** Required by the procedure (ACCESS.REASON_REQUIRED): a lookup by value says why. */
+    reason: accessReason.optional(),
   })
   .refine((v) => Boolean(v.email) || Boolean(v.phoneNumber), {
     message: 'give an email or a phone number',
@@ -96,4 +102,7 @@ export const eraseContactsInput = contactIdInput.extend({
     .max(2000)
     .refine(isStorableText, { message: UNSTORABLE_TEXT_MESSAGE }),
 });
-export const goldenContactsInput = z.object({ goldenId: z.string().uuid({ message: 'must be a UUID' }) });
+export const goldenContactsInput = z.object({
+  goldenId: z.string().uuid({ message: 'must be a UUID' }),
+  reason: accessReason.optional(),
+});

@@ -12,3 +12,4 @@ export * from './identify';
 export * from './analyticsInputs';
 export * from './seededRandom';
 export * from './erasure';
+export * from './access';

@@ -63,6 +63,9 @@ export interface RecordsTable {
   decided_at: NullableTimestamp;
   /** Set when the record was erased (migration 2026_12_03_0036_erasure): the row is a tombstone. */
   erased_at: NullableTimestamp;
+  /** When retention purged the raw payload (migration 2026_12_03_0038_retention); null while kept. */
+  payload_purged_at: NullableTimestamp;
+  face_purged_at: NullableTimestamp;
 }
 
 export interface GoldenRecordsTable {
@@ -416,4 +419,44 @@ export interface ErasuresTable {
 
 export interface Database {
   erasures: ErasuresTable;
+}
+
+// ---- Access records (migration 2026_12_03_0037_access_records) ----
+
+export interface AccessRecordsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  user_id: string | null;
+  username: string;
+  role: UserRole;
+  principal_kind: UserKind;
+  /** What was read, `customer.get` style. */
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  /** The golden records and records whose values the answer carried (ids only). */
+  customer_ids: ColumnType<string[], string[] | undefined, string[]>;
+  record_ids: ColumnType<string[], string[] | undefined, string[]>;
+  reason: string | null;
+  request_id: string | null;
+}
+
+export interface Database {
+  access_records: AccessRecordsTable;
+}
+
+// ---- Retention (migration 2026_12_03_0038_retention) ----
+
+export interface RetentionRunsTable {
+  id: Generated<string>;
+  trigger: 'schedule' | 'command';
+  dry_run: boolean;
+  settings: Json<Record<string, number>>;
+  removed: Json<Record<string, number>>;
+  started_at: Timestamp;
+  duration_ms: number;
+}
+
+export interface Database {
+  retention_runs: RetentionRunsTable;
 }

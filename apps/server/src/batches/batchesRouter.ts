@@ -2,6 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { batchIdInput, listBatchesInput } from '@nexus/schema';
 import { viewerOf } from '../auth/ownership';
 import { cancelBatch, getBatch } from '../ingest/batchStatus';
+import { recordAccess } from '../privacy/accessRecords';
 import { ingestProcedure, operatorProcedure } from '../trpc/trpc';
 import { batchRecordsInput } from './batchesInputs';
 import { listBatchRecords } from './batchRecords';
@@ -16,9 +17,17 @@ export const batchesRouter = {
     .input(batchIdInput)
     .query(({ ctx, input }) => getBatch(ctx.deps.db, input.batchId, viewerOf(ctx.principal))),
   /** A batch's records with their decisions, in submission order, optionally of one decision. */
-  records: ingestProcedure
-    .input(batchRecordsInput)
-    .query(({ ctx, input }) => listBatchRecords(ctx.deps.db, input, viewerOf(ctx.principal))),
+  records: ingestProcedure.input(batchRecordsInput).query(async ({ ctx, input }) => {
+    const page = await listBatchRecords(ctx.deps.db, input, viewerOf(ctx.principal));
+    if (page.items.length > 0)
+      await recordAccess(ctx, {
+        action: 'batches.records',
+        subjectType: 'batch',
+        subjectId: input.batchId,
+        recordIds: page.items.map((r) => r.id),
+      });
+    return page;
+  }),
   /** Cancels what is not yet decided; decided records stay. */
   cancel: ingestProcedure.input(batchIdInput).mutation(async ({ ctx, input }) => {
     const batch = await cancelBatch(

@@ -6,6 +6,7 @@ import { registerIngest } from './ingestCommand';
 import { registerMigrate } from './migrateCommand';
 import { registerReindex } from './reindexCommand';
 import { registerRollup } from './rollupCommand';
+import { registerRetention } from './retentionCommand';
 import { registerWorker } from './workerCommand';
 import { registerStart } from './startCommand';
 import { registerTrain } from './trainCommand';
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   registerUser(program);
   registerRollup(program);
   registerErase(program);
+  registerRetention(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -49,6 +49,7 @@ export const DOMAIN_ERROR_STATUS = {
   'ERASURE.CONFLICT': 409,
   'ERASURE.BIOMETRICS_UNAVAILABLE': 503,
   'CLIENT.VERSION_UNSUPPORTED': 400,
+  'ACCESS.REASON_REQUIRED': 400,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 503>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;

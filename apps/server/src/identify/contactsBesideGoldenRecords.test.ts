@@ -54,13 +54,22 @@ describe('contact families beside golden records', () => {
 
     const client = createNexusClient(suite.server.url, await suite.server.tokenFor('reviewer'));
     try {
-      const [family] = await client.trpc.contacts.find.query({ email: 'CLARA.clayton@hillvalley.edu' });
+      const [family] = await client.trpc.contacts.find.query({
+        email: 'CLARA.clayton@hillvalley.edu',
+        reason: 'support call',
+      });
       expect(family!.goldenRecords).toEqual([
         { goldenId, sharedBy: 'email', value: 'clara.clayton@hillvalley.edu' },
       ]);
-      const [phoneFamily] = await client.trpc.contacts.find.query({ phoneNumber: '+1 (202) 555-0188' });
+      const [phoneFamily] = await client.trpc.contacts.find.query({
+        phoneNumber: '+1 (202) 555-0188',
+        reason: 'support call',
+      });
       expect(phoneFamily!.goldenRecords).toEqual([{ goldenId, sharedBy: 'phone', value: '+12025550188' }]);
-      const [stranger] = await client.trpc.contacts.find.query({ email: 'nobody@hillvalley.edu' });
+      const [stranger] = await client.trpc.contacts.find.query({
+        email: 'nobody@hillvalley.edu',
+        reason: 'support call',
+      });
       expect(stranger!.goldenRecords).toEqual([]);
 
       const families = await client.trpc.contacts.ofGoldenRecord.query({ goldenId });

@@ -6,6 +6,7 @@ import {
   goldenContactsInput,
   identifyInput,
 } from '@nexus/schema';
+import { recordAccess, requireReason } from '../privacy/accessRecords';
 import { adminProcedure, identifyProcedure, reviewerProcedure } from '../trpc/trpc';
 import { answerIdentify } from './answerIdentify';
 import { deleteContactFamily, eraseContactFamily } from './contactFamilies';
@@ -17,18 +18,41 @@ export const contactsRouter = {
     .input(identifyInput)
     .mutation(({ ctx, input }) => answerIdentify(ctx, () => Promise.resolve(input))),
   /** The families holding an email or a phone number; a lookup creates nothing. */
-  find: reviewerProcedure
-    .input(findContactsInput)
-    .query(({ ctx, input }) =>
-      findContactFamilies(ctx.deps.db, input, ctx.deps.config.NEXUS_DEFAULT_COUNTRY),
-    ),
-  get: reviewerProcedure
-    .input(contactIdInput)
-    .query(({ ctx, input }) => getContactFamily(ctx.deps.db, input.contactId)),
+  find: reviewerProcedure.input(findContactsInput).query(async ({ ctx, input }) => {
+    requireReason(ctx.principal, input.reason, 'contacts.find');
+    const families = await findContactFamilies(ctx.deps.db, input, ctx.deps.config.NEXUS_DEFAULT_COUNTRY);
+    await recordAccess(ctx, {
+      action: 'contacts.find',
+      subjectType: 'search',
+      subjectId: (['email', 'phoneNumber'] as const).filter((k) => input[k]).join(','),
+      customerIds: families.flatMap((f) => f.goldenRecords.map((g) => g.goldenId)),
+      reason: input.reason,
+    });
+    return families;
+  }),
+  get: reviewerProcedure.input(contactIdInput).query(async ({ ctx, input }) => {
+    const family = await getContactFamily(ctx.deps.db, input.contactId);
+    await recordAccess(ctx, {
+      action: 'contacts.get',
+      subjectType: 'contact',
+      subjectId: String(family.primary.id),
+      customerIds: family.goldenRecords.map((g) => g.goldenId),
+      reason: input.reason,
+    });
+    return family;
+  }),
   /** The contact families sharing a verified email or phone with a golden record, shown beside it. */
-  ofGoldenRecord: reviewerProcedure
-    .input(goldenContactsInput)
-    .query(({ ctx, input }) => contactFamiliesOfGoldenRecord(ctx.deps.db, input.goldenId)),
+  ofGoldenRecord: reviewerProcedure.input(goldenContactsInput).query(async ({ ctx, input }) => {
+    const families = await contactFamiliesOfGoldenRecord(ctx.deps.db, input.goldenId);
+    await recordAccess(ctx, {
+      action: 'contacts.ofGoldenRecord',
+      subjectType: 'golden_record',
+      subjectId: input.goldenId,
+      customerIds: [input.goldenId],
+      reason: input.reason,
+    });
+    return families;
+  }),
   /** Soft delete: the family no longer answers `/identify`; its rows stay. */
   deleteFamily: adminProcedure
     .input(contactIdInput)

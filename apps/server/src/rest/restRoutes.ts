@@ -18,6 +18,8 @@ import type { Context } from '../trpc/context';
 import { batchResultsCsv } from '../batches/batchResultsCsv';
 import { ANALYTICS_ROUTES } from '../analytics/analyticsRoutes';
 import { ERASURE_ROUTES } from '../privacy/erasureRoutes';
+import { ACCESS_ROUTES } from '../privacy/accessRoutes';
+import { recordAccess } from '../privacy/accessRecords';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './readJsonBody';
 
@@ -168,6 +170,8 @@ export const REST_ROUTES: RestRoute[] = [
       const id = parse(batchParams, params).id;
       // Read the batch first: an unknown batch, or another account's, is a 404, not an empty file.
       await getBatch(ctx.deps.db, id, viewerOf(signedIn(ctx)));
+      // One record for the file: the batch names its records (the trail of a person finds it so).
+      await recordAccess(ctx, { action: 'batches.results_csv', subjectType: 'batch', subjectId: id });
       return {
         status: 200,
         body: null,
@@ -180,6 +184,7 @@ export const REST_ROUTES: RestRoute[] = [
     },
   },
   ...ANALYTICS_ROUTES,
+  ...ACCESS_ROUTES,
   {
     method: 'GET',
     path: '/api/openapi.json',

@@ -261,14 +261,18 @@ describe('customers', () => {
       }),
     ]);
     const by = async (input: { name?: string; dateOfBirth?: string; identifier?: string }) =>
-      (await r1.trpc.customers.search.query(input)).map((c) => c.id);
+      (await r1.trpc.customers.search.query({ ...input, reason: 'duplicate check' })).map((c) => c.id);
     expect(await by({ name: 'beatriz nasc' })).toContain(g.goldenId);
     expect(await by({ dateOfBirth: '1990-07-04', name: 'Beatriz' })).toContain(g.goldenId);
     expect(await by({ identifier: 'ID-778899' })).toEqual([g.goldenId]);
     expect(await by({ identifier: 'bia@example.org' })).toEqual([g.goldenId]);
     expect(await by({ name: 'Nobody Atall' })).toEqual([]);
-    await expect(r1.trpc.customers.search.query({})).rejects.toSatisfy(
+    await expect(r1.trpc.customers.search.query({ reason: 'duplicate check' })).rejects.toSatisfy(
       (e) => domainCode(e) === 'REQUEST.INVALID',
+    );
+    // A person searching outside the review queue says why (docs/decisions/0037).
+    await expect(r1.trpc.customers.search.query({ name: 'Beatriz' })).rejects.toSatisfy(
+      (e) => domainCode(e) === 'ACCESS.REASON_REQUIRED',
     );
   });
 

@@ -77,6 +77,9 @@ const EXPECTED: Record<string, Level> = {
   // Erasure and access requests (issue 18): admins only.
   'privacy.erase': 'privacy',
   'privacy.exportPerson': 'privacy',
+  // Privacy: admins read the access trail; whoever may read a record may reveal one of its values.
+  'access.trail': 'admin',
+  'access.reveal': 'reviewer',
 };
 
 interface ProcedureDef {

@@ -7,6 +7,7 @@ import { contactsRouter } from '../identify/contactsRouter';
 import { deadLettersRouter } from '../deadLetters/deadLettersRouter';
 import { ingestRouter } from '../ingest/ingestRouter';
 import { liveRouter } from '../live/liveRouter';
+import { accessRouter } from '../privacy/accessRouter';
 import { recordsRouter } from '../records/recordsRouter';
 import { reviewRouter } from '../review/reviewRouter';
 import { usersRouter } from '../users/usersRouter';
@@ -28,6 +29,7 @@ export const appRouter = createRouter({
   contacts: contactsRouter,
   analytics: analyticsRouter,
   privacy: privacyRouter,
+  access: accessRouter,
 });
 
 export type AppRouter = typeof appRouter;

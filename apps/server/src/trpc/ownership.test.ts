@@ -180,7 +180,8 @@ describe('ownership of batches and records', () => {
     const mine = await asA.trpc.records.get.query({ id: world.recordA.id });
     expect(mine.status).toBe('linked');
     expect(mine.decision.goldenId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(mine.payload.email).toBe('xq@a-corp.example'); // its own record, as it sent it
+    // Its own record, with the identifiers masked for the ingest role (FIELD_MASKS, docs/decisions/0037).
+    expect(mine.payload.email).toBe('x***@a-corp.example');
     const explanation = mine.explanation as { rule: string; fields: Array<Record<string, unknown>> };
     expect(explanation.rule).toBe('at_or_above_link_threshold');
     expect(explanation.fields.length).toBeGreaterThan(0);

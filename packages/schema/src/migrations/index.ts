@@ -9,6 +9,8 @@ import * as contacts from './2026_12_02_0029_contacts';
 import * as analytics from './2026_12_02_0030_analytics';
 import * as identifyInOneCall from './2026_12_03_0031_identify_in_one_call';
 import * as erasure from './2026_12_03_0036_erasure';
+import * as accessRecords from './2026_12_03_0037_access_records';
+import * as retention from './2026_12_03_0038_retention';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +24,8 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0030_analytics': analytics,
   '2026_12_03_0031_identify_in_one_call': identifyInOneCall,
   '2026_12_03_0036_erasure': erasure,
+  '2026_12_03_0037_access_records': accessRecords,
+  '2026_12_03_0038_retention': retention,
 };
 
 export const migrationProvider: MigrationProvider = {

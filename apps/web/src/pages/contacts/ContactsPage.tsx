@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { useApi } from '../../api/ApiProvider';
 import { PageHeader } from '../../ui/states';
+import { AccessReasonField, useAccessReason } from '../privacy/accessReason';
 import { ContactsView, contactQueryOf } from './ContactsView';
 import './contacts.css';
 
@@ -11,14 +12,17 @@ export function ContactsPage() {
   // The look-up lives in the address: Back from a golden record returns to the same family.
   const text = params.get('q') ?? '';
   const query = contactQueryOf(text);
+  const access = useAccessReason();
   const found = useQuery({
     queryKey: ['contacts.find', query],
-    queryFn: () => api.contacts.find.query(query!),
-    enabled: query !== null,
+    // The reason goes with the look-up, not into its cache key: editing it does not search again.
+    queryFn: () => api.contacts.find.query({ ...query!, reason: access.reason.trim() }),
+    enabled: query !== null && access.valid,
   });
   return (
     <>
       <PageHeader title="Contacts" />
+      <AccessReasonField reason={access.reason} onReason={access.setReason} />
       <ContactsView
         initial={text}
         query={query}

@@ -11,6 +11,7 @@ import { GoldenRecordView, type SplitOutcome } from './GoldenRecordView';
 import { EraseDialog } from './EraseDialog';
 import { MergeDialog } from './MergeDialog';
 import { personName, searchCriteria } from './people';
+import { useAccessReason } from '../privacy/accessReason';
 import './customers.css';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,9 +29,12 @@ export function CustomerDetailPage() {
   const mayErase = state.status === 'signedIn' && mayCall('privacy', state.user.role);
   const valid = UUID.test(customerId);
   const key = ['customers.get', customerId];
+  const access = useAccessReason();
+  // The reason given for the search this customer was found by goes into the access record.
+  const reason = access.valid ? access.reason.trim() : undefined;
   const customer = useQuery({
     queryKey: key,
-    queryFn: () => api.customers.get.query({ customerId }),
+    queryFn: () => api.customers.get.query({ customerId, ...(reason ? { reason } : {}) }),
     enabled: valid,
   });
 
@@ -46,9 +50,15 @@ export function CustomerDetailPage() {
   const search = useCallback(
     async (text: string) => {
       const [first] = searchCriteria(text);
-      return first ? api.customers.search.query({ ...first.input, limit: 20 }) : [];
+      return first
+        ? api.customers.search.query({
+            ...first.input,
+            limit: 20,
+            reason: reason ?? `merge candidates for customer ${customerId}`,
+          })
+        : [];
     },
-    [api],
+    [api, reason, customerId],
   );
 
   if (!valid)

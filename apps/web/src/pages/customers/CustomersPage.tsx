@@ -4,6 +4,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { useApi } from '../../api/ApiProvider';
 import type { Api } from '../../api/client';
 import { PageHeader } from '../../ui/states';
+import { AccessReasonField, useAccessReason } from '../privacy/accessReason';
 import { CustomerSearchView, type CustomerHit } from './CustomerSearchView';
 import { searchCriteria, type SearchCriterion } from './people';
 import './customers.css';
@@ -11,9 +12,9 @@ import './customers.css';
 const LIMIT = 50;
 
 /** Every reading of the text at once; a customer found several ways is listed once, newest change first. */
-async function searchAll(api: Api, criteria: SearchCriterion[]): Promise<CustomerHit[]> {
+async function searchAll(api: Api, criteria: SearchCriterion[], reason: string): Promise<CustomerHit[]> {
   const answers = await Promise.all(
-    criteria.map((c) => api.customers.search.query({ ...c.input, limit: LIMIT })),
+    criteria.map((c) => api.customers.search.query({ ...c.input, limit: LIMIT, reason })),
   );
   const byId = new Map<string, CustomerHit>();
   answers.forEach((hits, i) => {
@@ -44,6 +45,8 @@ export function CustomersPage() {
   const [text, setText] = useState(() => params.get('q') ?? '');
   const settled = useDebounced(text, 250);
   const criteria = useMemo(() => searchCriteria(settled), [settled]);
+  const access = useAccessReason();
+  const reason = useDebounced(access.reason.trim(), 250);
 
   useEffect(() => {
     // The search lives in the address: Back from a customer returns to the same results.
@@ -52,15 +55,16 @@ export function CustomersPage() {
   }, [settled, params, setParams]);
 
   const search = useQuery({
-    queryKey: ['customers.search', criteria.map((c) => c.input)],
-    queryFn: () => searchAll(api, criteria),
-    enabled: criteria.length > 0,
+    queryKey: ['customers.search', criteria.map((c) => c.input), reason],
+    queryFn: () => searchAll(api, criteria, reason),
+    enabled: criteria.length > 0 && access.valid && reason.length >= 3,
     placeholderData: keepPreviousData,
   });
 
   return (
     <>
       <PageHeader title="Customers" />
+      <AccessReasonField reason={access.reason} onReason={access.setReason} />
       <CustomerSearchView
         text={text}
         onText={setText}

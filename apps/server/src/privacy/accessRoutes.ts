@@ -1,0 +1,27 @@
+import type { IncomingMessage } from 'node:http';
+import { accessTrailInput } from '@nexus/schema';
+import { parse, type RestRoute } from '../rest/restRoutes';
+import { accessTrail } from './accessRecords';
+
+/** The query string as an object; empty parameters count as absent, `limit` as a number. */
+function trailQuery(req: IncomingMessage): Record<string, unknown> {
+  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const query: Record<string, unknown> = Object.fromEntries([...params].filter(([, v]) => v !== ''));
+  if (typeof query.limit === 'string' && /^\d{1,6}$/.test(query.limit)) query.limit = Number(query.limit);
+  return query;
+}
+
+/** REST adapter of the access trail, for auditors' tools. */
+export const ACCESS_ROUTES: RestRoute[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/access-records',
+    level: 'admin',
+    summary:
+      "Who read whose data: ?customerId= (a person's trail), ?username= (an account's), &cursor=&limit=",
+    handle: async (ctx, req) => ({
+      status: 200,
+      body: await accessTrail(ctx.deps.db, parse(accessTrailInput, trailQuery(req))),
+    }),
+  },
+];

@@ -1,0 +1,214 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIELD_MASKS, USER_ROLES, maskValue, type UserRole } from '@nexus/schema';
+import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
+import { startTestServer, type TestServer } from '../../../../test/serverHarness';
+import { createNexusClient } from '../client/createNexusClient';
+import { LOG_REDACTION } from './logRedaction';
+
+/** Every personal value of the input: none may appear in any log line. */
+const people = [
+  {
+    external_id: 'm-1',
+    given_name: 'Wilhelmina',
+    family_name: 'Quarterfield',
+    date_of_birth: '1961-08-17',
+    national_id: 'QX-40196625',
+    phone: '+44 20 7946 0133',
+    email: 'wilhelmina.q@example.org',
+    street: 'Larkspur Crescent',
+    city: 'Dunwick',
+    postcode: 'DW4 7QT',
+  },
+  {
+    external_id: 'm-2',
+    given_name: 'Wilhelmina',
+    family_name: 'Quarterfield',
+    date_of_birth: '1961-08-17',
+    national_id: 'QX-40196625',
+    phone: '+44 20 7946 0133',
+    email: 'wilhelmina.q@example.org',
+    street: 'Larkspur Crescent',
+    city: 'Dunwick',
+    postcode: 'DW4 7QT',
+  },
+  // Invalid on purpose: a rejected record's values must not reach the logs either.
+  {
+    external_id: 'm-3',
+    given_name: 'Bartholomew',
+    family_name: 'Inchcape',
+    date_of_birth: '1999-13-45',
+    email: 'not an email bartholomew@',
+  },
+];
+const VALUES = [
+  'Wilhelmina',
+  'Quarterfield',
+  '1961-08-17',
+  '19610817',
+  'QX-40196625',
+  '40196625',
+  '7946 0133',
+  '+442079460133',
+  'wilhelmina.q@example.org',
+  'Larkspur',
+  'Dunwick',
+  'DW4 7QT',
+  'Bartholomew',
+  'Inchcape',
+];
+
+let tdb: TestDatabase;
+let server: TestServer;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  server = await startTestServer(
+    tdb,
+    { LOG_LEVEL: 'debug' },
+    { logger: pino({ level: 'debug', redact: LOG_REDACTION }, sink) },
+  );
+});
+afterAll(async () => {
+  await server?.close();
+  await tdb?.drop();
+});
+
+async function submitAndWait(token: string, source: string, records: object[]): Promise<string> {
+  const res = await fetch(`${server.url}/api/v1/records`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ source, records }),
+  });
+  expect(res.status).toBe(202);
+  const { batchId } = (await res.json()) as { batchId: string };
+  for (let i = 0; i < 300; i++) {
+    const batch = await fetch(`${server.url}/api/v1/batches/${batchId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (((await batch.json()) as { status: string }).status === 'completed') return batchId;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`batch ${batchId} did not complete`);
+}
+
+describe('masking', () => {
+  it('masks identifiers per role, as FIELD_MASKS says (role matrix)', async () => {
+    const ingestToken = await server.tokenFor('ingest');
+    await submitAndWait(ingestToken, 'registry', people);
+    const seen: Record<string, unknown> = {};
+    for (const role of USER_ROLES) {
+      const client = createNexusClient(server.url, await server.tokenFor(role));
+      try {
+        const record = await client.trpc.records.get.query({
+          source: 'registry',
+          externalId: 'm-1',
+          reason: 'matrix',
+        });
+        seen[role] = {
+          national_id: record.payload.national_id,
+          phone: record.payload.phone,
+          email: record.payload.email,
+          given_name: record.payload.given_name,
+        };
+        if (role !== 'ingest') {
+          const golden = await client.trpc.customers.get.query({
+            customerId: record.decision.goldenId!,
+            reason: 'matrix',
+          });
+          expect(golden.best.national_id).toBe(record.payload.national_id);
+          expect(golden.members.map((m) => m.payload.phone)).toEqual([
+            record.payload.phone,
+            record.payload.phone,
+          ]);
+          const found = await client.trpc.customers.search.query({
+            identifier: 'QX-40196625',
+            reason: 'matrix',
+          });
+          expect(found.map((c) => c.best.email)).toEqual([record.payload.email]);
+        }
+      } finally {
+        await client.close();
+      }
+    }
+    const full = {
+      national_id: 'QX-40196625',
+      phone: '+44 20 7946 0133',
+      email: 'wilhelmina.q@example.org',
+      given_name: 'Wilhelmina',
+    };
+    const masked = {
+      national_id: '*******6625',
+      phone: '************0133',
+      email: 'w***@example.org',
+      given_name: 'Wilhelmina',
+    };
+    expect(seen).toEqual({ admin: full, reviewer: full, operator: masked, ingest: masked });
+    // The mapping is what the answers follow, field by field.
+    for (const role of USER_ROLES as readonly UserRole[])
+      for (const field of ['national_id', 'phone', 'email'] as const)
+        expect((seen[role] as Record<string, string>)[field]).toBe(
+          maskValue(full[field], FIELD_MASKS[role][field]),
+        );
+  });
+
+  it('masks values the way the mapping says, whatever their length', () => {
+    expect(maskValue('19876625', 'last4')).toBe('*****6625');
+    expect(maskValue('6625', 'last4')).toBe('*****');
+    expect(maskValue('a@b.c', 'email')).toBe('a***@b.c');
+    expect(maskValue('no-at-sign', 'email')).toBe('**********');
+    expect(maskValue('QX-1', 'full')).toBe('QX-1');
+  });
+
+  it('writes no personal value into any log line at debug level', async () => {
+    const token = await server.tokenFor('reviewer');
+    const reviewer = createNexusClient(server.url, token);
+    try {
+      await reviewer.trpc.customers.search.query({ name: 'Wilhelmina Quarterfield', reason: 'log check' });
+      await expect(reviewer.trpc.customers.search.query({ name: 'Wilhelmina' })).rejects.toThrow();
+    } finally {
+      await reviewer.close();
+    }
+    // A request the server refuses, with values in it, is logged without them.
+    await fetch(`${server.url}/api/v1/records`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await server.tokenFor('ingest')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        source: '',
+        records: [{ given_name: 'Wilhelmina', national_id: 'QX-40196625' }],
+      }),
+    });
+    // The server's own redaction, should a payload ever be passed to a log call.
+    const probe: string[] = [];
+    const probeSink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        probe.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    pino({ redact: LOG_REDACTION }, probeSink).info(
+      { record: people[0], job: { payload: people[1] } },
+      'probe',
+    );
+    expect(probe.join('')).not.toContain('Wilhelmina');
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.some((l) => l.includes('"level":20'))).toBe(true);
+    const leaks = lines.flatMap((line) =>
+      VALUES.filter((v) => line.toLowerCase().includes(v.toLowerCase())).map(
+        (v) => `${v}: ${line.slice(0, 300)}`,
+      ),
+    );
+    expect(leaks).toEqual([]);
+  });
+});
