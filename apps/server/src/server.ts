@@ -19,6 +19,7 @@ import { ShutdownRegistry } from './lifecycle/shutdown';
 import { IdentifyMonitor } from './identify/identifyMonitor';
 import { LiveHub } from './live/liveHub';
 import { createMetrics } from './metrics/metrics';
+import { startNotifications } from './notifications/notifications';
 import type { ServerDeps } from './trpc/context';
 import { AccountSessions } from './users/accountSessions';
 
@@ -70,13 +71,12 @@ export async function startNexus(
     log(`matching model: version ${model.version}`);
     const admin = await ensureFirstAdmin(db, config.NEXUS_ADMIN_PASSWORD);
     if (admin.created) log(firstAdminMessage(admin.generatedPassword));
+    // Read when first needed: with NEXUS_JWT_SECRET set, only notification secrets may need it.
+    let secretKey: ReturnType<typeof resolveServerSecretKey> | undefined;
+    const serverSecretKey = () =>
+      (secretKey ??= resolveServerSecretKey(config.NEXUS_SECRET_KEY, config.NEXUS_DATA_DIR));
     const tokens = new AccessTokens({
-      secret:
-        config.NEXUS_JWT_SECRET ??
-        (await resolveSigningKey(
-          db,
-          await resolveServerSecretKey(config.NEXUS_SECRET_KEY, config.NEXUS_DATA_DIR),
-        )),
+      secret: config.NEXUS_JWT_SECRET ?? (await resolveSigningKey(db, await serverSecretKey())),
       issuer: config.NEXUS_JWT_ISSUER,
       audience: config.NEXUS_JWT_AUDIENCE,
       ttlSeconds: config.NEXUS_ACCESS_TOKEN_TTL,
@@ -104,6 +104,14 @@ export async function startNexus(
     );
     rollups.start();
     shutdown.register('daily rollups', () => rollups.stop());
+    const notifications = startNotifications(
+      config,
+      db,
+      postgres.url,
+      async () => (await serverSecretKey()).key,
+      logger,
+      shutdown,
+    );
     const deps: ServerDeps = {
       config,
       db,
@@ -119,6 +127,7 @@ export async function startNexus(
       sessions: new AccountSessions(),
       proxies: new TrustedProxies(config.NEXUS_TRUSTED_PROXIES),
       identify,
+      notifications,
     };
     const http = await startHttpServer(deps, metrics, { host: config.HOST, port: config.PORT });
     shutdown.register('http and websocket server', () => http.close());

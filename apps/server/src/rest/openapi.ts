@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalRecordSchema, loginInput, MAX_BATCH_RECORDS, refreshInput } from '@nexus/schema';
 import { identifyPaths } from '../identify/identifyOpenApi';
 import { analyticsPaths } from '../analytics/analyticsOpenApi';
+import { NOTIFICATION_SCHEMA, notificationsPaths } from '../notifications/notificationsOpenApi';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -99,6 +100,7 @@ export function openApiDocument(): object {
         CanonicalRecord: json(canonicalRecordSchema),
         Batch: batch,
         TokenPair: tokenPair,
+        Notification: NOTIFICATION_SCHEMA,
       },
     },
     security: [{ bearer: [] }],
@@ -233,6 +235,7 @@ export function openApiDocument(): object {
         },
       },
       ...analyticsPaths(errors),
+      ...notificationsPaths(errors),
       '/api/openapi.json': {
         get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
       },

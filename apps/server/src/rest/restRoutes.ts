@@ -17,6 +17,7 @@ import { IDENTIFY_ROUTES } from '../identify/identifyRoutes';
 import type { Context } from '../trpc/context';
 import { batchResultsCsv } from '../batches/batchResultsCsv';
 import { ANALYTICS_ROUTES } from '../analytics/analyticsRoutes';
+import { WEBHOOK_ROUTES } from '../notifications/webhooksRoutes';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './readJsonBody';
 
@@ -179,6 +180,7 @@ export const REST_ROUTES: RestRoute[] = [
     },
   },
   ...ANALYTICS_ROUTES,
+  ...WEBHOOK_ROUTES,
   {
     method: 'GET',
     path: '/api/openapi.json',

@@ -73,6 +73,16 @@ const EXPECTED: Record<string, Level> = {
   'analytics.zones': 'reviewer',
   'analytics.runs': 'operator',
   'analytics.rollup': 'operator',
+  // Notifications: admins choose where data goes; operators watch and pause, resume, redeliver.
+  'notifications.list': 'operator',
+  'notifications.get': 'operator',
+  'notifications.create': 'admin',
+  'notifications.delete': 'admin',
+  'notifications.pause': 'operator',
+  'notifications.resume': 'operator',
+  'notifications.replay': 'admin',
+  'notifications.deliveries': 'operator',
+  'notifications.redeliver': 'operator',
 };
 
 interface ProcedureDef {

@@ -7,6 +7,7 @@ import { contactsRouter } from '../identify/contactsRouter';
 import { deadLettersRouter } from '../deadLetters/deadLettersRouter';
 import { ingestRouter } from '../ingest/ingestRouter';
 import { liveRouter } from '../live/liveRouter';
+import { notificationsRouter } from '../notifications/notificationsRouter';
 import { recordsRouter } from '../records/recordsRouter';
 import { reviewRouter } from '../review/reviewRouter';
 import { usersRouter } from '../users/usersRouter';
@@ -26,6 +27,7 @@ export const appRouter = createRouter({
   live: liveRouter,
   contacts: contactsRouter,
   analytics: analyticsRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

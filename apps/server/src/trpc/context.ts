@@ -12,6 +12,7 @@ import type { RateLimiter } from '../http/rateLimiter';
 import type { TrustedProxies } from '../http/trustedProxies';
 import type { IdentifyMonitor } from '../identify/identifyMonitor';
 import type { LiveHub } from '../live/liveHub';
+import type { Notifications } from '../notifications/notifications';
 import type { AccountSessions } from '../users/accountSessions';
 
 /** What every adapter (tRPC over HTTP and WebSocket, REST, CLI) is given to call the services. */
@@ -30,6 +31,8 @@ export interface ServerDeps {
   proxies: TrustedProxies;
   /** `/identify` calls, reported for metrics and the live overview. */
   identify: IdentifyMonitor;
+  /** The notifier port (features announce through `notifications.notifier`) and the subscriptions' services. */
+  notifications: Notifications;
 }
 
 /** What a WebSocket connection keeps across its calls. */
