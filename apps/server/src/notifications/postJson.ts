@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
+import net from 'node:net';
 import type { WebhookAddresses } from './webhookAddresses';
 
 /** Bytes of a receiver's answer kept for the delivery log; the rest is never read. */
@@ -37,6 +37,13 @@ export function postJson(
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
       return resolve({ statusCode: null, error: 'only http and https URLs', ok: false });
     const literal = parsed.hostname.replace(/^\[|\]$/g, '');
+    // A literal address skips the lookup: judged before any connection is made.
+    if (net.isIP(literal) && !addresses.allows(literal))
+      return resolve({
+        statusCode: null,
+        error: `${literal}: address not allowed (see NEXUS_WEBHOOK_URL_HOSTS)`,
+        ok: false,
+      });
     const client = parsed.protocol === 'https:' ? https : http;
     let settled = false;
     const finish = (outcome: PostOutcome) => {
