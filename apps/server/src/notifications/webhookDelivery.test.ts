@@ -110,7 +110,14 @@ describe('webhook delivery', () => {
       return r.accepted;
     });
     const body = delivery!.body;
-    expect(Object.keys(JSON.parse(body) as object)).toEqual(['type', 'id', 'key', 'sequence', 'data', 'createdAt']);
+    expect(Object.keys(JSON.parse(body) as object)).toEqual([
+      'type',
+      'id',
+      'key',
+      'sequence',
+      'data',
+      'createdAt',
+    ]);
     expect(JSON.parse(body)).toMatchObject({
       type: 'job.completed',
       key: 'job-sig',
