@@ -10,7 +10,7 @@ export interface DeliveryTarget {
   id: string;
   kind: SubscriptionKind;
   target: string;
-  /** The opened signing secret (webhooks). */
+  /** The opened sealed value: the signing secret (webhook), the URL (slack). */
   secret: string | undefined;
 }
 
@@ -53,8 +53,11 @@ export class DeliveryChannels {
         );
       }
       case 'slack':
+        // The URL is sealed (it is the credential); `target` holds only its masked form.
+        if (!target.secret)
+          return { statusCode: null, error: 'the Slack URL does not open with this server key', ok: false };
         return postJson(
-          target.target,
+          target.secret,
           slackBody(message),
           { 'content-type': 'application/json', 'user-agent': USER_AGENT },
           this.addresses,

@@ -45,8 +45,16 @@ describe('Slack and email subscriptions', () => {
 
   it('posts a Slack incoming-webhook message: {"text": ...} naming what happened', async () => {
     const sub = await subscribe({ kind: 'slack', url: slack.url, events: ['job.failed'] });
-    expect(sub).toMatchObject({ kind: 'slack', url: slack.url, to: null });
+    // The URL is the credential: shown by its origin only, and sealed in the database.
+    expect(sub).toMatchObject({ kind: 'slack', url: `${new URL(slack.url).origin}/…`, to: null });
     expect(sub.secret).toBeUndefined();
+    const stored = await suite.tdb.db
+      .selectFrom('notification_subscriptions')
+      .select(['target', 'secret'])
+      .where('id', '=', sub.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain('/hook');
+    expect(stored.secret).toMatch(/^sealed:v1:/);
     await notify('job.failed', 'job-slack-1', {
       name: 'nightly clinic import',
       status: 'failed',

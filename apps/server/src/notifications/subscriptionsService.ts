@@ -89,6 +89,8 @@ export async function createSubscription(
   }
   const id = randomUUID();
   const secret = input.kind === 'webhook' ? (input.secret ?? generateWebhookSecret()) : undefined;
+  // A Slack incoming-webhook URL is itself the credential: sealed like a secret, shown masked.
+  const sealed = input.kind === 'webhook' ? secret : input.kind === 'slack' ? input.url : undefined;
   // Starts at the outbox's end: a new subscriber hears what happens from now on (replay reaches back).
   const end = await deps.db
     .selectFrom('notifications')
@@ -99,9 +101,9 @@ export async function createSubscription(
     .values({
       id,
       kind: input.kind,
-      target: input.kind === 'email' ? input.to : input.url,
+      target: input.kind === 'email' ? input.to : input.kind === 'slack' ? maskedUrl(input.url) : input.url,
       event_types: input.events,
-      secret: secret ? await deps.secrets.seal(id, secret) : null,
+      secret: sealed ? await deps.secrets.seal(id, sealed) : null,
       cursor: end?.last ?? '0',
       created_by: createdBy,
     })
@@ -274,7 +276,7 @@ function toView(row: ViewRow): SubscriptionView {
   return {
     id: row.id,
     kind: row.kind,
-    url: row.kind === 'email' ? null : row.target,
+    url: row.kind === 'email' ? null : row.kind === 'slack' ? row.target : withoutPassword(row.target),
     to: row.kind === 'email' ? row.target : null,
     events: row.event_types,
     paused: row.paused,
@@ -345,4 +347,17 @@ async function withAttempts(db: Db, rows: DeliveryRow[]): Promise<DeliveryView[]
         nextAttemptAt: a.next_attempt_at?.toISOString() ?? null,
       })),
   }));
+}
+
+/** A Slack URL as shown: its origin only (the path is the credential). */
+function maskedUrl(url: string): string {
+  return `${new URL(url).origin}/…`;
+}
+
+/** A webhook URL as shown: a password in it is not for operators' eyes. */
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password === '') return url;
+  parsed.password = '…';
+  return parsed.href;
 }

@@ -151,6 +151,20 @@ describe('webhook delivery', () => {
     ).toBe(true);
   });
 
+  it('shows no password of a webhook URL to operators, and still sends it', async () => {
+    const r = await receiver();
+    const url = r.url.replace('http://', 'http://nexus:hook-password@');
+    const sub = own(await subscribe(url));
+    const shown = await api('GET', `/api/v1/webhooks/${sub.id}`, undefined, 'operator');
+    expect(shown.body.url).toBe(r.url.replace('http://', 'http://nexus:%E2%80%A6@'));
+    expect(JSON.stringify(shown.body)).not.toContain('hook-password');
+    await notify('job.completed', 'job-basic-auth');
+    await eventually(() => expect(r.accepted).toHaveLength(1));
+    expect(r.accepted[0]!.headers.authorization).toBe(
+      `Basic ${Buffer.from('nexus:hook-password').toString('base64')}`,
+    );
+  });
+
   it('delivers in order per key, every notification once', async () => {
     const r = await receiver();
     own(await subscribe(r.url, ['*']));
