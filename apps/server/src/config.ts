@@ -197,6 +197,44 @@ const envSchema = z.object({
   NEXUS_RETENTION_ACCESS_DAYS: retentionDays,
   /** Seconds between the server's retention runs (a day); 0 turns the schedule off. */
   NEXUS_RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(86_400),
+  // Notifications (docs/decisions/0035-notification-delivery.md).
+  /**
+   * IP addresses or CIDR ranges of loopback, private or link-local networks webhook URLs may reach,
+   * comma-separated; unset: public addresses only.
+   */
+  NEXUS_WEBHOOK_URL_HOSTS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== ''),
+    )
+    .refine((hosts) => hosts.every(isFaceHostEntry), {
+      message: 'must be host names, IP addresses or CIDR ranges, comma-separated',
+    })
+    .default([]),
+  /** How long a delivery is retried before its subscription is dead-lettered, in hours (decimals allowed). */
+  NEXUS_WEBHOOK_RETRY_HOURS: z.coerce.number().min(0.0001).max(720).default(24),
+  /** The first retry's delay, in milliseconds; each further one doubles (with jitter), up to an hour. */
+  NEXUS_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  /** Longest one delivery may take (connect, send, answer), in milliseconds. */
+  NEXUS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Deliveries in flight at once in this server. */
+  NEXUS_NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How often the delivery worker looks for work written by other servers, in milliseconds. */
+  NEXUS_NOTIFY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** SMTP server for email subscriptions: smtp://user:pass@host:port or smtps://...; unset: no email. */
+  NEXUS_SMTP_URL: z
+    .string()
+    .url()
+    .refine((u) => /^smtps?:\/\//.test(u), { message: 'must be an smtp:// or smtps:// URL' })
+    .optional(),
+  /** The From address of notification emails. */
+  NEXUS_SMTP_FROM: z
+    .string()
+    .regex(/^[^@\s]+@[^@\s]+$/, { message: 'must be an email address' })
+    .default('nexus@localhost'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -22,6 +22,7 @@ import { LOG_REDACTION } from './privacy/logRedaction';
 import { retentionSettings } from './privacy/retention';
 import { RetentionSchedule } from './privacy/retentionSchedule';
 import { createMetrics } from './metrics/metrics';
+import { startNotifications } from './notifications/notifications';
 import type { ServerDeps } from './trpc/context';
 import { AccountSessions } from './users/accountSessions';
 
@@ -73,13 +74,12 @@ export async function startNexus(
     log(`matching model: version ${model.version}`);
     const admin = await ensureFirstAdmin(db, config.NEXUS_ADMIN_PASSWORD);
     if (admin.created) log(firstAdminMessage(admin.generatedPassword));
+    // Read when first needed: with NEXUS_JWT_SECRET set, only notification secrets may need it.
+    let secretKey: ReturnType<typeof resolveServerSecretKey> | undefined;
+    const serverSecretKey = () =>
+      (secretKey ??= resolveServerSecretKey(config.NEXUS_SECRET_KEY, config.NEXUS_DATA_DIR));
     const tokens = new AccessTokens({
-      secret:
-        config.NEXUS_JWT_SECRET ??
-        (await resolveSigningKey(
-          db,
-          await resolveServerSecretKey(config.NEXUS_SECRET_KEY, config.NEXUS_DATA_DIR),
-        )),
+      secret: config.NEXUS_JWT_SECRET ?? (await resolveSigningKey(db, await serverSecretKey())),
       issuer: config.NEXUS_JWT_ISSUER,
       audience: config.NEXUS_JWT_AUDIENCE,
       ttlSeconds: config.NEXUS_ACCESS_TOKEN_TTL,
@@ -115,6 +115,14 @@ export async function startNexus(
     );
     retention.start();
     shutdown.register('retention', () => retention.stop());
+    const notifications = startNotifications(
+      config,
+      db,
+      postgres.url,
+      async () => (await serverSecretKey()).key,
+      logger,
+      shutdown,
+    );
     const deps: ServerDeps = {
       config,
       db,
@@ -131,6 +139,7 @@ export async function startNexus(
       proxies: new TrustedProxies(config.NEXUS_TRUSTED_PROXIES),
       identify,
       abisUrl: tech5.TECH5_ABIS_URL,
+      notifications,
     };
     const http = await startHttpServer(deps, metrics, { host: config.HOST, port: config.PORT });
     shutdown.register('http and websocket server', () => http.close());

@@ -28,7 +28,7 @@ export * from './tech5';
 export * from './faces/faceSourcePolicy';
 export { readFaceFile } from './faces/readFaceFile';
 export { FACE_REFUSED } from './faces/faceRefusals';
-export { isFaceHostEntry } from './faces/faceHosts';
+export { FaceHosts, isFaceHostEntry } from './faces/faceHosts';
 export {
   Tech5Biometrics,
   DEFAULT_TARGET_FPIR,

@@ -13,3 +13,4 @@ export * from './analyticsInputs';
 export * from './seededRandom';
 export * from './erasure';
 export * from './access';
+export * from './notificationInputs';

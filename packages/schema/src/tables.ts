@@ -460,3 +460,79 @@ export interface RetentionRunsTable {
 export interface Database {
   retention_runs: RetentionRunsTable;
 }
+
+// ---- Notifications: outbox, subscriptions, deliveries (migration 2026_12_03_0035_notifications) ----
+
+export type SubscriptionKind = 'webhook' | 'slack' | 'email';
+export type SubscriptionState = 'active' | 'dead_lettered';
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead_lettered';
+
+export interface NotificationsTable {
+  /** The outbox position: ids commit in order (written under one lock), so `id > cursor` skips nothing. */
+  id: Generated<string>;
+  event_id: Generated<string>;
+  type: string;
+  key: string;
+  sequence: number;
+  data: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface NotificationKeysTable {
+  key: string;
+  sequence: number;
+}
+
+export interface NotificationSubscriptionsTable {
+  id: Generated<string>;
+  kind: SubscriptionKind;
+  /** The URL (webhook, slack) or the email address. */
+  target: string;
+  event_types: string[];
+  /** Sealed under the server's secret key; null for email. */
+  secret: string | null;
+  paused: Generated<boolean>;
+  state: Generated<SubscriptionState>;
+  /** The last outbox id this subscription has deliveries for. */
+  cursor: string;
+  dead_lettered_at: NullableTimestamp;
+  last_error: string | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface NotificationDeliveriesTable {
+  id: Generated<string>;
+  subscription_id: string;
+  notification_id: string;
+  key: string;
+  sequence: number;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  first_attempt_at: NullableTimestamp;
+  next_attempt_at: Generated<Date>;
+  delivered_at: NullableTimestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface NotificationDeliveryAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempt: number;
+  at: Timestamp;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  next_attempt_at: NullableTimestamp;
+}
+
+export interface Database {
+  notifications: NotificationsTable;
+  notification_keys: NotificationKeysTable;
+  notification_subscriptions: NotificationSubscriptionsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_delivery_attempts: NotificationDeliveryAttemptsTable;
+}

@@ -3,6 +3,7 @@ import { canonicalRecordSchema, loginInput, MAX_BATCH_RECORDS, refreshInput } fr
 import { identifyPaths } from '../identify/identifyOpenApi';
 import { analyticsPaths } from '../analytics/analyticsOpenApi';
 import { erasurePaths } from '../privacy/erasureOpenApi';
+import { NOTIFICATION_SCHEMA, notificationsPaths } from '../notifications/notificationsOpenApi';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -100,6 +101,7 @@ export function openApiDocument(): object {
         CanonicalRecord: json(canonicalRecordSchema),
         Batch: batch,
         TokenPair: tokenPair,
+        Notification: NOTIFICATION_SCHEMA,
       },
     },
     security: [{ bearer: [] }],
@@ -235,6 +237,7 @@ export function openApiDocument(): object {
         },
       },
       ...analyticsPaths(errors),
+      ...notificationsPaths(errors),
       '/api/openapi.json': {
         get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
       },

@@ -20,6 +20,7 @@ import { ANALYTICS_ROUTES } from '../analytics/analyticsRoutes';
 import { ERASURE_ROUTES } from '../privacy/erasureRoutes';
 import { ACCESS_ROUTES } from '../privacy/accessRoutes';
 import { recordAccess } from '../privacy/accessRecords';
+import { WEBHOOK_ROUTES } from '../notifications/webhooksRoutes';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './readJsonBody';
 
@@ -185,6 +186,7 @@ export const REST_ROUTES: RestRoute[] = [
   },
   ...ANALYTICS_ROUTES,
   ...ACCESS_ROUTES,
+  ...WEBHOOK_ROUTES,
   {
     method: 'GET',
     path: '/api/openapi.json',

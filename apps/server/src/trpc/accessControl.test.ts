@@ -80,6 +80,16 @@ const EXPECTED: Record<string, Level> = {
   // Privacy: admins read the access trail; whoever may read a record may reveal one of its values.
   'access.trail': 'admin',
   'access.reveal': 'reviewer',
+  // Notifications: admins choose where data goes; operators watch and pause, resume, redeliver.
+  'notifications.list': 'operator',
+  'notifications.get': 'operator',
+  'notifications.create': 'admin',
+  'notifications.delete': 'admin',
+  'notifications.pause': 'operator',
+  'notifications.resume': 'operator',
+  'notifications.replay': 'admin',
+  'notifications.deliveries': 'operator',
+  'notifications.redeliver': 'operator',
 };
 
 interface ProcedureDef {

@@ -8,6 +8,7 @@ import { deadLettersRouter } from '../deadLetters/deadLettersRouter';
 import { ingestRouter } from '../ingest/ingestRouter';
 import { liveRouter } from '../live/liveRouter';
 import { accessRouter } from '../privacy/accessRouter';
+import { notificationsRouter } from '../notifications/notificationsRouter';
 import { recordsRouter } from '../records/recordsRouter';
 import { reviewRouter } from '../review/reviewRouter';
 import { usersRouter } from '../users/usersRouter';
@@ -30,6 +31,7 @@ export const appRouter = createRouter({
   analytics: analyticsRouter,
   privacy: privacyRouter,
   access: accessRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

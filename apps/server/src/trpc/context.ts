@@ -12,6 +12,7 @@ import type { RateLimiter } from '../http/rateLimiter';
 import type { TrustedProxies } from '../http/trustedProxies';
 import type { IdentifyMonitor } from '../identify/identifyMonitor';
 import type { LiveHub } from '../live/liveHub';
+import type { Notifications } from '../notifications/notifications';
 import type { AccountSessions } from '../users/accountSessions';
 import { apiVersionOf } from './apiVersion';
 
@@ -33,6 +34,8 @@ export interface ServerDeps {
   identify: IdentifyMonitor;
   /** Where ABIS answers (the simulator's address when it runs here): erasure deletes face references there. */
   abisUrl?: string;
+  /** The notifier port (features announce through `notifications.notifier`) and the subscriptions' services. */
+  notifications: Notifications;
 }
 
 /** What a WebSocket connection keeps across its calls. */

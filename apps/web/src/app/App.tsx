@@ -23,6 +23,7 @@ const Contacts = page(() => import('../pages/contacts/ContactsPage'), 'ContactsP
 const Audit = page(() => import('../pages/audit/AuditPage'), 'AuditPage');
 const Users = page(() => import('../pages/users/UsersPage'), 'UsersPage');
 const Reports = page(() => import('../pages/reports/ReportsPage'), 'ReportsPage');
+const Notifications = page(() => import('../pages/notifications/NotificationsPage'), 'NotificationsPage');
 
 function Guard({ level, children }: { level: ProcedureLevel; children: ReactNode }) {
   const { state } = useSession();
@@ -133,6 +134,14 @@ const router = createBrowserRouter([
         element: (
           <Guard level="reviewer">
             <Audit />
+          </Guard>
+        ),
+      },
+      {
+        path: 'notifications',
+        element: (
+          <Guard level="operator">
+            <Notifications />
           </Guard>
         ),
       },
