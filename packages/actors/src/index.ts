@@ -26,7 +26,9 @@ export * from './pipeline/survivorship';
 export { NonRetriableError, InfrastructureError, isInfrastructureError } from './pipeline/errors';
 export * from './tech5';
 export * from './faces/faceSourcePolicy';
-export { readFaceFile } from './faces/readFaceFile';
+export { readFaceFile, insideAllowedFolder } from './faces/readFaceFile';
+export { checkedLookup } from './faces/fetchFaceUrl';
+export { FaceHosts } from './faces/faceHosts';
 export { FACE_REFUSED } from './faces/faceRefusals';
 export { isFaceHostEntry } from './faces/faceHosts';
 export {

@@ -41,6 +41,13 @@ export const DOMAIN_ERROR_STATUS = {
   'USER.NOT_FOUND': 404,
   'USER.INVALID': 400,
   'CONTACT.NOT_FOUND': 404,
+  'JOB_SOURCE.INVALID': 400,
+  'JOB_SOURCE.NOT_FOUND': 404,
+  'JOB_SOURCE.EXISTS': 409,
+  'JOB.NOT_FOUND': 404,
+  'JOB.NOT_CANCELLABLE': 409,
+  'JOB.SOURCE_BUSY': 409,
+  'UPLOAD.NOT_FOUND': 404,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;

@@ -7,6 +7,7 @@ import * as mergeProposals from './2026_11_23_0021_merge_proposals';
 import * as ownership from './2026_12_02_0025_ownership';
 import * as contacts from './2026_12_02_0029_contacts';
 import * as analytics from './2026_12_02_0030_analytics';
+import * as jobs from './2026_12_03_0033_jobs';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0025_ownership': ownership,
   '2026_12_02_0029_contacts': contacts,
   '2026_12_02_0030_analytics': analytics,
+  '2026_12_03_0033_jobs': jobs,
 };
 
 export const migrationProvider: MigrationProvider = {
