@@ -17,6 +17,8 @@ import { RateLimiter } from './http/rateLimiter';
 import { TrustedProxies } from './http/trustedProxies';
 import { ShutdownRegistry } from './lifecycle/shutdown';
 import { IdentifyMonitor } from './identify/identifyMonitor';
+import { JobService } from './jobs/jobService';
+import { silentNotifier, type Notifier } from './notifications/notifier';
 import { LiveHub } from './live/liveHub';
 import { createMetrics } from './metrics/metrics';
 import type { ServerDeps } from './trpc/context';
@@ -34,6 +36,8 @@ export interface RunningNexus {
 export interface StartOptions {
   /** Structured logs (requests, auth failures); default: pino at LOG_LEVEL on stderr. */
   logger?: Logger;
+  /** Who is told when a job ends (webhooks, Slack, email); default: nobody. */
+  notifier?: Notifier;
 }
 
 /** The structured logger of `nexus start`: JSON lines on stderr, stdout stays for people. */
@@ -70,13 +74,9 @@ export async function startNexus(
     log(`matching model: version ${model.version}`);
     const admin = await ensureFirstAdmin(db, config.NEXUS_ADMIN_PASSWORD);
     if (admin.created) log(firstAdminMessage(admin.generatedPassword));
+    const secretKey = await resolveServerSecretKey(config.NEXUS_SECRET_KEY, config.NEXUS_DATA_DIR);
     const tokens = new AccessTokens({
-      secret:
-        config.NEXUS_JWT_SECRET ??
-        (await resolveSigningKey(
-          db,
-          await resolveServerSecretKey(config.NEXUS_SECRET_KEY, config.NEXUS_DATA_DIR),
-        )),
+      secret: config.NEXUS_JWT_SECRET ?? (await resolveSigningKey(db, secretKey)),
       issuer: config.NEXUS_JWT_ISSUER,
       audience: config.NEXUS_JWT_AUDIENCE,
       ttlSeconds: config.NEXUS_ACCESS_TOKEN_TTL,
@@ -104,7 +104,22 @@ export async function startNexus(
     );
     rollups.start();
     shutdown.register('daily rollups', () => rollups.stop());
+    const jobs = new JobService({
+      db,
+      partitions: engine.bus.partitions,
+      key: secretKey.key,
+      config,
+      logger,
+      notifier: options.notifier ?? silentNotifier,
+      onChange: () => {
+        engine.relay.kick();
+        live.nudge();
+      },
+    });
+    jobs.start();
+    shutdown.register('jobs', () => jobs.stop());
     const deps: ServerDeps = {
+      jobs,
       config,
       db,
       engine,

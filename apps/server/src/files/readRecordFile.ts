@@ -112,7 +112,8 @@ async function* readRecordLines(
     const rest = prepend(first.value, lines);
     const format = known ?? detectFormat(path, first.value.text);
     // Whatever the caller expected, a web page is never records.
-    if (known !== undefined && first.value.text.trimStart().startsWith('<')) detectFormat('', first.value.text);
+    if (known !== undefined && first.value.text.trimStart().startsWith('<'))
+      detectFormat('', first.value.text);
     yield* format === 'ndjson' ? readNdjsonRecords(rest, ctx) : readCsvRecords(rest, ctx);
   } finally {
     await lines.return(undefined);

@@ -141,7 +141,10 @@ export class JobRunner {
   }
 
   private async run(job: Selectable<JobsTable>, controller: AbortController): Promise<void> {
-    const heartbeat = setInterval(() => void this.renew(job.id, controller), (this.deps.settings.leaseSeconds * 1000) / 3);
+    const heartbeat = setInterval(
+      () => void this.renew(job.id, controller),
+      (this.deps.settings.leaseSeconds * 1000) / 3,
+    );
     heartbeat.unref();
     try {
       let attempt = job.attempts;
@@ -154,7 +157,13 @@ export class JobRunner {
           await this.endRun(runId, position, 'fetched', null);
           const moved = await this.deps.db
             .updateTable('jobs')
-            .set({ status: 'deciding', fetched_at: sql`now()`, lease_owner: null, lease_until: null, updated_at: sql`now()` })
+            .set({
+              status: 'deciding',
+              fetched_at: sql`now()`,
+              lease_owner: null,
+              lease_until: null,
+              updated_at: sql`now()`,
+            })
             .where('id', '=', job.id)
             .where('lease_owner', '=', this.engineId)
             .where('status', '=', 'fetching')
@@ -183,7 +192,10 @@ export class JobRunner {
           if (failure.retryable && attempt < this.deps.settings.maxAttempts) {
             await this.endRun(runId, null, 'retry', failure.message);
             const wait = backoffMs(attempt, this.deps.settings.retryBaseMs);
-            this.deps.logger.warn({ jobId: job.id, attempt, waitMs: wait, reason: failure.message }, 'job fetch failed; retrying');
+            this.deps.logger.warn(
+              { jobId: job.id, attempt, waitMs: wait, reason: failure.message },
+              'job fetch failed; retrying',
+            );
             try {
               await sleep(wait, undefined, { signal: controller.signal });
             } catch {
@@ -192,7 +204,12 @@ export class JobRunner {
             if (controller.signal.aborted) {
               const r: unknown = controller.signal.reason;
               if (r instanceof Stopping) {
-                await this.deps.db.updateTable('jobs').set({ lease_owner: null, lease_until: null }).where('id', '=', job.id).where('lease_owner', '=', this.engineId).execute();
+                await this.deps.db
+                  .updateTable('jobs')
+                  .set({ lease_owner: null, lease_until: null })
+                  .where('id', '=', job.id)
+                  .where('lease_owner', '=', this.engineId)
+                  .execute();
               } else await this.afterLeaseLost(job.id);
               return;
             }
@@ -244,7 +261,12 @@ export class JobRunner {
     return run.id;
   }
 
-  private async endRun(runId: string, toRow: number | null, outcome: string, error: string | null): Promise<void> {
+  private async endRun(
+    runId: string,
+    toRow: number | null,
+    outcome: string,
+    error: string | null,
+  ): Promise<void> {
     await this.deps.db
       .updateTable('job_runs')
       .set({ outcome, error, ended_at: sql`now()`, ...(toRow === null ? {} : { to_row: toRow }) })
@@ -253,7 +275,10 @@ export class JobRunner {
   }
 
   private async fail(jobId: string, failure: FetchFailure, attempts: number): Promise<void> {
-    const message = attempts > 1 && failure.retryable ? `${failure.message} (gave up after ${attempts} attempts)` : failure.message;
+    const message =
+      attempts > 1 && failure.retryable
+        ? `${failure.message} (gave up after ${attempts} attempts)`
+        : failure.message;
     const row = await this.deps.db
       .updateTable('jobs')
       .set({
@@ -276,7 +301,11 @@ export class JobRunner {
 
   /** Deciding jobs whose records are all decided are completed (by whichever engine sees it first). */
   private async settleDeciding(): Promise<void> {
-    const deciding = await this.deps.db.selectFrom('jobs').select('id').where('status', '=', 'deciding').execute();
+    const deciding = await this.deps.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('status', '=', 'deciding')
+      .execute();
     for (const { id } of deciding) {
       if ((await this.deps.store.pending(id)) > 0) continue;
       const row = await this.deps.db
@@ -338,8 +367,15 @@ export class JobRunner {
     const good = rows.filter((r): r is Extract<RecordRow, { ok: true }> => r.ok);
     const bad = rows.filter((r): r is Extract<RecordRow, { ok: false }> => !r.ok);
     const write = async (trx: Db, receipt: BatchReceipt | null) => {
-      const refused = (receipt?.rejected ?? []).map((r) => ({ line: good[r.index]!.line, externalId: good[r.index]!.record.external_id, errors: r.errors }));
-      const rejections = [...bad.map((r) => ({ line: r.line, externalId: r.externalId ?? null, errors: r.errors })), ...refused];
+      const refused = (receipt?.rejected ?? []).map((r) => ({
+        line: good[r.index]!.line,
+        externalId: good[r.index]!.record.external_id,
+        errors: r.errors,
+      }));
+      const rejections = [
+        ...bad.map((r) => ({ line: r.line, externalId: r.externalId ?? null, errors: r.errors })),
+        ...refused,
+      ];
       const updated = await trx
         .updateTable('jobs')
         .set({
@@ -362,7 +398,14 @@ export class JobRunner {
       if (kept.length > 0) {
         await trx
           .insertInto('job_rejections')
-          .values(kept.map((r) => ({ job_id: job.id, line: r.line, external_id: r.externalId, errors: JSON.stringify(r.errors) as never })))
+          .values(
+            kept.map((r) => ({
+              job_id: job.id,
+              line: r.line,
+              external_id: r.externalId,
+              errors: JSON.stringify(r.errors) as never,
+            })),
+          )
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
@@ -372,7 +415,9 @@ export class JobRunner {
         source: job.record_source,
         records: good.map((r) => r.record),
         // Jobs are created by operators and admins only (ROLE_GRANTS.operator): they claim no source.
-        submitter: job.created_by_id ? { userId: job.created_by_id, username: job.created_by, role: 'operator' } : null,
+        submitter: job.created_by_id
+          ? { userId: job.created_by_id, username: job.created_by, role: 'operator' }
+          : null,
         jobId: job.id,
         alsoInTransaction: write,
       });

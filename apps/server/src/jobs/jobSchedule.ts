@@ -36,7 +36,12 @@ export async function startDueRuns(db: Db, jobs: JobStore, now = new Date()): Pr
         .where('status', 'in', ['queued', 'fetching', 'deciding'])
         .executeTakeFirst();
       if (busy) return '';
-      const job = await jobs.create({ sourceId: due.id }, { username: due.created_by, userId: null }, 'schedule', trx);
+      const job = await jobs.create(
+        { sourceId: due.id },
+        { username: due.created_by, userId: null },
+        'schedule',
+        trx,
+      );
       return job.id;
     });
     if (id === null) return started;

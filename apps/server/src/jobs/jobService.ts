@@ -99,7 +99,8 @@ export class JobService {
   }
 
   async createJob(
-    input: { sourceId: string; name?: string | undefined } | { source: SourceSpec; name?: string | undefined },
+    input:
+      { sourceId: string; name?: string | undefined } | { source: SourceSpec; name?: string | undefined },
     creator: Pick<Submitter, 'username' | 'userId'>,
   ): Promise<JobView> {
     const job = await this.jobs.create(input, creator);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '@nexus/actors';
 import type { JobsTable, JobStatus, RecordStatus, SourceKind, SourceSpec } from '@nexus/schema';
-import type { Submitter } from '../auth/ownership';
 import { EVERYTHING } from '../auth/ownership';
 import { stringify } from 'csv-stringify/sync';
 import { RESULT_COLUMNS } from '../batches/batchRecords';
@@ -59,7 +58,8 @@ export class JobStore {
 
   /** Queues a job of a saved source (its settings copied now) or of an inline source. */
   async create(
-    input: { sourceId: string; name?: string | undefined } | { source: SourceSpec; name?: string | undefined },
+    input:
+      { sourceId: string; name?: string | undefined } | { source: SourceSpec; name?: string | undefined },
     creator: { username: string; userId: string | null },
     trigger: 'api' | 'schedule' = 'api',
     db: Db = this.db,
@@ -105,15 +105,24 @@ export class JobStore {
         })
         .execute();
     } catch (error) {
-      if ((error as { code?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'jobs_one_active_run')
-        throw new JobError('JOB.SOURCE_BUSY', 'a job of this source is still running: wait for it or cancel it');
+      if (
+        (error as { code?: string }).code === '23505' &&
+        (error as { constraint?: string }).constraint === 'jobs_one_active_run'
+      )
+        throw new JobError(
+          'JOB.SOURCE_BUSY',
+          'a job of this source is still running: wait for it or cancel it',
+        );
       throw error;
     }
     return this.get(id, db);
   }
 
   /** A new job of an inline source with the same settings as `old`. */
-  async copy(old: Selectable<JobsTable>, creator: { username: string; userId: string | null }): Promise<JobView> {
+  async copy(
+    old: Selectable<JobsTable>,
+    creator: { username: string; userId: string | null },
+  ): Promise<JobView> {
     const id = randomUUID();
     const secrets = openSecrets(this.key, secretName('job', old.id), old.secrets);
     await this.db
@@ -149,7 +158,12 @@ export class JobStore {
   }
 
   async list(filter: JobFilter): Promise<JobView[]> {
-    let q = this.db.selectFrom('jobs').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
+    let q = this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit);
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.source) q = q.where('source_id', '=', filter.source);
     return this.views(await q.execute());
@@ -174,7 +188,7 @@ export class JobStore {
       m.set(c.status, Number(c.n));
       by.set(c.job_id!, m);
     }
-    return rows.map((r) => toView(r, by.get(r.id) ?? new Map()));
+    return rows.map((r) => toView(r, by.get(r.id) ?? new Map<RecordStatus, number>()));
   }
 
   /** Records of the job still undecided. */
@@ -243,7 +257,12 @@ export class JobStore {
   }
 
   async runs(jobId: string) {
-    const rows = await this.db.selectFrom('job_runs').selectAll().where('job_id', '=', jobId).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('job_runs')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .orderBy('id')
+      .execute();
     return rows.map((r) => ({
       attempt: r.attempt,
       engine: r.engine,

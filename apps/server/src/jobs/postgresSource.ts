@@ -63,7 +63,8 @@ export async function* postgresRows(fetch: PostgresFetch): AsyncGenerator<Record
         const raw: Record<string, string> = {};
         columns.forEach((c, i) => {
           const v = row[names[i]!];
-          if (c !== '' && v !== null && v !== undefined) raw[c] = String(v);
+          // With TEXT_TYPES every value comes back as Postgres's own text.
+          if (c !== '' && typeof v === 'string') raw[c] = v;
         });
         yield toRecordRow(no, raw, JSON.stringify(row), fetch.source);
       }
@@ -81,13 +82,18 @@ export async function* postgresRows(fetch: PostgresFetch): AsyncGenerator<Record
 }
 
 /** The next rows, with the column names (known from the first read on). */
-function read(cursor: Cursor, rows: number): Promise<{ rows: Array<Record<string, unknown>>; fields: string[] }> {
+function read(
+  cursor: Cursor,
+  rows: number,
+): Promise<{ rows: Array<Record<string, unknown>>; fields: string[] }> {
   return new Promise((resolve, reject) => {
     cursor.read(rows, (error, got, result) => {
       if (error) return reject(error);
       resolve({
         rows: got as Array<Record<string, unknown>>,
-        fields: ((result as { fields?: Array<{ name: string }> } | undefined)?.fields ?? []).map((f) => f.name),
+        fields: ((result as { fields?: Array<{ name: string }> } | undefined)?.fields ?? []).map(
+          (f) => f.name,
+        ),
       });
     });
   });

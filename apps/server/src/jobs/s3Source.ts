@@ -63,10 +63,16 @@ export async function s3Keys(f: S3Fetch): Promise<string[]> {
 export async function* s3Text(f: S3Fetch, key: string): AsyncGenerator<string> {
   const s3 = client(f);
   try {
-    const answer = await s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: key }), { abortSignal: f.signal });
+    const answer = await s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: key }), {
+      abortSignal: f.signal,
+    });
     const type = (answer.ContentType ?? '').split(';')[0]!.trim().toLowerCase();
     if (type === 'text/html')
-      throw new FetchFailure('FETCH.NOT_RECORDS', `s3://${f.bucket}/${key} is a web page, not CSV or NDJSON`, false);
+      throw new FetchFailure(
+        'FETCH.NOT_RECORDS',
+        `s3://${f.bucket}/${key} is a web page, not CSV or NDJSON`,
+        false,
+      );
     const body = answer.Body as Readable | undefined;
     if (!body) throw new FetchFailure('FETCH.NOT_FOUND', `s3://${f.bucket}/${key} has no body`, false);
     const decoder = new StringDecoder('utf8');

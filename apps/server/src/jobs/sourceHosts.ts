@@ -26,7 +26,10 @@ export class SourceHosts {
   /** The URL's host (and port, when its entry names one) is listed. */
   allowsUrl(url: URL): boolean {
     if (!this.hosts.allowsHost(url.hostname)) return false;
-    const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+    const host = url.hostname
+      .toLowerCase()
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, '');
     if (this.anyPort.has(host)) return true;
     const ports = this.ports.get(host);
     // Listed by CIDR range or address without a port entry of its own: any port.

@@ -44,20 +44,32 @@ export function sourceRows(source: OpenedSource, env: FetchEnvironment): AsyncIt
   switch (source.kind) {
     case 'url': {
       const url = str(s.url)!;
-      const headers: Record<string, string> = { ...((source.secrets.headers as Record<string, string>) ?? {}) };
+      const headers: Record<string, string> = {
+        ...((source.secrets.headers as Record<string, string>) ?? {}),
+      };
       const token = str(source.secrets.bearerToken);
       if (token) headers.authorization = `Bearer ${token}`;
       const label = labelOf(url);
-      return readRecordText(urlText({ url, headers, hosts: env.hosts, idleTimeoutMs: env.idleTimeoutMs, signal: env.signal }), label, options);
+      return readRecordText(
+        urlText({ url, headers, hosts: env.hosts, idleTimeoutMs: env.idleTimeoutMs, signal: env.signal }),
+        label,
+        options,
+      );
     }
     case 'file': {
       const file = str(s.path)!;
-      return lazy(async () => readRecordText(await fileText(file, env.importDirs, env.signal), file, options));
+      return lazy(async () =>
+        readRecordText(await fileText(file, env.importDirs, env.signal), file, options),
+      );
     }
     case 'upload': {
       const file = path.join(env.uploadDir, `${str(s.uploadId)!}.upload`);
       return lazy(async () =>
-        readRecordText(await fileText(file, [env.uploadDir], env.signal), str(s.fileName) ?? 'the upload', options),
+        readRecordText(
+          await fileText(file, [env.uploadDir], env.signal),
+          str(s.fileName) ?? 'the upload',
+          options,
+        ),
       );
     }
     case 'postgres':
@@ -92,7 +104,10 @@ export function sourceRows(source: OpenedSource, env: FetchEnvironment): AsyncIt
 }
 
 /** Objects under a prefix, one after another; row positions run on across them. */
-async function* s3Rows(fetch: S3Fetch, options: Parameters<typeof readRecordText>[2]): AsyncGenerator<RecordRow> {
+async function* s3Rows(
+  fetch: S3Fetch,
+  options: Parameters<typeof readRecordText>[2],
+): AsyncGenerator<RecordRow> {
   let offset = 0;
   for (const key of await s3Keys(fetch)) {
     let last = 0;

@@ -66,6 +66,8 @@ export function secretNames(kind: SourceKind, secrets: Record<string, unknown>):
 
 export class SecretsUnreadable extends Error {
   constructor(name: string) {
-    super(`the secrets of ${name.split(':').slice(0, 2).join(' ')} do not open under this server's secret key (NEXUS_SECRET_KEY changed?)`);
+    super(
+      `the secrets of ${name.split(':').slice(0, 2).join(' ')} do not open under this server's secret key (NEXUS_SECRET_KEY changed?)`,
+    );
   }
 }

@@ -6,7 +6,14 @@ import type { SourceKind, SourceSpec, SourcesTable } from '@nexus/schema';
 import type { Selectable } from 'kysely';
 import { ColumnMapError, parseColumnMap } from '../files';
 import { JobError } from './jobErrors';
-import { openSecrets, sealSecrets, secretName, secretNames, splitSpec, type SplitSpec } from './sourceSecrets';
+import {
+  openSecrets,
+  sealSecrets,
+  secretName,
+  secretNames,
+  splitSpec,
+  type SplitSpec,
+} from './sourceSecrets';
 
 export interface SourceView {
   id: string;
@@ -86,7 +93,10 @@ export class SourceStore {
     private readonly key: Buffer,
   ) {}
 
-  async create(input: { name: string; schedule?: string | null | undefined; source: SourceSpec }, actor: string): Promise<SourceView> {
+  async create(
+    input: { name: string; schedule?: string | null | undefined; source: SourceSpec },
+    actor: string,
+  ): Promise<SourceView> {
     const split = checkSpec(input.source);
     const id = randomUUID();
     const schedule = input.schedule?.trim() || null;
@@ -111,9 +121,12 @@ export class SourceStore {
     return this.view(row);
   }
 
-  async update(
-    input: { sourceId: string; name?: string | undefined; schedule?: string | null | undefined; source?: SourceSpec | undefined },
-  ): Promise<SourceView> {
+  async update(input: {
+    sourceId: string;
+    name?: string | undefined;
+    schedule?: string | null | undefined;
+    source?: SourceSpec | undefined;
+  }): Promise<SourceView> {
     const current = await this.row(input.sourceId);
     const patch: Record<string, unknown> = { updated_at: sql`now()` };
     if (input.name !== undefined) patch.name = input.name;
@@ -125,7 +138,10 @@ export class SourceStore {
     if (input.source) {
       const split = checkSpec(input.source);
       // Secrets left out keep their saved values (the API never shows them to be sent back).
-      const saved = split.kind === current.kind ? openSecrets(this.key, secretName('source', current.id), current.secrets) : {};
+      const saved =
+        split.kind === current.kind
+          ? openSecrets(this.key, secretName('source', current.id), current.secrets)
+          : {};
       patch.kind = split.kind;
       patch.settings = JSON.stringify(split.settings);
       patch.secrets = sealSecrets(this.key, secretName('source', current.id), { ...saved, ...split.secrets });
@@ -139,7 +155,8 @@ export class SourceStore {
       .returningAll()
       .executeTakeFirstOrThrow()
       .catch((error: { code?: string }) => {
-        if (error.code === '23505') throw new JobError('JOB_SOURCE.EXISTS', `a source named ${input.name} exists`);
+        if (error.code === '23505')
+          throw new JobError('JOB_SOURCE.EXISTS', `a source named ${input.name} exists`);
         throw error;
       });
     return this.view(row);

@@ -28,7 +28,8 @@ export async function* urlText(fetch: UrlFetch): AsyncGenerator<string> {
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
-      if (redirects >= MAX_REDIRECTS) throw new FetchFailure('FETCH.REFUSED', `more than ${MAX_REDIRECTS} redirects`, false);
+      if (redirects >= MAX_REDIRECTS)
+        throw new FetchFailure('FETCH.REFUSED', `more than ${MAX_REDIRECTS} redirects`, false);
       url = parse(new URL(response.headers.location, url).href);
       continue;
     }
@@ -43,7 +44,8 @@ export async function* urlText(fetch: UrlFetch): AsyncGenerator<string> {
       response.destroy();
     }
     // Node marks a body cut short of its Content-Length as incomplete rather than always throwing.
-    if (!response.complete) throw new FetchFailure('FETCH.NETWORK', 'the connection closed before the whole body came', true);
+    if (!response.complete)
+      throw new FetchFailure('FETCH.NETWORK', 'the connection closed before the whole body came', true);
     return;
   }
 }
@@ -56,7 +58,11 @@ function parse(raw: string): URL {
     throw new FetchFailure('FETCH.INVALID_SOURCE', `${raw} is not a URL`, false);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new FetchFailure('FETCH.INVALID_SOURCE', `only http and https URLs are fetched, not ${url.protocol}`, false);
+    throw new FetchFailure(
+      'FETCH.INVALID_SOURCE',
+      `only http and https URLs are fetched, not ${url.protocol}`,
+      false,
+    );
   return url;
 }
 
@@ -74,11 +80,19 @@ function checkStatus(response: http.IncomingMessage, status: number): void {
     throw failure;
   };
   if (status === 401 || status === 403)
-    fail(new FetchFailure('FETCH.UNAUTHORIZED', `the server answered ${status}: check the source's token or headers`, false));
-  if (status === 404) fail(new FetchFailure('FETCH.NOT_FOUND', 'the server answered 404: no such file', false));
+    fail(
+      new FetchFailure(
+        'FETCH.UNAUTHORIZED',
+        `the server answered ${status}: check the source's token or headers`,
+        false,
+      ),
+    );
+  if (status === 404)
+    fail(new FetchFailure('FETCH.NOT_FOUND', 'the server answered 404: no such file', false));
   if (status >= 500 || status === 429 || status === 408)
     fail(new FetchFailure('FETCH.HTTP_STATUS', `the server answered ${status}`, true));
-  if (status < 200 || status >= 300) fail(new FetchFailure('FETCH.HTTP_STATUS', `the server answered ${status}`, false));
+  if (status < 200 || status >= 300)
+    fail(new FetchFailure('FETCH.HTTP_STATUS', `the server answered ${status}`, false));
   const type = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'text/html' || type === 'application/xhtml+xml')
     fail(
@@ -111,7 +125,9 @@ function get(url: URL, fetch: UrlFetch): Promise<http.IncomingMessage> {
     });
     // Fires on any silence of the socket, while connecting or reading the body.
     request.on('timeout', () =>
-      request.destroy(new FetchFailure('FETCH.TIMEOUT', `the server was silent for ${fetch.idleTimeoutMs} ms`, true)),
+      request.destroy(
+        new FetchFailure('FETCH.TIMEOUT', `the server was silent for ${fetch.idleTimeoutMs} ms`, true),
+      ),
     );
     request.on('error', (error: Error) => {
       if (error.name === 'FaceImageError') reject(refused(url));

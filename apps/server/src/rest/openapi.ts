@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalRecordSchema, loginInput, MAX_BATCH_RECORDS, refreshInput } from '@nexus/schema';
 import { identifyPaths } from '../identify/identifyOpenApi';
 import { analyticsPaths } from '../analytics/analyticsOpenApi';
+import { jobPaths } from '../jobs/jobsOpenApi';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -233,6 +234,7 @@ export function openApiDocument(): object {
         },
       },
       ...analyticsPaths(errors),
+      ...jobPaths(errors),
       '/api/openapi.json': {
         get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
       },

@@ -17,6 +17,7 @@ import { IDENTIFY_ROUTES } from '../identify/identifyRoutes';
 import type { Context } from '../trpc/context';
 import { batchResultsCsv } from '../batches/batchResultsCsv';
 import { ANALYTICS_ROUTES } from '../analytics/analyticsRoutes';
+import { JOB_ROUTES } from '../jobs/jobRoutes';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './readJsonBody';
 
@@ -30,7 +31,7 @@ export interface RestReply {
 }
 
 export interface RestRoute {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** `/api/v1/batches/:id` style; each `:name` becomes a parameter. */
   path: string;
   level: ProcedureLevel;
@@ -179,6 +180,7 @@ export const REST_ROUTES: RestRoute[] = [
     },
   },
   ...ANALYTICS_ROUTES,
+  ...JOB_ROUTES,
   {
     method: 'GET',
     path: '/api/openapi.json',

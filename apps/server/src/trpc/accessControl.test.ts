@@ -73,6 +73,20 @@ const EXPECTED: Record<string, Level> = {
   'analytics.zones': 'reviewer',
   'analytics.runs': 'operator',
   'analytics.rollup': 'operator',
+  // Jobs reach the server's network, files and credentials: operators and admins only (ADR 0033).
+  'jobs.sources': 'operator',
+  'jobs.source': 'operator',
+  'jobs.createSource': 'operator',
+  'jobs.updateSource': 'operator',
+  'jobs.removeSource': 'operator',
+  'jobs.list': 'operator',
+  'jobs.get': 'operator',
+  'jobs.runs': 'operator',
+  'jobs.rejections': 'operator',
+  'jobs.create': 'operator',
+  'jobs.cancel': 'operator',
+  'jobs.retry': 'operator',
+  'jobs.progress': 'operator',
 };
 
 interface ProcedureDef {

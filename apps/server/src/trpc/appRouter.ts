@@ -6,6 +6,7 @@ import { customersRouter } from '../customers/customersRouter';
 import { contactsRouter } from '../identify/contactsRouter';
 import { deadLettersRouter } from '../deadLetters/deadLettersRouter';
 import { ingestRouter } from '../ingest/ingestRouter';
+import { jobsRouter } from '../jobs/jobsRouter';
 import { liveRouter } from '../live/liveRouter';
 import { recordsRouter } from '../records/recordsRouter';
 import { reviewRouter } from '../review/reviewRouter';
@@ -26,6 +27,7 @@ export const appRouter = createRouter({
   live: liveRouter,
   contacts: contactsRouter,
   analytics: analyticsRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;
