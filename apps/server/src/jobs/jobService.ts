@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '@nexus/actors';
 import type { SourceSpec } from '@nexus/schema';
-import type { Submitter } from '../auth/ownership';
 import { silentNotifier, type Notifier } from '../notifications/notifier';
 import { JobRunner, type JobRunnerSettings } from './jobRunner';
 import { startDueRuns } from './jobSchedule';
@@ -101,7 +100,7 @@ export class JobService {
   async createJob(
     input:
       { sourceId: string; name?: string | undefined } | { source: SourceSpec; name?: string | undefined },
-    creator: Pick<Submitter, 'username' | 'userId'>,
+    creator: { username: string; userId: string | null },
   ): Promise<JobView> {
     const job = await this.jobs.create(input, creator);
     this.runner.nudge();
@@ -109,7 +108,7 @@ export class JobService {
   }
 
   /** A new job with the same settings as a finished one. */
-  async retryJob(jobId: string, creator: Pick<Submitter, 'username' | 'userId'>): Promise<JobView> {
+  async retryJob(jobId: string, creator: { username: string; userId: string | null }): Promise<JobView> {
     const old = await this.jobs.row(jobId);
     const job = old.source_id
       ? await this.jobs.create({ sourceId: old.source_id, name: old.name }, creator)
