@@ -36,7 +36,7 @@ describe('a job survives a server restart: it resumes, not restarts', () => {
     const files = await startFileServer((_req, res) => trickle(res, body, 1500, 80));
     try {
       server = await startTestServer(tdb, env);
-      const api = jobsApi(() => server);
+      const api = jobsApi(() => server, 'admin');
       const jobId = await api.start({
         source: {
           kind: 'url',
