@@ -120,7 +120,11 @@ describe('jobs from an S3-compatible store', () => {
     const denied = await fetched(
       (
         await jobs.createJob(
-          { source: { ...spec({ key: 'one/people.csv', accessKeyId: 'NOBODY', secretAccessKey: 'not-the-secret' }) } as never },
+          {
+            source: {
+              ...spec({ key: 'one/people.csv', accessKeyId: 'NOBODY', secretAccessKey: 'not-the-secret' }),
+            } as never,
+          },
           who,
         )
       ).id,
