@@ -235,6 +235,44 @@ const envSchema = z.object({
     .string()
     .regex(/^[^@\s]+@[^@\s]+$/, { message: 'must be an email address' })
     .default('nexus@localhost'),
+  // Jobs (docs/decisions/0033-jobs.md).
+  /** Hosts url sources may fetch from (`host[:port]`, IP addresses or CIDR ranges), comma-separated; unset: none. */
+  NEXUS_SOURCE_URL_HOSTS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== ''),
+    )
+    .refine((hosts) => hosts.every((h) => isFaceHostEntry(h.replace(/:\d{1,5}$/, ''))), {
+      message: 'must be host[:port], IP addresses or CIDR ranges, comma-separated',
+    })
+    .default([]),
+  /** Folders file sources may read from, separated like PATH (`:`); unset: no files. */
+  NEXUS_IMPORT_DIRS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(path.delimiter)
+        .filter((d) => d.trim() !== '')
+        .map((d) => path.resolve(d)),
+    )
+    .default([]),
+  /** Jobs fetching at once on this engine; the rest wait queued. */
+  NEXUS_JOB_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(2),
+  /** Rows per batch a job stores (one transaction each, with its resume position). */
+  NEXUS_JOB_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(5_000),
+  /** Fetch attempts of a job before a retryable failure fails it. */
+  NEXUS_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+  /** First retry delay; doubled each attempt, with full jitter, at most 5 minutes. */
+  NEXUS_JOB_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1_000),
+  /** A running job's lease; another engine resumes it this long after its engine stopped. */
+  NEXUS_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** Longest a source may stay silent (connecting, or between two reads) before the fetch is retried. */
+  NEXUS_JOB_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Largest file POST /api/v1/uploads takes, in bytes. */
+  NEXUS_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).max(1e12).default(5e9),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -17,6 +17,8 @@ import { RateLimiter } from './http/rateLimiter';
 import { TrustedProxies } from './http/trustedProxies';
 import { ShutdownRegistry } from './lifecycle/shutdown';
 import { IdentifyMonitor } from './identify/identifyMonitor';
+import { JobService } from './jobs/jobService';
+import type { Notifier } from './notifications/notifier';
 import { LiveHub } from './live/liveHub';
 import { LOG_REDACTION } from './privacy/logRedaction';
 import { retentionSettings } from './privacy/retention';
@@ -38,6 +40,8 @@ export interface RunningNexus {
 export interface StartOptions {
   /** Structured logs (requests, auth failures); default: pino at LOG_LEVEL on stderr. */
   logger?: Logger;
+  /** Who is told when a job ends (webhooks, Slack, email); default: nobody. */
+  notifier?: Notifier;
 }
 
 /** The structured logger of `nexus start`: JSON lines on stderr, stdout stays for people. */
@@ -123,7 +127,22 @@ export async function startNexus(
       logger,
       shutdown,
     );
+    const jobs = new JobService({
+      db,
+      partitions: engine.bus.partitions,
+      key: (await serverSecretKey()).key,
+      config,
+      logger,
+      notifier: options.notifier ?? notifications.notifier,
+      onChange: () => {
+        engine.relay.kick();
+        live.nudge();
+      },
+    });
+    jobs.start();
+    shutdown.register('jobs', () => jobs.stop());
     const deps: ServerDeps = {
+      jobs,
       config,
       db,
       engine,

@@ -26,7 +26,8 @@ export * from './pipeline/survivorship';
 export { NonRetriableError, InfrastructureError, isInfrastructureError } from './pipeline/errors';
 export * from './tech5';
 export * from './faces/faceSourcePolicy';
-export { readFaceFile } from './faces/readFaceFile';
+export { readFaceFile, insideAllowedFolder } from './faces/readFaceFile';
+export { checkedLookup } from './faces/fetchFaceUrl';
 export { FACE_REFUSED } from './faces/faceRefusals';
 export { FaceHosts, isFaceHostEntry } from './faces/faceHosts';
 export {

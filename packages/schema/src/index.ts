@@ -14,3 +14,4 @@ export * from './seededRandom';
 export * from './erasure';
 export * from './access';
 export * from './notificationInputs';
+export * from './jobInputs';

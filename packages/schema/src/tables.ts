@@ -39,6 +39,8 @@ export interface BatchesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   completed_at: NullableTimestamp;
+  /** The job that fetched its records (migration 2026_12_03_0033_jobs); null for pushed batches. */
+  job_id?: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RecordsTable {
@@ -535,4 +537,86 @@ export interface Database {
   notification_subscriptions: NotificationSubscriptionsTable;
   notification_deliveries: NotificationDeliveriesTable;
   notification_delivery_attempts: NotificationDeliveryAttemptsTable;
+}
+
+// ---- Jobs (migration 2026_12_03_0033_jobs) ----
+
+export type SourceKind = 'url' | 'file' | 'postgres' | 's3' | 'upload';
+export type JobStatus = 'queued' | 'fetching' | 'deciding' | 'completed' | 'failed' | 'cancelled';
+
+export interface SourcesTable {
+  id: Generated<string>;
+  name: string;
+  kind: SourceKind;
+  /** The kind's settings without its secrets. */
+  settings: Json<Record<string, unknown>>;
+  /** The kind's secrets as one sealed JSON object (sealSecret); never returned. */
+  secrets: string | null;
+  /** Column -> canonical field (`--map`); '' drops a column. */
+  map: Json<Record<string, string>>;
+  /** The records' source (their external ids' namespace). */
+  record_source: string;
+  schedule: string | null;
+  next_run_at: NullableTimestamp;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface JobsTable {
+  id: string;
+  name: string;
+  source_id: string | null;
+  kind: SourceKind;
+  settings: Json<Record<string, unknown>>;
+  secrets: string | null;
+  map: Json<Record<string, string>>;
+  record_source: string;
+  trigger: 'api' | 'schedule';
+  status: JobStatus;
+  rows_read: ColumnType<string, number | string | undefined, number | string>;
+  rows_accepted: ColumnType<string, number | string | undefined, number | string>;
+  rows_rejected: ColumnType<string, number | string | undefined, number | string>;
+  /** Rows of the source consumed and stored: where a resumed fetch starts. */
+  resume_rows: ColumnType<string, number | string | undefined, number | string>;
+  attempts: ColumnType<number, number | undefined, number>;
+  error_code: string | null;
+  error: string | null;
+  cancel_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  lease_owner: string | null;
+  lease_until: NullableTimestamp;
+  created_by: string;
+  created_by_id: string | null;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  fetched_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface JobRunsTable {
+  id: Generated<string>;
+  job_id: string;
+  attempt: number;
+  engine: string;
+  from_row: ColumnType<string, number | string, number | string>;
+  to_row: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  outcome: string | null;
+  error: string | null;
+  started_at: Timestamp;
+  ended_at: NullableTimestamp;
+}
+
+export interface JobRejectionsTable {
+  job_id: string;
+  line: ColumnType<string, number | string, number | string>;
+  external_id: string | null;
+  errors: Json<Array<{ field: string; message: string }>>;
+}
+
+export interface Database {
+  sources: SourcesTable;
+  jobs: JobsTable;
+  job_runs: JobRunsTable;
+  job_rejections: JobRejectionsTable;
 }

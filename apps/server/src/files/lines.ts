@@ -44,19 +44,34 @@ export function fileError(err: unknown, path: string): unknown {
  * Streams a UTF-8 file as physical lines, holding at most one line (bounded by maxLineChars) in
  * memory. The BOM is stripped; a file that looks binary or UTF-16 is refused.
  */
-export async function* readLines(path: string, options: LineOptions): AsyncGenerator<PhysicalLine> {
-  const { maxLineChars, signal } = options;
+export function readLines(path: string, options: LineOptions): AsyncGenerator<PhysicalLine> {
   const stream = createReadStream(path, {
     encoding: 'utf8',
     highWaterMark: options.chunkSize ?? 1 << 16,
-    signal,
+    signal: options.signal,
   });
+  return linesOf(stream as AsyncIterable<string>, path, options);
+}
+
+/**
+ * The same for any stream of decoded text (an HTTP body, an object in a store); `label` names it
+ * in errors.
+ */
+export async function* linesOf(
+  chunks: AsyncIterable<string>,
+  path: string,
+  options: Pick<LineOptions, 'maxLineChars'> & {
+    /** Leave the stream's own errors as they are (a network failure is not a file problem). */
+    keepStreamErrors?: boolean;
+  },
+): AsyncGenerator<PhysicalLine> {
+  const { maxLineChars } = options;
   let pending = '';
   let no = 1;
   let dropping = false; // inside an overlong line, waiting for its end
   let first = true;
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
+    for await (const chunk of chunks) {
       let text = chunk;
       if (first && text !== '') {
         first = false;
@@ -91,6 +106,7 @@ export async function* readLines(path: string, options: LineOptions): AsyncGener
       }
     }
   } catch (err) {
+    if (options.keepStreamErrors && !(err instanceof RecordFileError)) throw err;
     throw fileError(err, path);
   }
   if (pending !== '' && !dropping) yield { no, text: pending };

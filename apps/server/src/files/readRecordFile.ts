@@ -3,7 +3,7 @@ import { MAX_FACE_IMAGE_LENGTH } from '@nexus/schema';
 import { normaliseColumnMap } from './columns';
 import { readCsvRecords } from './csv';
 import { RecordFileError } from './errors';
-import { checkFile, readLines, type PhysicalLine } from './lines';
+import { checkFile, linesOf, readLines, type PhysicalLine } from './lines';
 import { readNdjsonRecords } from './ndjson';
 import type { ReaderContext, RecordRow } from './rows';
 
@@ -22,6 +22,8 @@ export interface ReadRecordFileOptions {
   maxRowChars?: number;
   /** Read size in bytes; for tests. */
   chunkSize?: number;
+  /** The format when the caller knows it; else by extension, then by the first character. */
+  format?: RecordFileFormat;
 }
 
 export type RecordFileFormat = 'csv' | 'ndjson';
@@ -32,6 +34,13 @@ export function detectFormat(path: string, firstLine: string): RecordFileFormat 
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
   if (ext === '.csv' || ext === '.tsv') return 'csv';
   const c = firstLine.trimStart()[0];
+  if (c === '<') {
+    throw new RecordFileError(
+      'FILE.UNREADABLE',
+      path,
+      'is HTML or XML (a web page, perhaps a sign-in or error page), not CSV or NDJSON',
+    );
+  }
   if (c === '[') {
     throw new RecordFileError(
       'FILE.UNREADABLE',
@@ -67,12 +76,44 @@ async function* generate(path: string, options: ReadRecordFileOptions): AsyncGen
     signal: options.signal,
     chunkSize: options.chunkSize,
   });
+  yield* readRecordLines(lines, ctx, options.format);
+}
+
+/**
+ * Person records from text that is not a local file (an HTTP body, an object in a store), read
+ * exactly as a file is; `label` names it in errors and picks the format by its extension.
+ */
+export function readRecordText(
+  chunks: AsyncIterable<string>,
+  label: string,
+  options: Omit<ReadRecordFileOptions, 'signal' | 'chunkSize'> = {},
+): AsyncIterable<RecordRow> {
+  const ctx: ReaderContext = {
+    path: label,
+    map: normaliseColumnMap(options.map),
+    source: options.source,
+    maxRowChars: options.maxRowChars ?? DEFAULT_MAX_ROW_CHARS,
+    onColumns: options.onColumns,
+  };
+  const lines = linesOf(chunks, label, { maxLineChars: ctx.maxRowChars, keepStreamErrors: true });
+  return readRecordLines(lines, ctx, options.format);
+}
+
+async function* readRecordLines(
+  lines: AsyncGenerator<PhysicalLine>,
+  ctx: ReaderContext,
+  known: RecordFileFormat | undefined,
+): AsyncGenerator<RecordRow> {
+  const path = ctx.path;
   try {
     let first = await lines.next();
     while (!first.done && !first.value.overlong && first.value.text.trim() === '') first = await lines.next();
     if (first.done) throw new RecordFileError('FILE.EMPTY', path, 'has only blank lines');
     const rest = prepend(first.value, lines);
-    const format = detectFormat(path, first.value.text);
+    const format = known ?? detectFormat(path, first.value.text);
+    // Whatever the caller expected, a web page is never records.
+    if (known !== undefined && first.value.text.trimStart().startsWith('<'))
+      detectFormat('', first.value.text);
     yield* format === 'ndjson' ? readNdjsonRecords(rest, ctx) : readCsvRecords(rest, ctx);
   } finally {
     await lines.return(undefined);

@@ -20,6 +20,13 @@ export interface BatchSubmission {
   records: unknown[];
   /** The account submitting it, its owner; none for the engine's own runs (`nexus dedupe`, tests). */
   submitter?: Submitter | null;
+  /** The job that fetched the records (docs/decisions/0033-jobs.md). */
+  jobId?: string;
+  /**
+   * Runs inside the batch's transaction after its records are stored: a job writes its resume
+   * position here, so the position and the rows are stored together or not at all.
+   */
+  alsoInTransaction?: (trx: Db, receipt: BatchReceipt) => Promise<void>;
 }
 
 export interface BatchReceipt {
@@ -92,6 +99,7 @@ export async function submitBatch(
         submitted_by: submitter?.username ?? null,
         submitted_by_id: submitter?.userId ?? null,
         record_count: 0,
+        ...(submission.jobId ? { job_id: submission.jobId } : {}),
       })
       .execute();
     let stored = 0;
@@ -137,6 +145,10 @@ export async function submitBatch(
       .set({ record_count: stored })
       .where('id', '=', receipt.batchId)
       .execute();
+    if (submission.alsoInTransaction) {
+      receipt.accepted = valid.length + repeats;
+      await submission.alsoInTransaction(trx, receipt);
+    }
   });
   receipt.accepted = valid.length + repeats;
   for (const d of receipt.duplicates) d.batchId = holders.get(d.externalId) ?? null;

@@ -4,6 +4,7 @@ import { identifyPaths } from '../identify/identifyOpenApi';
 import { analyticsPaths } from '../analytics/analyticsOpenApi';
 import { erasurePaths } from '../privacy/erasureOpenApi';
 import { NOTIFICATION_SCHEMA, notificationsPaths } from '../notifications/notificationsOpenApi';
+import { jobPaths } from '../jobs/jobsOpenApi';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -238,6 +239,7 @@ export function openApiDocument(): object {
       },
       ...analyticsPaths(errors),
       ...notificationsPaths(errors),
+      ...jobPaths(errors),
       '/api/openapi.json': {
         get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
       },

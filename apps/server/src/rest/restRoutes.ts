@@ -21,6 +21,7 @@ import { ERASURE_ROUTES } from '../privacy/erasureRoutes';
 import { ACCESS_ROUTES } from '../privacy/accessRoutes';
 import { recordAccess } from '../privacy/accessRecords';
 import { WEBHOOK_ROUTES } from '../notifications/webhooksRoutes';
+import { JOB_ROUTES } from '../jobs/jobRoutes';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './readJsonBody';
 
@@ -34,7 +35,7 @@ export interface RestReply {
 }
 
 export interface RestRoute {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** `/api/v1/batches/:id` style; each `:name` becomes a parameter. */
   path: string;
   level: ProcedureLevel;
@@ -187,6 +188,7 @@ export const REST_ROUTES: RestRoute[] = [
   ...ANALYTICS_ROUTES,
   ...ACCESS_ROUTES,
   ...WEBHOOK_ROUTES,
+  ...JOB_ROUTES,
   {
     method: 'GET',
     path: '/api/openapi.json',

@@ -90,6 +90,20 @@ const EXPECTED: Record<string, Level> = {
   'notifications.replay': 'admin',
   'notifications.deliveries': 'operator',
   'notifications.redeliver': 'operator',
+  // Jobs reach the server's network, files and credentials: operators and admins only (ADR 0033).
+  'jobs.sources': 'operator',
+  'jobs.source': 'operator',
+  'jobs.createSource': 'operator',
+  'jobs.updateSource': 'operator',
+  'jobs.removeSource': 'operator',
+  'jobs.list': 'operator',
+  'jobs.get': 'operator',
+  'jobs.runs': 'operator',
+  'jobs.rejections': 'operator',
+  'jobs.create': 'operator',
+  'jobs.cancel': 'operator',
+  'jobs.retry': 'operator',
+  'jobs.progress': 'operator',
 };
 
 interface ProcedureDef {

@@ -6,6 +6,7 @@ import { customersRouter } from '../customers/customersRouter';
 import { contactsRouter } from '../identify/contactsRouter';
 import { deadLettersRouter } from '../deadLetters/deadLettersRouter';
 import { ingestRouter } from '../ingest/ingestRouter';
+import { jobsRouter } from '../jobs/jobsRouter';
 import { liveRouter } from '../live/liveRouter';
 import { accessRouter } from '../privacy/accessRouter';
 import { notificationsRouter } from '../notifications/notificationsRouter';
@@ -32,6 +33,7 @@ export const appRouter = createRouter({
   privacy: privacyRouter,
   access: accessRouter,
   notifications: notificationsRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,6 +11,7 @@ import type { Engine } from '../engine/engine';
 import type { RateLimiter } from '../http/rateLimiter';
 import type { TrustedProxies } from '../http/trustedProxies';
 import type { IdentifyMonitor } from '../identify/identifyMonitor';
+import type { JobService } from '../jobs/jobService';
 import type { LiveHub } from '../live/liveHub';
 import type { Notifications } from '../notifications/notifications';
 import type { AccountSessions } from '../users/accountSessions';
@@ -36,6 +37,8 @@ export interface ServerDeps {
   abisUrl?: string;
   /** The notifier port (features announce through `notifications.notifier`) and the subscriptions' services. */
   notifications: Notifications;
+  /** Sources and the jobs that fetch them (docs/decisions/0033-jobs.md). */
+  jobs: JobService;
 }
 
 /** What a WebSocket connection keeps across its calls. */

@@ -132,7 +132,7 @@ function get(
  * dns.lookup that answers only with addresses the policy allows, so the socket can connect to
  * nothing else. Node asks for one address or (happy eyeballs) for all of them.
  */
-function checkedLookup(hosts: FaceHosts): net.LookupFunction {
+export function checkedLookup(hosts: FaceHosts): net.LookupFunction {
   return ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
     dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error);

@@ -48,7 +48,7 @@ async function readAtMost(handle: fs.FileHandle, maxBytes: number): Promise<Buff
   }
 }
 
-async function insideAllowedFolder(real: string, dirs: string[]): Promise<boolean> {
+export async function insideAllowedFolder(real: string, dirs: readonly string[]): Promise<boolean> {
   for (const dir of dirs) {
     const root = await fs.realpath(dir).catch(() => null);
     if (root === null) continue;

@@ -8,6 +8,7 @@ import * as ownership from './2026_12_02_0025_ownership';
 import * as contacts from './2026_12_02_0029_contacts';
 import * as analytics from './2026_12_02_0030_analytics';
 import * as identifyInOneCall from './2026_12_03_0031_identify_in_one_call';
+import * as jobs from './2026_12_03_0033_jobs';
 import * as notifications from './2026_12_03_0035_notifications';
 import * as erasure from './2026_12_03_0036_erasure';
 import * as accessRecords from './2026_12_03_0037_access_records';
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0029_contacts': contacts,
   '2026_12_02_0030_analytics': analytics,
   '2026_12_03_0031_identify_in_one_call': identifyInOneCall,
+  '2026_12_03_0033_jobs': jobs,
   '2026_12_03_0035_notifications': notifications,
   '2026_12_03_0036_erasure': erasure,
   '2026_12_03_0037_access_records': accessRecords,
