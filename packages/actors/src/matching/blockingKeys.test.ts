@@ -43,6 +43,31 @@ describe('blockingKeys', () => {
     expect(shared(base, keys({ email: 'robert.smith@exmaple.com' }))).not.toEqual([]);
   });
 
+  it('blocks a lone name as a given and as a family name, so a surname written alone still meets', () => {
+    const thomas = keys({
+      given_name: 'Thomas',
+      family_name: 'Chitty',
+      date_of_birth: '1802-01-01',
+      birth_place: 'Dacorum',
+    });
+    // The surname alone, in the given-name column, with where he was born.
+    expect(shared(thomas, keys({ given_name: 'Chitty', birth_place: 'Dacorum' }))).not.toEqual([]);
+    expect(shared(thomas, keys({ family_name: 'Chitty', birth_place: 'Dacorum' }))).not.toEqual([]);
+    // Without anything beside it, a name alone still makes no key (it would be shared by strangers).
+    expect(keys({ given_name: 'Chitty' })).toEqual([]);
+    // The lone name with nothing else in common meets nobody.
+    expect(shared(thomas, keys({ given_name: 'Chitty', birth_place: 'Leeds' }))).toEqual([]);
+  });
+
+  it('lets a mistyped family name meet its person by the given name and the family initial', () => {
+    expect(
+      shared(
+        keys({ given_name: 'Aylmer', family_name: 'Haldane', date_of_birth: '1862-11-17' }),
+        keys({ given_name: 'Aylmer', family_name: 'Hsldane' }),
+      ),
+    ).not.toEqual([]);
+  });
+
   it('makes no key from a short identifier or a lone given name', () => {
     expect(keys({ national_id: '0', given_name: 'Ann' })).toEqual([]);
   });

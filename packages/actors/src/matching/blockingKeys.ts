@@ -11,6 +11,10 @@
  *   dp:   birth date|postcode or locality or city (for records whose names are missing or garbled)
  *   ad:   postcode|street number|street code       gp: given code|family initial|postcode
  *   bf/bg: family / given code|birth place          fi: family code|given initial
+ *   gi:   given code|family initial (a typo in the family name, no date)
+ *   A lone name (given or family alone) is either: it also makes the other part's keys, since
+ *   sources write a surname alone in the given-name column ("chitty", born in dacorum) as often
+ *   as in its own.
  */
 import { streetName } from './addresses';
 import { emailLocalPart } from './emails';
@@ -51,13 +55,17 @@ export function blockingKeys(n: NormalisedRecord): string[] {
   }
   if (n.phone !== undefined) add('ph:', n.phone);
 
-  const given = n.givenCodes?.[0] ?? n.given;
-  const formal = formalCode(n);
-  const family = n.familyCodes?.[0] ?? n.family;
+  const givenCode = n.givenCodes?.[0] ?? n.given;
+  const familyCode = n.familyCodes?.[0] ?? n.family;
+  // One name alone says nothing of its role: it blocks as both given and family name.
+  const lone = (n.given === undefined) !== (n.family === undefined);
+  const given = givenCode ?? (lone ? familyCode : undefined);
+  const formal = formalCode(n) ?? (lone ? familyCode : undefined);
+  const family = familyCode ?? (lone ? givenCode : undefined);
   const date = fullDate(n);
   const year = n.dob?.year;
   const place = n.postcode ?? n.locality ?? n.city;
-  if (given !== undefined && family !== undefined) add('n:', [given, family].sort().join('|'));
+  if (givenCode !== undefined && familyCode !== undefined) add('n:', [given, family].sort().join('|'));
   if (n.given !== undefined && n.family !== undefined) {
     add('np:', [n.given.slice(0, 3), n.family.slice(0, 3)].sort().join('|'));
   }
@@ -78,6 +86,8 @@ export function blockingKeys(n: NormalisedRecord): string[] {
   add('bg:', formal, '|', n.birth_place);
   // A family name with the given name's first letter: catches an initial or a nickname that
   // keeps its letter, when neither date nor place survived.
-  add('fi:', family, '|', n.given?.[0]);
+  add('fi:', familyCode, '|', n.given?.[0]);
+  // And the other way round: a family name mistyped ("hsldane") where no date is left.
+  add('gi:', formal, '|', n.family?.[0]);
   return [...new Set(keys)].slice(0, MAX_KEYS);
 }
