@@ -10,3 +10,4 @@ export * from './apiInputs';
 export * from './roles';
 export * from './identify';
 export * from './analyticsInputs';
+export * from './enrichmentAnswers';
