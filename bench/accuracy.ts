@@ -437,9 +437,45 @@ async function measureEnrichment() {
   const sets = [...labelledDatasets(), ...built.map((b) => b.set)].filter(
     (s) => !only || s.name.toLowerCase().includes(only.toLowerCase()),
   );
-  const pairs: Array<{ off: Row; on: Row }> = sets.map(() => ({}) as { off: Row; on: Row });
+  const pairs: Array<{ off: Row; on: Row } | undefined> = sets.map(() => undefined);
+  const rewrites = built
+    .map(
+      (b) =>
+        `${b.set.name}: ${Object.entries(b.rewritten)
+          .map(([k, n]) => `${n} ${k.replace('_', ' ')}`)
+          .join(', ')}`,
+    )
+    .join('; ');
+  // The section is written again after each set, so a run cut short still leaves what it measured.
+  const write = () => {
+    if (only) return;
+    const done = pairs.filter((p) => p !== undefined);
+    const lowered = done.filter((p) => p.on.precision < p.off.precision);
+    const delta = (on: number, off: number) => `${on - off >= 0 ? '+' : ''}${f(on - off)}`;
+    const table = [
+      `| data | records | precision off | precision ${enrichedWith} | recall off | recall ${enrichedWith} | F1 off | F1 ${enrichedWith} | F1 change | review off / on | blocking recall off / on |`,
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+      ...done.map(
+        ({ off, on }) =>
+          `| ${off.name} | ${off.records} | ${f(off.precision)} | ${f(on.precision)}${on.precision < off.precision ? ' **lower**' : ''} | ${f(off.recall)} | ${f(on.recall)} | ${f(off.f1)} | **${f(on.f1)}** | ${delta(on.f1, off.f1)} | ${(off.review * 100).toFixed(2)}% / ${(on.review * 100).toFixed(2)}% | ${f(off.blocking)} / ${f(on.blocking)} |`,
+      ),
+    ].join('\n');
+    const missing = sets.filter((_, i) => pairs[i] === undefined).map((s) => s.name);
+    writeBenchmarkSection(
+      'Enrichment (npm run bench:accuracy -- --enrichment)',
+      `${machineLine()}. Every labelled set, and two sets with names in two scripts built from them by
+bench/transliteratedNames.ts (seeded; the labels unchanged; records rewritten: ${rewrites}), through
+the real engine as in the accuracy table (one partition, file order, a fresh database each), with
+the model learned from the file as \`nexus dedupe\` learns it (the learning sees the records enriched
+the same way), twice: NEXUS_ENRICH=off and NEXUS_ENRICH=${enrichedWith}
+(docs/decisions/0041-enrichment-stage.md). Smallest sets first. Pairwise precision, recall and F1 over all pairs; records
+left in review count as linked to nobody. ${lowered.length === 0 ? `Enrichment lowered precision on none of the ${done.length} sets measured.` : `**Enrichment lowered precision on ${lowered.map((p) => p.off.name).join(', ')}.**`}${missing.length > 0 ? ` Not measured in this run (it was stopped first): ${missing.join(', ')}.` : ''}
+
+${table}`,
+    );
+  };
   try {
-    const queue = sets.map((set, i) => ({ set, i })).sort((a, b) => recordCount(b.set) - recordCount(a.set));
+    const queue = sets.map((set, i) => ({ set, i })).sort((a, b) => recordCount(a.set) - recordCount(b.set));
     const lane = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const off = (await runOne(adminUrl, next.set, next.i, { learn: true, enrich: 'off' })).row;
@@ -449,6 +485,7 @@ async function measureEnrichment() {
           console.log(
             `${row.name.padEnd(44)} ${row.model.padEnd(48)} P ${f(row.precision)}  R ${f(row.recall)}  F1 ${f(row.f1)}  review ${(row.review * 100).toFixed(2)}%  blocking ${f(row.blocking)}`,
           );
+        write();
       }
     };
     await Promise.all(Array.from({ length: lanes }, lane));
@@ -456,37 +493,6 @@ async function measureEnrichment() {
     await server?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  if (only) return;
-  const lowered = pairs.filter((p) => p.on.precision < p.off.precision);
-  const delta = (on: number, off: number) => `${on - off >= 0 ? '+' : ''}${f(on - off)}`;
-  const table = [
-    `| data | records | precision off | precision ${enrichedWith} | recall off | recall ${enrichedWith} | F1 off | F1 ${enrichedWith} | F1 change | review off / on | blocking recall off / on |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...pairs.map(
-      ({ off, on }) =>
-        `| ${off.name} | ${off.records} | ${f(off.precision)} | ${f(on.precision)}${on.precision < off.precision ? ' **lower**' : ''} | ${f(off.recall)} | ${f(on.recall)} | ${f(off.f1)} | **${f(on.f1)}** | ${delta(on.f1, off.f1)} | ${(off.review * 100).toFixed(2)}% / ${(on.review * 100).toFixed(2)}% | ${f(off.blocking)} / ${f(on.blocking)} |`,
-    ),
-  ].join('\n');
-  const rewrites = built
-    .map(
-      (b) =>
-        `${b.set.name}: ${Object.entries(b.rewritten)
-          .map(([k, n]) => `${n} ${k.replace('_', ' ')}`)
-          .join(', ')}`,
-    )
-    .join('; ');
-  writeBenchmarkSection(
-    'Enrichment (npm run bench:accuracy -- --enrichment)',
-    `${machineLine()}. Every labelled set, and two sets with names in two scripts built from them by
-bench/transliteratedNames.ts (seeded; the labels unchanged; records rewritten: ${rewrites}), through
-the real engine as in the accuracy table (one partition, file order, a fresh database each), with
-the model learned from the file as \`nexus dedupe\` learns it (the learning sees the records enriched
-the same way), twice: NEXUS_ENRICH=off and NEXUS_ENRICH=${enrichedWith}
-(docs/decisions/0041-enrichment-stage.md). Pairwise precision, recall and F1 over all pairs; records
-left in review count as linked to nobody. ${lowered.length === 0 ? 'Enrichment lowered precision on none of the sets.' : `**Enrichment lowered precision on ${lowered.map((p) => p.off.name).join(', ')}.**`}
-
-${table}`,
-  );
   console.log('written to docs/benchmarks.md');
 }
 
