@@ -135,15 +135,23 @@ export class LlmAdapter implements EnrichmentAdapter {
   }
 }
 
+/** The body as text, refused past `limit` bytes without reading the rest. */
 async function readLimited(response: Response, limit: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > limit) {
-    await response.body?.cancel();
-    throw new OffSchemaError(`the answer is over ${limit} bytes`);
+  const reader = response.body?.getReader();
+  if (reader === undefined) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = (await reader.read()) as ReadableStreamReadResult<Uint8Array>;
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new OffSchemaError(`the answer is over ${limit} bytes`);
+    }
+    chunks.push(value);
   }
-  const text = await response.text();
-  if (Buffer.byteLength(text) > limit) throw new OffSchemaError(`the answer is over ${limit} bytes`);
-  return text;
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** choices[0].message.content of a chat completion, as text. */
