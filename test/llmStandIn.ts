@@ -3,13 +3,13 @@
  * a real HTTP server on a loopback port that answers POST /v1/chat/completions the way such an
  * endpoint does, parsing a full name or an address into the fields its response_format asks for.
  * A test sets how it behaves: answering, slowly, with 500s, with a body that is not JSON, with
- * message content that is not JSON, off its schema, or naming words the input does not have.
+ * message content that is not JSON, off its schema, naming words the input does not have, or with a body far too large.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type StandInMode =
-  'answer' | 'slow' | 'error' | 'malformed' | 'not_json_content' | 'off_schema' | 'invented';
+  'answer' | 'slow' | 'error' | 'malformed' | 'not_json_content' | 'off_schema' | 'invented' | 'huge';
 
 export interface StandInRequest {
   authorization: string | undefined;
@@ -108,6 +108,9 @@ export async function startLlmStandIn(): Promise<LlmStandIn> {
           setTimeout(() => {
             if (!res.destroyed) reply(JSON.stringify(parse(fields, text)));
           }, delay).unref();
+          return;
+        case 'huge':
+          reply(JSON.stringify({ ...parse(fields, text), padding: 'x'.repeat(100_000) }));
           return;
         case 'answer':
           reply(JSON.stringify(parse(fields, text)));

@@ -127,6 +127,7 @@ describe('the LLM adapter', () => {
     ['not_json_content', 'off_schema'],
     ['off_schema', 'off_schema'],
     ['invented', 'off_schema'],
+    ['huge', 'off_schema'],
   ] as const)('falls back to the local answer when the endpoint answers %s', async (mode, reason) => {
     llm.setMode(mode);
     const out = await run(createEnricher(config(['llm'])), { full_name: 'Юрий Щербаков' });

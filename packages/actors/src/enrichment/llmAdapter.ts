@@ -137,19 +137,14 @@ export class LlmAdapter implements EnrichmentAdapter {
 
 /** The body as text, refused past `limit` bytes without reading the rest. */
 async function readLimited(response: Response, limit: number): Promise<string> {
-  const reader = response.body?.getReader();
-  if (reader === undefined) return '';
+  if (response.body === null) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = (await reader.read()) as ReadableStreamReadResult<Uint8Array>;
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new OffSchemaError(`the answer is over ${limit} bytes`);
-    }
-    chunks.push(value);
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    // Leaving the loop cancels the stream: the rest is never read.
+    if (size > limit) throw new OffSchemaError(`the answer is over ${limit} bytes`);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
