@@ -201,7 +201,8 @@ export function writeTwoScriptSet(base: LabelledDataset, dir: string, seed = 17)
       rewritten[how]++;
     }
     if (how === undefined) continue;
-    for (const column of header) if (NAME_COLUMNS.has(column)) row[column] = rewrite(row[column] ?? '', how);
+    for (const column of header)
+      if (NAME_COLUMNS.has(column.trim())) row[column] = rewrite((row[column] ?? '').trim(), how);
   }
   const slug = base.source.replace(/[^a-z0-9]+/gi, '_');
   const file = path.join(dir, `${slug}_two_scripts.csv`);
