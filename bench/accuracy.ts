@@ -4,6 +4,10 @@
 // as `nexus dedupe` does), both on one partition in file order, and as a user runs it: the
 // `nexus dedupe` command on the file as given, default settings, its CSV scored. Small sets
 // marked `orders` are also decided in --orders=N (default 5) seeded shuffled arrival orders.
+// --enrichment[=ADAPTERS] measures the enrichment stage instead (docs/decisions/0041-enrichment-stage.md):
+// every set, and the sets with names in two scripts (bench/transliteratedNames.ts), with the model
+// learned from the file, once with NEXUS_ENRICH=off and once with ADAPTERS (default translit; an
+// llm adapter reads NEXUS_ENRICH_LLM_* from the environment).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +23,9 @@ import { learnFromInput } from '../apps/server/src/dedupe/learnFromInput';
 import { loadAndDecide } from '../apps/server/src/dedupe/runDedupe';
 import { startEngine } from '../apps/server/src/engine/engine';
 import { parseColumnMap } from '../apps/server/src/files';
+import { enrichmentConfig } from '../apps/server/src/enrichment/enrichmentConfig';
 import { labelledDatasets, readTruth, type LabelledDataset } from './datasets';
+import { twoScriptBases, writeTwoScriptSet } from './transliteratedNames';
 import { machineLine, writeBenchmarkSection } from './report';
 
 interface Row {
@@ -52,6 +58,20 @@ const lanes = Number(process.argv.find((a) => a.startsWith('--lanes='))?.slice('
 
 /** Seeded shuffled arrival orders of the sets marked `orders`: --orders=N, default 5 (0: none). */
 const orders = Number(process.argv.find((a) => a.startsWith('--orders='))?.slice('--orders='.length) ?? 5);
+
+/** --enrichment[=ADAPTERS]: enrichment off against ADAPTERS (default translit), learned model. */
+const enrichmentFlag = process.argv.find((a) => a === '--enrichment' || a.startsWith('--enrichment='));
+const enrichedWith = enrichmentFlag?.includes('=')
+  ? enrichmentFlag.slice('--enrichment='.length)
+  : 'translit';
+
+/** The engine's configuration with NEXUS_ENRICH set (unset: the default); NEXUS_ENRICH_LLM_* from the environment. */
+function engineConfig(enrich: string | undefined) {
+  const llm = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k.startsWith('NEXUS_ENRICH_LLM_')),
+  );
+  return loadConfig({ ...llm, NEXUS_PARTITIONS: '1', ...(enrich ? { NEXUS_ENRICH: enrich } : {}) });
+}
 
 /** Rows of a set's files (a header each), to start the largest first. */
 function recordCount(set: LabelledDataset): number {
@@ -88,8 +108,9 @@ async function runOne(
   adminUrl: string,
   set: LabelledDataset,
   index: number,
-  options: { learn: boolean; order?: number },
+  options: { learn: boolean; order?: number; enrich?: string },
 ): Promise<Run> {
+  const config = engineConfig(options.enrich);
   const files = options.order === undefined ? set.files : [shuffledFile(set, options.order)];
   const name = `nexus_bench_${index}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -102,10 +123,10 @@ async function runOne(
     await migrateToLatest(db);
     const input = { files, source: set.source, map: parseColumnMap(set.map) };
     // As `nexus dedupe` does: the model learned from the file before its first record is decided.
-    if (options.learn) await learnFromInput(db, input);
+    if (options.learn) await learnFromInput(db, input, { enrichment: enrichmentConfig(config) });
     // One partition: records are decided one after another in file order, so a run is repeatable
     // (with eight, the partitions' interleaving moved F1 by up to 0.03 between runs of one model).
-    const engine = await startEngine(loadConfig({ NEXUS_PARTITIONS: '1' }), db, url.toString());
+    const engine = await startEngine(config, db, url.toString());
     const started = performance.now();
     const { read, batchIds } = await loadAndDecide(db, engine, input, {
       onProblem: () => undefined,
@@ -153,7 +174,7 @@ async function runOne(
       perSecond: read / seconds,
       splink: set.splink,
       goal: set.goal,
-      model: options.learn ? 'learned from the file' : 'defaults',
+      model: `${options.learn ? 'learned from the file' : 'defaults'}${options.enrich ? `, NEXUS_ENRICH=${options.enrich}` : ''}`,
       largest: s.largestCluster,
       largestTrue: s.largestTrueCluster,
     };
@@ -250,6 +271,7 @@ const sd = (xs: number[]) =>
 const f = (n: number, d = 4) => n.toFixed(d);
 
 async function main() {
+  if (enrichmentFlag) return measureEnrichment();
   const server = process.env.DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres({
@@ -385,6 +407,81 @@ candidate search allows (a record can still join its person through another memb
 
 ${table}${orderTables.length > 0 ? `\n\n${orderTables.join('\n\n')}` : ''}`,
   );
+  console.log('written to docs/benchmarks.md');
+}
+
+/** Each set with the learned model, enrichment off against on; the two-script sets too. */
+async function measureEnrichment() {
+  const server = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres({
+        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-pg-')),
+        persistent: false,
+        fast: true,
+        database: 'postgres',
+      });
+  const adminUrl = process.env.DATABASE_URL ?? server!.url;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-two-scripts-'));
+  const built = twoScriptBases().map((base) => writeTwoScriptSet(base, dir));
+  const sets = [...labelledDatasets(), ...built.map((b) => b.set)].filter(
+    (s) => !only || s.name.toLowerCase().includes(only.toLowerCase()),
+  );
+  const pairs: Array<{ off: Row; on: Row } | undefined> = sets.map(() => undefined);
+  const rewrites = built
+    .map(
+      (b) =>
+        `${b.set.name}: ${Object.entries(b.rewritten)
+          .map(([k, n]) => `${n} ${k.replace('_', ' ')}`)
+          .join(', ')}`,
+    )
+    .join('; ');
+  // The section is written again after each set, so a run cut short still leaves what it measured.
+  const write = () => {
+    if (only) return;
+    const done = pairs.filter((p) => p !== undefined);
+    const lowered = done.filter((p) => p.on.precision < p.off.precision);
+    const delta = (on: number, off: number) => `${on - off >= 0 ? '+' : ''}${f(on - off)}`;
+    const table = [
+      `| data | records | precision off | precision ${enrichedWith} | recall off | recall ${enrichedWith} | F1 off | F1 ${enrichedWith} | F1 change | review off / on | blocking recall off / on |`,
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+      ...done.map(
+        ({ off, on }) =>
+          `| ${off.name} | ${off.records} | ${f(off.precision)} | ${f(on.precision)}${on.precision < off.precision ? ' **lower**' : ''} | ${f(off.recall)} | ${f(on.recall)} | ${f(off.f1)} | **${f(on.f1)}** | ${delta(on.f1, off.f1)} | ${(off.review * 100).toFixed(2)}% / ${(on.review * 100).toFixed(2)}% | ${f(off.blocking)} / ${f(on.blocking)} |`,
+      ),
+    ].join('\n');
+    const missing = sets.filter((_, i) => pairs[i] === undefined).map((s) => s.name);
+    writeBenchmarkSection(
+      'Enrichment (npm run bench:accuracy -- --enrichment)',
+      `${machineLine()}. Every labelled set, and two sets with names in two scripts built from them by
+bench/transliteratedNames.ts (seeded; the labels unchanged; records rewritten: ${rewrites}), through
+the real engine as in the accuracy table (one partition, file order, a fresh database each), with
+the model learned from the file as \`nexus dedupe\` learns it (the learning sees the records enriched
+the same way), twice: NEXUS_ENRICH=off and NEXUS_ENRICH=${enrichedWith}
+(docs/decisions/0041-enrichment-stage.md). Smallest sets first. Pairwise precision, recall and F1 over all pairs; records
+left in review count as linked to nobody. ${lowered.length === 0 ? `Enrichment lowered precision on none of the ${done.length} sets measured.` : `**Enrichment lowered precision on ${lowered.map((p) => p.off.name).join(', ')}.**`}${missing.length > 0 ? ` Not measured in this run (it was stopped first): ${missing.join(', ')}.` : ''}
+
+${table}`,
+    );
+  };
+  try {
+    const queue = sets.map((set, i) => ({ set, i })).sort((a, b) => recordCount(a.set) - recordCount(b.set));
+    const lane = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const off = (await runOne(adminUrl, next.set, next.i, { learn: true, enrich: 'off' })).row;
+        const on = (await runOne(adminUrl, next.set, next.i, { learn: true, enrich: enrichedWith })).row;
+        pairs[next.i] = { off, on };
+        for (const row of [off, on])
+          console.log(
+            `${row.name.padEnd(44)} ${row.model.padEnd(48)} P ${f(row.precision)}  R ${f(row.recall)}  F1 ${f(row.f1)}  review ${(row.review * 100).toFixed(2)}%  blocking ${f(row.blocking)}`,
+          );
+        write();
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
+  } finally {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   console.log('written to docs/benchmarks.md');
 }
 

@@ -1,7 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_FACE_MAX_BYTES, DEFAULT_FACE_TIMEOUT_MS, isFaceHostEntry } from '@nexus/actors';
+import {
+  DEFAULT_FACE_MAX_BYTES,
+  DEFAULT_FACE_TIMEOUT_MS,
+  ENRICHMENT_ADAPTERS,
+  isFaceHostEntry,
+  type EnrichmentAdapterName,
+} from '@nexus/actors';
 import { isAddressOrCidr } from './http/trustedProxies';
 import { originOf } from './http/allowedOrigins';
 import { isTimeZone } from './analytics/days';
@@ -273,7 +279,50 @@ const envSchema = z.object({
   NEXUS_JOB_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Largest file POST /api/v1/uploads takes, in bytes. */
   NEXUS_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).max(1e12).default(5e9),
+  // Enrichment (docs/decisions/0041-enrichment-stage.md).
+  /**
+   * Adapters of the enrichment stage, comma-separated: `translit` (local romanisation and
+   * transliteration variants), `llm` (an OpenAI-compatible endpoint parses free-text names and
+   * addresses); `off` for none.
+   */
+  NEXUS_ENRICH: z
+    .string()
+    .transform((value, ctx) => {
+      const names = value
+        .split(',')
+        .map((n) => n.trim().toLowerCase())
+        .filter((n) => n !== '');
+      if (names.length === 1 && (names[0] === 'off' || names[0] === 'none')) return [];
+      for (const n of names)
+        if (!(ENRICHMENT_ADAPTERS as readonly string[]).includes(n))
+          ctx.addIssue({
+            code: 'custom',
+            message: `${n} is not an adapter (${ENRICHMENT_ADAPTERS.join(', ')}, or off)`,
+          });
+      return [...new Set(names)] as EnrichmentAdapterName[];
+    })
+    .default(['translit']),
+  /** OpenAI-compatible chat-completions endpoint of the `llm` adapter (base URL or .../chat/completions). */
+  NEXUS_ENRICH_LLM_URL: z.string().url().optional(),
+  NEXUS_ENRICH_LLM_MODEL: z.string().min(1).max(200).optional(),
+  /** Bearer key of the endpoint; unset for one that needs none. */
+  NEXUS_ENRICH_LLM_KEY: z.string().min(1).optional(),
+  /** Longest the stage waits for the endpoint before the local answer is used. */
+  NEXUS_ENRICH_LLM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  /** Answers kept by input (least recently used forgotten); 0 keeps none. */
+  NEXUS_ENRICH_LLM_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  /** Failures in a row after which the endpoint is left alone for NEXUS_ENRICH_LLM_BREAKER_RESET_MS. */
+  NEXUS_ENRICH_LLM_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  NEXUS_ENRICH_LLM_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Settings that only make sense together. */
+const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
+  if (!env.NEXUS_ENRICH.includes('llm')) return;
+  for (const key of ['NEXUS_ENRICH_LLM_URL', 'NEXUS_ENRICH_LLM_MODEL'] as const)
+    if (env[key] === undefined)
+      ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NEXUS_ENRICH has llm' });
 });
 
 export type Config = Omit<z.infer<typeof envSchema>, 'NEXUS_DATA_DIR'> & { NEXUS_DATA_DIR: string };
@@ -285,7 +334,7 @@ export class ConfigError extends Error {
 /** Parses the environment once, at start; everything else receives the resulting object. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
+  const parsed = checkedEnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);

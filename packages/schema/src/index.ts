@@ -15,3 +15,4 @@ export * from './erasure';
 export * from './access';
 export * from './notificationInputs';
 export * from './jobInputs';
+export * from './enrichmentAnswers';

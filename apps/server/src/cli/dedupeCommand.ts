@@ -9,6 +9,7 @@ import { createDb, migrateToLatest } from '@nexus/actors';
 import { loadConfig } from '../config';
 import { resolvePostgres, startEmbeddedPostgres } from '../db/postgres';
 import { exportClusters } from '../dedupe/exportClusters';
+import { enrichmentConfig } from '../enrichment/enrichmentConfig';
 import { learnFromInput } from '../dedupe/learnFromInput';
 import { loadAndDecide, type DedupeSummary, type RowProblem } from '../dedupe/runDedupe';
 import { resolveTech5 } from '../biometrics/tech5';
@@ -82,7 +83,7 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
     const learned = await learnFromInput(
       db,
       { files, source: opts.source, map },
-      { defaultCountry: config.NEXUS_DEFAULT_COUNTRY },
+      { defaultCountry: config.NEXUS_DEFAULT_COUNTRY, enrichment: enrichmentConfig(config) },
     );
     if (!opts.quiet) process.stderr.write(`model: ${learned.description}\n`);
     const tech5 = await resolveTech5(config, shutdown, () => undefined);

@@ -6,11 +6,13 @@
  * The learned model is stored as a model version and made active, so every decision records it.
  */
 import {
+  createEnricher,
   DEFAULT_MODEL,
   normaliseRecord,
   storeModelVersion,
   trainOnRecords,
   type Db,
+  type EnrichmentConfig,
   type NormalisedRecord,
 } from '@nexus/actors';
 import { readRecordFile } from '../files';
@@ -31,13 +33,17 @@ export interface LearnedModel {
 export async function learnFromInput(
   db: Db,
   input: DedupeInput,
-  options: { defaultCountry?: string; seed?: number } = {},
+  options: { defaultCountry?: string; seed?: number; enrichment?: EnrichmentConfig } = {},
 ): Promise<LearnedModel> {
+  // The records are learned from as the engine will compare them: enriched the same way.
+  const enricher = createEnricher(options.enrichment, { defaultCountry: options.defaultCountry });
   const records: NormalisedRecord[] = [];
   for (const file of input.files) {
     const source = sourceFor(file, input.source);
     for await (const row of readRecordFile(file, { map: input.map, source })) {
-      if (row.ok) records.push(normaliseRecord(row.record, { defaultCountry: options.defaultCountry }));
+      if (!row.ok) continue;
+      const plain = normaliseRecord(row.record, { defaultCountry: options.defaultCountry });
+      records.push((await enricher.enrich(row.record, plain)).normalised);
     }
   }
   if (records.length < MIN_LEARNING_RECORDS) {

@@ -13,6 +13,7 @@ import {
 } from '@nexus/actors';
 import type { Config } from '../config';
 import { faceSourcePolicy, type FacePolicyConfig } from '../faces/faceSourcePolicy';
+import { enrichmentConfig, type EnrichmentEnv } from '../enrichment/enrichmentConfig';
 import { probeTech5 } from '../http/tech5Health';
 import { ActorSupervisor } from './actorSupervisor';
 import { startRelay, type Relay } from './relay';
@@ -52,6 +53,7 @@ export type EngineConfig = Pick<
       | 'TECH5_ABIS_URL'
     >
   > &
+  Partial<EnrichmentEnv> &
   FacePolicyConfig;
 
 export interface EngineOptions {
@@ -95,6 +97,7 @@ export async function startEngine(
       tech5AbisUrl: config.TECH5_ABIS_URL,
       tech5Client: options.tech5Client,
       faces,
+      enrichment: enrichmentConfig(config),
     },
     beforeCommit: events
       ? (_partition, recordIds) => publishDecisionEvents(db, events, recordIds)

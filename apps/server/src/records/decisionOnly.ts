@@ -30,6 +30,12 @@ export function decisionOnly(explanation: Record<string, unknown>): Record<strin
         : {}),
     };
   }
+  // What enrichment did to the record's own names (which adapter, with what outcome), not the values.
+  if (Array.isArray(e.enrichment))
+    out.enrichment = objects(e.enrichment).map((c) => ({
+      ...pick(c, ['adapter', 'outcome', 'reason', 'scripts', 'cached', 'fallback', 'ms']),
+      ...(Array.isArray(c.changed) ? { changed: objects(c.changed).map((f) => pick(f, ['field'])) } : {}),
+    }));
   if (isObject(e.liveness))
     out.liveness = pick(e.liveness, ['checked', 'live', 'score', 'reason', 'quality', 'threshold']);
   return out;

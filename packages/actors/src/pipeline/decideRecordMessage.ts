@@ -23,6 +23,7 @@ import { noBiometrics, type BiometricStages, type LivenessResult } from './biome
 import { completeEnrolment, priorDecision } from './faceEnrolment';
 import { faceEvidence } from './faceEvidence';
 import type { CandidateSearch } from '../search/candidateSearch';
+import { noEnrichment, type Contribution, type Enricher } from '../enrichment';
 import { findCandidates } from './candidates';
 import { fieldQuality } from './fieldQuality';
 import { claimRecordRow, DuplicateExternalIdError } from './claimRecordRow';
@@ -49,6 +50,8 @@ export interface PipelineContext {
   biometrics?: BiometricStages;
   /** Where candidates come from (unset: Postgres blocking keys, findCandidates). */
   candidates?: CandidateSearch;
+  /** The enrichment stage between normalise and candidates (unset: none; NEXUS_ENRICH). */
+  enrichment?: Enricher;
 }
 
 export interface RecordDecided {
@@ -75,9 +78,11 @@ export async function decideRecordMessage(
   const biometrics = ctx.biometrics ?? noBiometrics;
   const clock = new StageClock();
   const parsed = parseCanonicalRecord(message.record, { source: message.source });
-  const normalised = parsed.ok
-    ? normaliseRecord(parsed.record, { defaultCountry: ctx.defaultCountry })
-    : null;
+  const plain = parsed.ok ? normaliseRecord(parsed.record, { defaultCountry: ctx.defaultCountry }) : null;
+  // Enriched forms are what the record is compared and stored by; the payload keeps what was sent.
+  const enriched =
+    parsed.ok && plain ? await (ctx.enrichment ?? noEnrichment).enrich(parsed.record, plain) : null;
+  const normalised = enriched?.normalised ?? null;
   const keys = normalised ? blockingKeys(normalised) : [];
   clock.lap('validate');
   // A redelivered record with a face skips Tech5; one not yet decided goes liveness first, and
@@ -161,7 +166,7 @@ export async function decideRecordMessage(
         sql`update records set
           status = ${status},
           normalised = ${JSON.stringify(normalised)}::jsonb,
-          explanation = ${JSON.stringify(explain(decision, liveness))}::jsonb,
+          explanation = ${JSON.stringify(explain(decision, liveness, enriched?.contributions ?? []))}::jsonb,
           decision_rule = ${decision.explanation.rule},
           model_version = ${ctx.model.version},
           errors = ${parsed.warnings.length > 0 ? JSON.stringify(parsed.warnings) : null}::jsonb,
@@ -182,8 +187,8 @@ export async function decideRecordMessage(
   return result;
 }
 
-function explain(decision: Decision, liveness: LivenessResult | null) {
-  return { ...decision.explanation, liveness };
+function explain(decision: Decision, liveness: LivenessResult | null, enrichment: Contribution[]) {
+  return { ...decision.explanation, liveness, ...(enrichment.length > 0 ? { enrichment } : {}) };
 }
 
 async function rejectRecord(

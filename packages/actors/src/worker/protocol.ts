@@ -3,6 +3,7 @@ import type { StageTimings } from '../pipeline/stageClock';
 import type { Tech5CallReport } from '../tech5/callMetrics';
 import type { Tech5ClientOptions } from '../tech5/resilientCaller';
 import type { FaceSourcePolicy } from '../faces/faceSourcePolicy';
+import type { EnrichmentConfig } from '../enrichment/enrichmentStage';
 
 /** Main thread -> worker thread. */
 export type WorkerTask =
@@ -56,6 +57,8 @@ export interface WorkerConfig {
   tech5Client?: Partial<Tech5ClientOptions>;
   /** Where face images may be read from (docs/decisions/0024-face-image-policy.md). */
   faces: FaceSourcePolicy;
+  /** The enrichment stage's adapters (unset or none: off; docs/decisions/0041-enrichment-stage.md). */
+  enrichment?: EnrichmentConfig;
 }
 
 export function assertNever(value: never): never {

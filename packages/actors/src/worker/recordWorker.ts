@@ -4,6 +4,7 @@ import { activeModelVersion, loadActiveModel } from '../pipeline/activeModel';
 import { decideRecordMessage, type PipelineContext } from '../pipeline/decideRecordMessage';
 import { isInfrastructureError, isRetriable } from '../pipeline/errors';
 import { Tech5Biometrics } from '../pipeline/tech5Biometrics';
+import { createEnricher } from '../enrichment/enrichmentStage';
 import { createSearchClient } from '../search/elasticsearchClient';
 import { ElasticsearchCandidateSearch } from '../search/elasticsearchSearch';
 import {
@@ -74,7 +75,8 @@ async function setUp(config: WorkerConfig): Promise<PipelineContext> {
           faces: config.faces,
         })
       : undefined;
-  return { db, model, defaultCountry: config.defaultCountry, candidates, biometrics };
+  const enrichment = createEnricher(config.enrichment, { defaultCountry: config.defaultCountry });
+  return { db, model, defaultCountry: config.defaultCountry, candidates, biometrics, enrichment };
 }
 
 async function decide(

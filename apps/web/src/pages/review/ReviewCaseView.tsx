@@ -3,6 +3,7 @@ import { formatAgo, formatDateTime, formatDecimal } from '../../ui/format';
 import { Waterfall } from '../../ui/Waterfall';
 import { candidateLetter, faceEvidence } from './caseFields';
 import { ComparisonTable, type FaceLookup } from './ComparisonTable';
+import { EnrichmentNotes } from './EnrichmentNotes';
 import { ReasonDialog } from './ReasonDialog';
 import { KIND_LABELS, type Decision, type ReviewCase } from './reviewTypes';
 import { ShortcutsHelp } from './ShortcutsHelp';
@@ -191,6 +192,7 @@ export function ReviewCaseView({
           ) : (
             <p className="muted">This decision kept no explanation.</p>
           )}
+          <EnrichmentNotes explanation={view.explanation} />
           <Legend />
         </aside>
       </div>
