@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'examples/**', '.data/**', '**/*.mjs', 'eslint.config.js'] },
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', 'examples/**', '.data/**', '**/*.mjs', 'eslint.config.js'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,9 +18,10 @@ export default tseslint.config(
   },
   {
     // Layers point one way: packages are the core and never reach up into an app. Their tests may
-    // start an app that stands in for an outside service (the Tech5 simulator).
+    // start an app that stands in for an outside service (the Tech5 simulator), and the client's
+    // one type-only bridge reads the server's router types, which its build writes out whole.
     files: ['packages/**/*.ts'],
-    ignores: ['packages/**/*.test.ts'],
+    ignores: ['packages/**/*.test.ts', 'packages/client/src/serverTypes.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

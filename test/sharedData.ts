@@ -5,11 +5,12 @@ import path from 'node:path';
 export function sharedDataDir(): string {
   const dir = process.env.NEXUS_SHARED_DATA ?? path.resolve(import.meta.dirname, '../../shared/data');
   if (!fs.existsSync(dir)) {
-    throw new Error(`labelled data not found at ${dir}: put shared/ beside the repository or set NEXUS_SHARED_DATA`);
+    throw new Error(
+      `labelled data not found at ${dir}: put shared/ beside the repository or set NEXUS_SHARED_DATA`,
+    );
   }
   return dir;
 }
 
-export const FEBRL_MAP =
-  'rec_id=external_id,surname=family_name,address_1=street,suburb=locality';
+export const FEBRL_MAP = 'rec_id=external_id,surname=family_name,address_1=street,suburb=locality';
 export const FEBRL_MAP_WITH_SSN = `${FEBRL_MAP},soc_sec_id=national_id`;

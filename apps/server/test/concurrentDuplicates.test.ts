@@ -30,16 +30,32 @@ describe('concurrent duplicates', () => {
       const a = { ...record, external_id: `${record.external_id}-a` };
       let b = { ...record, external_id: `${record.external_id}-b` };
       // Put the twin in another partition than the original.
-      for (let i = 0; partitionFor(partitionKey('twins', b.external_id), partitions) === partitionFor(partitionKey('twins', a.external_id), partitions); i++) {
+      for (
+        let i = 0;
+        partitionFor(partitionKey('twins', b.external_id), partitions) ===
+        partitionFor(partitionKey('twins', a.external_id), partitions);
+        i++
+      ) {
         b = { ...b, external_id: `${record.external_id}-b${i}` };
       }
-      const msg = (r: typeof a): RawRecordMessage => ({ recordId: randomUUID(), batchId: null, source: 'twins', record: r, receivedAt });
+      const msg = (r: typeof a): RawRecordMessage => ({
+        recordId: randomUUID(),
+        batchId: null,
+        source: 'twins',
+        record: r,
+        receivedAt,
+      });
       pairs.push([msg(a), msg(b)]);
     }
     // Path B, all at once: the twins reach different partitions' actors in the same instant.
-    await engine.bus.publish(pairs.flat().map((m) => ({ key: partitionKey('twins', m.record.external_id), value: m })));
+    await engine.bus.publish(
+      pairs.flat().map((m) => ({ key: partitionKey('twins', m.record.external_id), value: m })),
+    );
     await waitUntil('every twin is decided', async () => {
-      const n = await tdb.db.selectFrom('records').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const n = await tdb.db
+        .selectFrom('records')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(n.n) === pairs.length * 2 && (await pendingCount(tdb.db)) === 0;
     });
   });

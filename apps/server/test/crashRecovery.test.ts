@@ -2,7 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/testDatabase';
-import { countByStatus, decisionEntriesPerRecord, pendingCount, waitUntil } from '../../../test/engineHarness';
+import {
+  countByStatus,
+  decisionEntriesPerRecord,
+  pendingCount,
+  waitUntil,
+} from '../../../test/engineHarness';
 import { generatePopulation } from '../src/generate/syntheticPeople';
 import { submitBatch } from '../src/ingest/submitBatch';
 
@@ -17,7 +22,8 @@ function startServerProcess(databaseUrl: string): ChildProcess {
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM') console.error(`nexus exited ${code}: ${output}`);
+    if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM')
+      console.error(`nexus exited ${code}: ${output}`);
   });
   return child;
 }
@@ -40,14 +46,22 @@ describe('a server process killed mid-batch', () => {
     await submitBatch(tdb.db, 4, { source: 'crash', records: population.map((p) => p.record) });
     child = startServerProcess(tdb.url);
     const total = population.length;
-    await waitUntil('some records are decided', async () => (await pendingCount(tdb.db)) < total - 100, 90_000);
+    await waitUntil(
+      'some records are decided',
+      async () => (await pendingCount(tdb.db)) < total - 100,
+      90_000,
+    );
     const pendingAtKill = await pendingCount(tdb.db);
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
     expect(pendingAtKill).toBeGreaterThan(0); // it really died mid-batch
 
     child = startServerProcess(tdb.url);
-    await waitUntil('the restarted server decides the rest', async () => (await pendingCount(tdb.db)) === 0, 120_000);
+    await waitUntil(
+      'the restarted server decides the rest',
+      async () => (await pendingCount(tdb.db)) === 0,
+      120_000,
+    );
     child.kill('SIGTERM');
     await new Promise((r) => child!.once('exit', r));
     child = undefined;

@@ -4,7 +4,13 @@ import pg from 'pg';
 import { partitionFor, partitionKey } from '@nexus/schema';
 import { blockingKeyLockIds, blockingKeys, normaliseRecord } from '@nexus/actors';
 import { createTestDatabase, type TestDatabase } from '../../../test/testDatabase';
-import { countByStatus, decisionEntriesPerRecord, pendingCount, startTestEngine, waitUntil } from '../../../test/engineHarness';
+import {
+  countByStatus,
+  decisionEntriesPerRecord,
+  pendingCount,
+  startTestEngine,
+  waitUntil,
+} from '../../../test/engineHarness';
 import type { Engine } from '../src/engine/engine';
 import { generatePopulation } from '../src/generate/syntheticPeople';
 import { submitBatch } from '../src/ingest/submitBatch';
@@ -86,7 +92,11 @@ describe('supervision of partition actors', () => {
     const counts = await countByStatus(tdb.db);
     expect(counts.dead_lettered).toBe(1);
     expect((counts.new ?? 0) + (counts.linked ?? 0) + (counts.review ?? 0)).toBe(records.length - 1);
-    const audit = await tdb.db.selectFrom('audit_log').select('action').where('action', '=', 'record.dead_lettered').execute();
+    const audit = await tdb.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'record.dead_lettered')
+      .execute();
     expect(audit).toHaveLength(1);
   });
 
@@ -96,11 +106,17 @@ describe('supervision of partition actors', () => {
       begin raise exception 'database refuses every golden record'; end $$;
       create trigger fail_all before insert on golden_records for each row execute function fail_all();
     `.execute(tdb.db);
-    engine = await startTestEngine(tdb, { NEXUS_PARTITIONS: 1 }, { maxRestarts: 3, restartWindowMs: 60_000, pauseMs: 60_000 });
+    engine = await startTestEngine(
+      tdb,
+      { NEXUS_PARTITIONS: 1 },
+      { maxRestarts: 3, restartWindowMs: 60_000, pauseMs: 60_000 },
+    );
     const population = generatePopulation({ people: 3, dupRate: 0, seed: 5, prefix: 'pause' });
     await submitBatch(tdb.db, 1, { source: 'pause', records: population.map((p) => p.record) });
     engine.relay.kick();
-    await waitUntil('the partition is paused', () => Promise.resolve(engine!.supervisor.snapshot()[0]?.state === 'paused'));
+    await waitUntil('the partition is paused', () =>
+      Promise.resolve(engine!.supervisor.snapshot()[0]?.state === 'paused'),
+    );
     const snap = engine.supervisor.snapshot()[0]!;
     expect(snap.pausedUntil).toBeGreaterThan(Date.now());
     expect(snap.lastError).toMatch(/refuses every golden record/);

@@ -45,7 +45,9 @@ describe('dashboard: batches (Chromium)', () => {
     await page.getByText('No batches yet').waitFor();
 
     await page.getByRole('button', { name: 'New batch' }).click();
-    await page.getByLabel('File').setInputFiles({ name: 'north-registry.csv', mimeType: 'text/csv', buffer: Buffer.from(peopleCsv()) });
+    await page
+      .getByLabel('File')
+      .setInputFiles({ name: 'north-registry.csv', mimeType: 'text/csv', buffer: Buffer.from(peopleCsv()) });
     await page.getByText('50 records ready').waitFor();
     expect(await page.getByLabel('Source').inputValue()).toBe('north-registry');
 
@@ -70,7 +72,8 @@ describe('dashboard: batches (Chromium)', () => {
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
 
     const strip = page.getByRole('list', { name: 'Records by decision' });
-    const count = async (decision: string) => Number((await strip.locator(`[data-decision="${decision}"]`).textContent())!.replace(/\D/g, ''));
+    const count = async (decision: string) =>
+      Number((await strip.locator(`[data-decision="${decision}"]`).textContent())!.replace(/\D/g, ''));
     const linked = await count('linked');
     const decided = (await count('new')) + linked + (await count('review')) + (await count('rejected'));
     expect(decided).toBe(50);
@@ -88,7 +91,10 @@ describe('dashboard: batches (Chromium)', () => {
       page.getByRole('button', { name: 'Download results (CSV)' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe(`batch-${batchId}-results.csv`);
-    const csv = fs.readFileSync((await download.path()), 'utf8').trim().split('\n');
+    const csv = fs
+      .readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split('\n');
     expect(csv[0]).toBe('external_id,name,decision,customer_id,review_case_id,rule,decided_at,problem');
     expect(csv).toHaveLength(51);
     expect(csv.filter((l) => l.includes(',linked,'))).toHaveLength(linked);
@@ -105,7 +111,12 @@ describe('dashboard: batches (Chromium)', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         source: 'bank-onboarding',
-        records: Array.from({ length: 40 }, (_, i) => ({ external_id: `b-${i}`, given_name: GIVEN[i % 10], family_name: FAMILY[i % 9], date_of_birth: `1990-01-${String(1 + (i % 28)).padStart(2, '0')}` })),
+        records: Array.from({ length: 40 }, (_, i) => ({
+          external_id: `b-${i}`,
+          given_name: GIVEN[i % 10],
+          family_name: FAMILY[i % 9],
+          date_of_birth: `1990-01-${String(1 + (i % 28)).padStart(2, '0')}`,
+        })),
       }),
     });
     expect(res.status).toBe(202);
@@ -122,12 +133,20 @@ describe('dashboard: batches (Chromium)', () => {
     const { context, page } = await dashboard.signedIn('ingest');
     await page.goto('/batches');
     await page.getByRole('button', { name: 'New batch' }).click();
-    await page.getByLabel('File').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.from('external_id,given_name\n') });
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('empty.csv: has a header line but no rows');
+    await page.getByLabel('File').setInputFiles({
+      name: 'empty.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('external_id,given_name\n'),
+    });
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toContain('empty.csv: has a header line but no rows');
     // An ingest account sees only its own batches: the operator's batch is not listed.
     const batches = page.getByRole('table', { name: 'Batches' });
     expect(await batches.getByRole('link', { name: 'north-registry' }).count()).toBe(0);
-    await page.getByLabel('File').setInputFiles({ name: 'south-registry.csv', mimeType: 'text/csv', buffer: Buffer.from(peopleCsv()) });
+    await page
+      .getByLabel('File')
+      .setInputFiles({ name: 'south-registry.csv', mimeType: 'text/csv', buffer: Buffer.from(peopleCsv()) });
     await page.getByRole('button', { name: 'Submit 50 records' }).click();
     await page.waitForURL(/\/batches\/[0-9a-f-]{36}$/);
     await page.getByRole('button', { name: 'Download results (CSV)' }).waitFor();

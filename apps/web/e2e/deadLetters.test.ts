@@ -74,7 +74,11 @@ describe('dashboard: dead letters (Chromium)', () => {
     await page.getByText('1 dead letter replayed.').waitFor();
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
     await until('the replayed record is decided', async () => {
-      const r = await db.selectFrom('records').select('status').where('external_id', '=', 'pill-1').executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('records')
+        .select('status')
+        .where('external_id', '=', 'pill-1')
+        .executeTakeFirstOrThrow();
       return r.status === 'new';
     });
 

@@ -26,7 +26,10 @@ describe('dashboard: signing in and out (Chromium)', () => {
     await context.close();
 
     const reviewer = await dashboard.signedIn('reviewer');
-    const links = await reviewer.page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+    const links = await reviewer.page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link')
+      .allTextContents();
     expect(links).toEqual(['Review', 'Customers', 'Contacts', 'Audit log', 'Reports']);
     // A reviewer typing an operator's address sees why not, not the page.
     await reviewer.page.goto('/dead-letters');
@@ -36,11 +39,16 @@ describe('dashboard: signing in and out (Chromium)', () => {
 
   it('keeps no token where scripts can read it, survives a reload, and signs out for good', async () => {
     const { context, page } = await dashboard.signedIn('admin');
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
     expect(stored).not.toMatch(/eyJ|nxr_/);
     expect(await page.evaluate(() => document.cookie)).toBe('');
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === 'nexus_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(cookies.find((c) => c.name === 'nexus_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
 
     await page.reload();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
@@ -60,7 +68,10 @@ describe('dashboard: signing in and out (Chromium)', () => {
     await page.getByLabel('New password', { exact: true }).fill('a-new-reviewer-password');
     await page.getByLabel('New password again').fill('a-new-reviewer-password');
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByText(/changed/i).first().waitFor();
+    await page
+      .getByText(/changed/i)
+      .first()
+      .waitFor();
     await context.close();
     const res = await fetch(`${dashboard.server.url}/api/v1/auth/login`, {
       method: 'POST',

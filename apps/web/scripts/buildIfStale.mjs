@@ -11,7 +11,9 @@ const built = path.join(root, 'dist', 'index.html');
 function newest(entry) {
   const stat = fs.statSync(entry);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return fs.readdirSync(entry).reduce((max, name) => Math.max(max, newest(path.join(entry, name))), stat.mtimeMs);
+  return fs
+    .readdirSync(entry)
+    .reduce((max, name) => Math.max(max, newest(path.join(entry, name))), stat.mtimeMs);
 }
 
 const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(root, p));

@@ -12,7 +12,11 @@ export interface ClusterRow {
  * Every record of these batches with the golden record it belongs to now (following merges), and its decision.
  * Streams in pages so that millions of records do not sit in memory.
  */
-export async function* exportClusters(db: Db, batchIds: string[], pageSize = 5000): AsyncGenerator<ClusterRow> {
+export async function* exportClusters(
+  db: Db,
+  batchIds: string[],
+  pageSize = 5000,
+): AsyncGenerator<ClusterRow> {
   let after = '';
   let afterSource = '';
   for (;;) {
@@ -41,7 +45,12 @@ export async function* exportClusters(db: Db, batchIds: string[], pageSize = 500
       .limit(pageSize)
       .execute();
     for (const r of rows) {
-      yield { source: r.source, external_id: r.external_id, customer_id: r.customer_id ?? '', decision: r.status };
+      yield {
+        source: r.source,
+        external_id: r.external_id,
+        customer_id: r.customer_id ?? '',
+        decision: r.status,
+      };
     }
     const last = rows.at(-1);
     if (!last || rows.length < pageSize) return;

@@ -38,7 +38,11 @@ export interface Relay {
  * publishes their records to the bus and marks them relayed. A crash between the two publishes
  * them again, which the deciders absorb (idempotent on the record id).
  */
-export function startRelay(db: Db, bus: RecordBus, options: { batchSize?: number; intervalMs?: number } = {}): Relay {
+export function startRelay(
+  db: Db,
+  bus: RecordBus,
+  options: { batchSize?: number; intervalMs?: number } = {},
+): Relay {
   const batchSize = options.batchSize ?? 500;
   const intervalMs = options.intervalMs ?? 250;
   let stopped = false;

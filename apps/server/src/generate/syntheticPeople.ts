@@ -4,18 +4,115 @@ import { seededRandom as prng, type CanonicalRecord } from '@nexus/schema';
 export { prng };
 
 const GIVEN = [
-  'james', 'mary', 'robert', 'patricia', 'john', 'jennifer', 'michael', 'linda', 'william', 'elizabeth',
-  'david', 'barbara', 'richard', 'susan', 'joseph', 'jessica', 'thomas', 'sarah', 'charles', 'karen',
-  'amina', 'chidi', 'fatima', 'oluwaseun', 'wei', 'mei', 'hiroshi', 'yuki', 'carlos', 'lucia', 'ahmed',
-  'leila', 'ivan', 'olga', 'pierre', 'amelie', 'raj', 'priya', 'kwame', 'ama', 'sofia', 'mateo', 'noah',
-  'emma', 'liam', 'olivia', 'lucas', 'mia', 'ethan', 'chloe', 'samuel', 'grace', 'daniel', 'zara',
+  'james',
+  'mary',
+  'robert',
+  'patricia',
+  'john',
+  'jennifer',
+  'michael',
+  'linda',
+  'william',
+  'elizabeth',
+  'david',
+  'barbara',
+  'richard',
+  'susan',
+  'joseph',
+  'jessica',
+  'thomas',
+  'sarah',
+  'charles',
+  'karen',
+  'amina',
+  'chidi',
+  'fatima',
+  'oluwaseun',
+  'wei',
+  'mei',
+  'hiroshi',
+  'yuki',
+  'carlos',
+  'lucia',
+  'ahmed',
+  'leila',
+  'ivan',
+  'olga',
+  'pierre',
+  'amelie',
+  'raj',
+  'priya',
+  'kwame',
+  'ama',
+  'sofia',
+  'mateo',
+  'noah',
+  'emma',
+  'liam',
+  'olivia',
+  'lucas',
+  'mia',
+  'ethan',
+  'chloe',
+  'samuel',
+  'grace',
+  'daniel',
+  'zara',
 ];
 const FAMILY = [
-  'smith', 'johnson', 'williams', 'brown', 'jones', 'garcia', 'miller', 'davis', 'rodriguez', 'martinez',
-  'okafor', 'adeyemi', 'mensah', 'nguyen', 'tran', 'kim', 'park', 'chen', 'wang', 'li', 'zhang', 'singh',
-  'patel', 'kumar', 'hassan', 'ali', 'ivanov', 'petrov', 'müller', 'schmidt', 'dubois', 'moreau', 'rossi',
-  'bianchi', 'silva', 'santos', 'kowalski', 'nowak', 'obi', 'abubakar', 'haddad', 'cohen', 'levi',
-  'osei', 'boateng', 'fernandes', 'gonzalez', 'lopez', 'wilson', 'anderson', 'taylor', 'thomas', 'moore',
+  'smith',
+  'johnson',
+  'williams',
+  'brown',
+  'jones',
+  'garcia',
+  'miller',
+  'davis',
+  'rodriguez',
+  'martinez',
+  'okafor',
+  'adeyemi',
+  'mensah',
+  'nguyen',
+  'tran',
+  'kim',
+  'park',
+  'chen',
+  'wang',
+  'li',
+  'zhang',
+  'singh',
+  'patel',
+  'kumar',
+  'hassan',
+  'ali',
+  'ivanov',
+  'petrov',
+  'müller',
+  'schmidt',
+  'dubois',
+  'moreau',
+  'rossi',
+  'bianchi',
+  'silva',
+  'santos',
+  'kowalski',
+  'nowak',
+  'obi',
+  'abubakar',
+  'haddad',
+  'cohen',
+  'levi',
+  'osei',
+  'boateng',
+  'fernandes',
+  'gonzalez',
+  'lopez',
+  'wilson',
+  'anderson',
+  'taylor',
+  'thomas',
+  'moore',
 ];
 const STREETS = ['main', 'high', 'church', 'station', 'park', 'victoria', 'green', 'mill', 'king', 'queen'];
 const KINDS = ['street', 'road', 'avenue', 'lane', 'close'];
@@ -30,7 +127,28 @@ function pick<T>(rnd: () => number, list: readonly T[]): T {
   return list[Math.floor(rnd() * list.length)]!;
 }
 
-const ONSETS = ['b', 'ch', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 'sh', 't', 'v', 'w', 'y', 'z'];
+const ONSETS = [
+  'b',
+  'ch',
+  'd',
+  'f',
+  'g',
+  'h',
+  'j',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'r',
+  's',
+  'sh',
+  't',
+  'v',
+  'w',
+  'y',
+  'z',
+];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ei', 'ou'];
 const CODAS = ['', '', 'n', 'r', 's', 'l', 'm', 'k', 'th', 'ng'];
 
@@ -43,7 +161,8 @@ function name(rnd: () => number, common: readonly string[]): string {
   if (rnd() < 0.35) return pick(rnd, common);
   const syllables = 2 + Math.floor(rnd() * 2);
   let out = '';
-  for (let i = 0; i < syllables; i++) out += pick(rnd, ONSETS) + pick(rnd, VOWELS) + (i === syllables - 1 ? pick(rnd, CODAS) : '');
+  for (let i = 0; i < syllables; i++)
+    out += pick(rnd, ONSETS) + pick(rnd, VOWELS) + (i === syllables - 1 ? pick(rnd, CODAS) : '');
   return out;
 }
 
@@ -102,7 +221,12 @@ export interface GeneratedRecord {
 }
 
 /** `people` originals plus about `dupRate` of them again as variants, shuffled. */
-export function generatePopulation(options: { people: number; dupRate: number; seed?: number; prefix?: string }): GeneratedRecord[] {
+export function generatePopulation(options: {
+  people: number;
+  dupRate: number;
+  seed?: number;
+  prefix?: string;
+}): GeneratedRecord[] {
   const rnd = prng(options.seed ?? 42);
   const prefix = options.prefix ?? 'g';
   const out: GeneratedRecord[] = [];
@@ -110,7 +234,10 @@ export function generatePopulation(options: { people: number; dupRate: number; s
     const person = makePerson(rnd, i);
     out.push({ personId: person.personId, record: { external_id: '', ...person.record, attributes: {} } });
     if (rnd() < options.dupRate) {
-      out.push({ personId: person.personId, record: { external_id: '', ...duplicateOf(rnd, person), attributes: {} } });
+      out.push({
+        personId: person.personId,
+        record: { external_id: '', ...duplicateOf(rnd, person), attributes: {} },
+      });
     }
   }
   for (let i = out.length - 1; i > 0; i--) {

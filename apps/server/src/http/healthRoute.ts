@@ -24,10 +24,17 @@ export async function checkHealth(db: Db, engine: Engine): Promise<Health> {
     ? { ok: false, detail: `partitions paused after repeated failures: ${paused.join(', ')}` }
     : { ok: true, detail: `${actors.length} partition actors` };
   // Kafka and Elasticsearch when configured (Elasticsearch down: decisions fall back to Postgres).
-  Object.assign(parts, await engine.health().catch((error: unknown) => ({ engine: { ok: false, detail: String(error) } })));
+  Object.assign(
+    parts,
+    await engine.health().catch((error: unknown) => ({ engine: { ok: false, detail: String(error) } })),
+  );
   return {
     status: Object.values(parts).every((p) => p.ok) ? 'ok' : 'degraded',
     parts,
-    partitions: actors.map((a) => ({ partition: a.partition, state: a.state, lag: lag.get(a.partition) ?? 0 })),
+    partitions: actors.map((a) => ({
+      partition: a.partition,
+      state: a.state,
+      lag: lag.get(a.partition) ?? 0,
+    })),
   };
 }

@@ -22,9 +22,18 @@ describe('reading a file uploaded from the dashboard', () => {
   });
 
   it('reads NDJSON and JSON arrays', async () => {
-    const ndjson = await readUpload('x.ndjson', '{"external_id":"n1","given_name":"Ana","family_name":"Lima"}\n');
+    const ndjson = await readUpload(
+      'x.ndjson',
+      '{"external_id":"n1","given_name":"Ana","family_name":"Lima"}\n',
+    );
     expect(ndjson).toMatchObject({ format: 'ndjson', records: [{ external_id: 'n1' }] });
-    const json = await readUpload('x.json', JSON.stringify([{ external_id: 'j1', given_name: 'Ana', family_name: 'Lima' }, { given_name: 'no id' }]));
+    const json = await readUpload(
+      'x.json',
+      JSON.stringify([
+        { external_id: 'j1', given_name: 'Ana', family_name: 'Lima' },
+        { given_name: 'no id' },
+      ]),
+    );
     expect(json.format).toBe('json');
     expect(json.records.map((r) => r.external_id)).toEqual(['j1']);
     expect(json.problems).toEqual([{ line: 2, errors: [expect.objectContaining({ field: 'external_id' })] }]);
@@ -32,10 +41,16 @@ describe('reading a file uploaded from the dashboard', () => {
 
   it('refuses what is not a batch, naming the file and what to do', async () => {
     await expect(readUpload('a.csv', '  \n')).rejects.toThrow(/is empty/);
-    await expect(readUpload('a.csv', 'external_id,given_name\n')).rejects.toThrow(/^a\.csv: has a header line but no rows/);
+    await expect(readUpload('a.csv', 'external_id,given_name\n')).rejects.toThrow(
+      /^a\.csv: has a header line but no rows/,
+    );
     await expect(readUpload('a.json', '[{"external_id": ')).rejects.toThrow(/not valid JSON/);
     await expect(readUpload('a.json', '{"external_id":"x"}')).resolves.toMatchObject({ format: 'ndjson' });
-    const tooMany = Array.from({ length: MAX_BATCH_RECORDS + 1 }, (_, i) => ({ external_id: `t${i}`, given_name: 'A', family_name: 'B' }));
+    const tooMany = Array.from({ length: MAX_BATCH_RECORDS + 1 }, (_, i) => ({
+      external_id: `t${i}`,
+      given_name: 'A',
+      family_name: 'B',
+    }));
     await expect(readUpload('big.json', JSON.stringify(tooMany))).rejects.toThrow(/split it/);
   });
 });

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MAX_BATCH_RECORDS, parseCanonicalRecord, type CanonicalRecord, type FieldError } from '@nexus/schema';
+import {
+  MAX_BATCH_RECORDS,
+  parseCanonicalRecord,
+  type CanonicalRecord,
+  type FieldError,
+} from '@nexus/schema';
 import { RequestError } from '../errors/domainError';
 import { readRecordFile, RecordFileError } from '../files';
 
@@ -32,7 +37,14 @@ function readJsonArray(content: string): UploadReading {
     throw refuse(`is not valid JSON: ${(error as Error).message}`);
   }
   if (!Array.isArray(value)) throw refuse('is JSON but not an array of records');
-  const reading: UploadReading = { format: 'json', columns: [], records: [], problems: [], problemCount: 0, warnings: 0 };
+  const reading: UploadReading = {
+    format: 'json',
+    columns: [],
+    records: [],
+    problems: [],
+    problemCount: 0,
+    warnings: 0,
+  };
   const columns = new Set<string>();
   (value as unknown[]).forEach((item, i) => {
     if (typeof item === 'object' && item !== null) for (const key of Object.keys(item)) columns.add(key);
@@ -55,11 +67,21 @@ export async function readUpload(fileName: string, content: string): Promise<Upl
   if (content.trimStart().startsWith('[')) return limit(readJsonArray(content));
   const dir = await mkdtemp(path.join(tmpdir(), 'nexus-upload-'));
   // The reader picks CSV or NDJSON by extension first: keep the user's, not their file name.
-  const ext = path.extname(fileName).toLowerCase().replace(/[^.a-z]/g, '');
+  const ext = path
+    .extname(fileName)
+    .toLowerCase()
+    .replace(/[^.a-z]/g, '');
   const file = path.join(dir, `${randomUUID()}${ext}`);
   try {
     await writeFile(file, content, 'utf8');
-    const reading: UploadReading = { format: 'csv', columns: [], records: [], problems: [], problemCount: 0, warnings: 0 };
+    const reading: UploadReading = {
+      format: 'csv',
+      columns: [],
+      records: [],
+      problems: [],
+      problemCount: 0,
+      warnings: 0,
+    };
     for await (const row of readRecordFile(file, { onColumns: (c) => (reading.columns = c) })) {
       if (row.ok) {
         reading.records.push(row.record);
@@ -67,7 +89,8 @@ export async function readUpload(fileName: string, content: string): Promise<Upl
       } else reading.problems.push({ line: row.line, errors: row.errors });
       if (reading.records.length > MAX_BATCH_RECORDS) break;
     }
-    reading.format = content.trimStart().startsWith('{') || ext === '.ndjson' || ext === '.jsonl' ? 'ndjson' : 'csv';
+    reading.format =
+      content.trimStart().startsWith('{') || ext === '.ndjson' || ext === '.jsonl' ? 'ndjson' : 'csv';
     return limit(reading);
   } catch (error) {
     if (error instanceof RecordFileError) throw refuse(error.message.replace(file, fileName));

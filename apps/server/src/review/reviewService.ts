@@ -41,25 +41,27 @@ export interface ReviewCaseSummary {
 }
 
 function summaryQuery(db: Db) {
-  return db
-    .selectFrom('review_cases as c')
-    .leftJoin('records as r', 'r.id', 'c.record_id')
-    .selectAll('c')
-    .select(['r.source', 'r.external_id'])
-    // Enough of the person for a queue row; the whole payload is for the case view.
-    .select([
-      sql<string | null>`r.payload->>'given_name'`.as('given_name'),
-      sql<string | null>`r.payload->>'family_name'`.as('family_name'),
-      sql<string | null>`r.payload->>'full_name'`.as('full_name'),
-      sql<string | null>`r.payload->>'date_of_birth'`.as('date_of_birth'),
-    ])
-    .select((eb) =>
-      eb
-        .selectFrom('review_case_candidates as k')
-        .select((e) => e.fn.countAll<string>().as('n'))
-        .whereRef('k.case_id', '=', 'c.id')
-        .as('candidate_count'),
-    );
+  return (
+    db
+      .selectFrom('review_cases as c')
+      .leftJoin('records as r', 'r.id', 'c.record_id')
+      .selectAll('c')
+      .select(['r.source', 'r.external_id'])
+      // Enough of the person for a queue row; the whole payload is for the case view.
+      .select([
+        sql<string | null>`r.payload->>'given_name'`.as('given_name'),
+        sql<string | null>`r.payload->>'family_name'`.as('family_name'),
+        sql<string | null>`r.payload->>'full_name'`.as('full_name'),
+        sql<string | null>`r.payload->>'date_of_birth'`.as('date_of_birth'),
+      ])
+      .select((eb) =>
+        eb
+          .selectFrom('review_case_candidates as k')
+          .select((e) => e.fn.countAll<string>().as('n'))
+          .whereRef('k.case_id', '=', 'c.id')
+          .as('candidate_count'),
+      )
+  );
 }
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['execute']>>[number];

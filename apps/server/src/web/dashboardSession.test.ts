@@ -14,8 +14,14 @@ describe('the dashboard session and files', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(path.join(dist, 'assets'));
-    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>Nexus</title><div id="root"></div>');
-    fs.writeFileSync(path.join(dist, 'assets', 'app-abc123.js'), `console.log(${JSON.stringify('x'.repeat(5000))});`);
+    fs.writeFileSync(
+      path.join(dist, 'index.html'),
+      '<!doctype html><title>Nexus</title><div id="root"></div>',
+    );
+    fs.writeFileSync(
+      path.join(dist, 'assets', 'app-abc123.js'),
+      `console.log(${JSON.stringify('x'.repeat(5000))});`,
+    );
     tdb = await createTestDatabase();
     server = await startTestServer(tdb, { NEXUS_DASHBOARD_DIR: dist });
   });
@@ -65,7 +71,10 @@ describe('the dashboard session and files', () => {
 
   it('signs out: the cookie is cleared and its token no longer refreshes', async () => {
     const cookie = cookieOf(await signIn());
-    const out = await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { ...DASHBOARD, cookie } });
+    const out = await fetch(`${server.url}/api/v1/session`, {
+      method: 'DELETE',
+      headers: { ...DASHBOARD, cookie },
+    });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
     expect((await refresh(cookie)).status).toBe(401);
@@ -90,7 +99,9 @@ describe('the dashboard session and files', () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(await page.text()).toContain('<div id="root">');
 
-    const asset = await fetch(`${server.url}/assets/app-abc123.js`, { headers: { 'accept-encoding': 'gzip' } });
+    const asset = await fetch(`${server.url}/assets/app-abc123.js`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect(asset.headers.get('content-encoding')).toBe('gzip');

@@ -62,13 +62,7 @@ export function Waterfall({ data, title = 'Why this score' }: { data: WaterfallD
               kind={s.weight >= 0 ? 'for' : 'against'}
             />
           ))}
-          <Row
-            name="Total"
-            note="decided on"
-            value={data.total}
-            style={bar(0, data.total)}
-            kind="total"
-          />
+          <Row name="Total" note="decided on" value={data.total} style={bar(0, data.total)} kind="total" />
         </div>
         <div className="waterfall-guides" aria-hidden="true">
           <span className="waterfall-zero" style={{ left: `${x(0)}%` }} />

@@ -1,6 +1,11 @@
 import pg from 'pg';
 import { sql } from 'kysely';
-import { RAW_RECORDS_TOPIC, partitionFor, rawRecordMessageSchema, type RawRecordMessage } from '@nexus/schema';
+import {
+  RAW_RECORDS_TOPIC,
+  partitionFor,
+  rawRecordMessageSchema,
+  type RawRecordMessage,
+} from '@nexus/schema';
 import type { Db } from '../db/database';
 import type { BusConsumer, BusMessage, RecordBus } from './recordBus';
 
@@ -30,8 +35,16 @@ export class PostgresRecordBus implements RecordBus {
         `the record bus already has ${known} partitions for ${topic}; NEXUS_PARTITIONS=${partitions} cannot shrink it`,
       );
     }
-    const rows = Array.from({ length: partitions }, (_, partition) => ({ topic, partition, next_offset: '0' }));
-    await db.insertInto('bus_partitions').values(rows).onConflict((oc) => oc.doNothing()).execute();
+    const rows = Array.from({ length: partitions }, (_, partition) => ({
+      topic,
+      partition,
+      next_offset: '0',
+    }));
+    await db
+      .insertInto('bus_partitions')
+      .values(rows)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     return new PostgresRecordBus(db, databaseUrl, partitions, topic);
   }
 
@@ -110,7 +123,10 @@ class PostgresBusConsumer implements BusConsumer {
   ) {}
 
   async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'nexus-bus-consumer' });
+    const client = new pg.Client({
+      connectionString: this.databaseUrl,
+      application_name: 'nexus-bus-consumer',
+    });
     client.on('error', () => this.lostConnection(client));
     client.on('end', () => this.lostConnection(client));
     client.on('notification', (n) => {
@@ -156,10 +172,10 @@ class PostgresBusConsumer implements BusConsumer {
     const client = this.client!;
     for (let p = 0; p < this.partitions; p++) {
       if (this.owned.has(p)) continue;
-      const res = await client.query<{ ok: boolean }>(
-        'select pg_try_advisory_lock(hashtext($1), $2) as ok',
-        [`${this.groupId}:${this.topic}`, p],
-      );
+      const res = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1), $2) as ok', [
+        `${this.groupId}:${this.topic}`,
+        p,
+      ]);
       if (res.rows[0]?.ok) this.owned.add(p);
     }
     return [...this.owned].sort((a, b) => a - b);

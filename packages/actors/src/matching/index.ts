@@ -44,4 +44,10 @@ export { pairwiseScores, blockingRecall } from './evaluationMetrics';
 export type { PairwiseScores } from './evaluationMetrics';
 export * from './training';
 export { biometricEvidence, matchWeight, DEFAULT_BIOMETRIC_POLICY } from './biometricEvidence';
-export type { BiometricEvidence, BiometricHit, BiometricLevel, BiometricPolicy, GoldenBiometric } from './biometricEvidence';
+export type {
+  BiometricEvidence,
+  BiometricHit,
+  BiometricLevel,
+  BiometricPolicy,
+  GoldenBiometric,
+} from './biometricEvidence';

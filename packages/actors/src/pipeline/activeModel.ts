@@ -19,7 +19,9 @@ export interface ActiveModel {
 
 function activeModel(version: number, params: MatchModel): ActiveModel {
   const tf = termFrequenciesOf(params);
-  return tf === undefined ? { version, params, policy: DEFAULT_POLICY } : { version, params, policy: DEFAULT_POLICY, tf };
+  return tf === undefined
+    ? { version, params, policy: DEFAULT_POLICY }
+    : { version, params, policy: DEFAULT_POLICY, tf };
 }
 
 /**
@@ -27,11 +29,20 @@ function activeModel(version: number, params: MatchModel): ActiveModel {
  * version 1; `nexus train` adds versions and activates one. Decisions record the version.
  */
 export async function loadActiveModel(db: Db): Promise<ActiveModel> {
-  const active = await db.selectFrom('model_versions').selectAll().where('active', '=', true).executeTakeFirst();
+  const active = await db
+    .selectFrom('model_versions')
+    .selectAll()
+    .where('active', '=', true)
+    .executeTakeFirst();
   if (active) return activeModel(active.id, active.params as unknown as MatchModel);
   const inserted = await db
     .insertInto('model_versions')
-    .values({ kind: 'default', params: JSON.stringify(DEFAULT_MODEL) as never, active: true, notes: 'shipped defaults' })
+    .values({
+      kind: 'default',
+      params: JSON.stringify(DEFAULT_MODEL) as never,
+      active: true,
+      notes: 'shipped defaults',
+    })
     .onConflict((oc) => oc.doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -41,7 +52,11 @@ export async function loadActiveModel(db: Db): Promise<ActiveModel> {
 
 /** The id of the active model version, if any: cheap enough to ask every few seconds. */
 export async function activeModelVersion(db: Db): Promise<number | undefined> {
-  const row = await db.selectFrom('model_versions').select('id').where('active', '=', true).executeTakeFirst();
+  const row = await db
+    .selectFrom('model_versions')
+    .select('id')
+    .where('active', '=', true)
+    .executeTakeFirst();
   return row?.id;
 }
 
@@ -53,7 +68,11 @@ export interface StoreModelOptions {
 }
 
 /** Stores a model as a new version; returns its id. */
-export async function storeModelVersion(db: Db, params: MatchModel, options: StoreModelOptions): Promise<number> {
+export async function storeModelVersion(
+  db: Db,
+  params: MatchModel,
+  options: StoreModelOptions,
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
     if (options.activate) {
       // One writer at a time: two activations must not both deactivate and then collide.
@@ -62,7 +81,12 @@ export async function storeModelVersion(db: Db, params: MatchModel, options: Sto
     }
     const row = await trx
       .insertInto('model_versions')
-      .values({ kind: options.kind, params: JSON.stringify(params) as never, active: options.activate, notes: options.notes })
+      .values({
+        kind: options.kind,
+        params: JSON.stringify(params) as never,
+        active: options.activate,
+        notes: options.notes,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -73,7 +97,11 @@ export async function storeModelVersion(db: Db, params: MatchModel, options: Sto
 export async function activateModelVersion(db: Db, id: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await sql`lock table model_versions in share row exclusive mode`.execute(trx);
-    const exists = await trx.selectFrom('model_versions').select('id').where('id', '=', id).executeTakeFirst();
+    const exists = await trx
+      .selectFrom('model_versions')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!exists) throw new Error(`model version ${id} does not exist`);
     await trx.updateTable('model_versions').set({ active: false }).where('active', '=', true).execute();
     await trx.updateTable('model_versions').set({ active: true }).where('id', '=', id).execute();

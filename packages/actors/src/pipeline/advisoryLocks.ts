@@ -14,7 +14,9 @@ export async function lockBlockingKeys(trx: Db, keys: readonly string[]): Promis
   const hi = pairs.map((p) => p[0]);
   const lo = pairs.map((p) => p[1]);
   // unnest yields rows in array order and the function scan evaluates them one by one.
-  await sql`select pg_advisory_xact_lock(h, l) from unnest(${hi}::int4[], ${lo}::int4[]) as t(h, l)`.execute(trx);
+  await sql`select pg_advisory_xact_lock(h, l) from unnest(${hi}::int4[], ${lo}::int4[]) as t(h, l)`.execute(
+    trx,
+  );
 }
 
 /** The (int4, int4) advisory lock ids of a record's keys, in the one order they are taken. */

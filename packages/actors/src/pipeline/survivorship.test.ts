@@ -15,8 +15,14 @@ describe('survivingValues', () => {
 
   it('breaks ties by the oldest member and never keeps source identity fields', () => {
     const best = survivingValues([
-      { record: { external_id: 'b', given_name: 'Bob', source: 's2', attributes: {} }, linkedAt: at('2026-02-01') },
-      { record: { external_id: 'a', given_name: 'Robert', source: 's1', attributes: {} }, linkedAt: at('2026-01-01') },
+      {
+        record: { external_id: 'b', given_name: 'Bob', source: 's2', attributes: {} },
+        linkedAt: at('2026-02-01'),
+      },
+      {
+        record: { external_id: 'a', given_name: 'Robert', source: 's1', attributes: {} },
+        linkedAt: at('2026-01-01'),
+      },
     ]);
     expect(best.given_name).toBe('Robert');
     expect(best).not.toHaveProperty('external_id');

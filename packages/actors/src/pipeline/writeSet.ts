@@ -44,7 +44,12 @@ export function updateGoldenRecord(goldenId: string, best: Record<string, string
 }
 
 /** linked_at is the moment of the link, not the transaction's start (which may predate a twin's commit). */
-export function insertMember(recordId: string, goldenId: string, precedence: 'primary' | 'secondary', score: number | null) {
+export function insertMember(
+  recordId: string,
+  goldenId: string,
+  precedence: 'primary' | 'secondary',
+  score: number | null,
+) {
   return sql`insert into golden_record_members (record_id, golden_id, precedence, link_score, linked_at)
     values (${recordId}, ${goldenId}, ${precedence}, ${score}, clock_timestamp())`;
 }
@@ -73,7 +78,9 @@ export function insertReviewCandidates(
   caseId: string,
   candidates: ReadonlyArray<{ goldenId: string; score: number; explanation: Record<string, unknown> }>,
 ) {
-  const rows = candidates.map((c) => sql`(${caseId}::uuid, ${c.goldenId}::uuid, ${c.score}, ${json(c.explanation)})`);
+  const rows = candidates.map(
+    (c) => sql`(${caseId}::uuid, ${c.goldenId}::uuid, ${c.score}, ${json(c.explanation)})`,
+  );
   return sql`insert into review_case_candidates (case_id, golden_id, score, explanation) values ${sql.join(rows, sql`, `)}`;
 }
 
@@ -93,7 +100,9 @@ export function insertProposalCandidates(
   proposal: string,
   candidates: ReadonlyArray<{ goldenId: string; score: number; explanation: Record<string, unknown> }>,
 ) {
-  const rows = candidates.map((c) => sql`(${c.goldenId}::uuid, ${c.score}::double precision, ${json(c.explanation)})`);
+  const rows = candidates.map(
+    (c) => sql`(${c.goldenId}::uuid, ${c.score}::double precision, ${json(c.explanation)})`,
+  );
   return sql`insert into review_case_candidates (case_id, golden_id, score, explanation)
     select p.id, v.golden_id, v.score, v.explanation
     from ${sql.raw(proposal)} as p cross join (values ${sql.join(rows, sql`, `)}) as v(golden_id, score, explanation)`;

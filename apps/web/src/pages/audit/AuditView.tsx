@@ -67,7 +67,12 @@ export function AuditView({
       ) : (
         <>
           <AuditTable entries={entries} fresh={fresh} />
-          <LoadMore hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} label="Load older entries">
+          <LoadMore
+            hasMore={hasMore}
+            loadingMore={loadingMore}
+            onLoadMore={onLoadMore}
+            label="Load older entries"
+          >
             <span className="muted">
               {formatCount(entries.length)} {entries.length === 1 ? 'entry' : 'entries'}, the oldest reached.
             </span>

@@ -101,7 +101,10 @@ function BatchDetail({ batchId }: { batchId: string }) {
         try {
           const view = await api.batches.cancel.mutate({ batchId });
           queryClient.setQueryData(key, view);
-          setNotice({ tone: 'ok', text: `Batch cancelled: ${formatCount(view.counts.cancelled)} records will not be decided.` });
+          setNotice({
+            tone: 'ok',
+            text: `Batch cancelled: ${formatCount(view.counts.cancelled)} records will not be decided.`,
+          });
         } catch (error) {
           setNotice({ tone: 'error', text: `The batch was not cancelled: ${messageOf(error)}` });
         } finally {
@@ -116,9 +119,13 @@ function BatchDetail({ batchId }: { batchId: string }) {
           .then(
             (result) => {
               queryClient.setQueryData(key, result.batch);
-              setNotice({ tone: 'ok', text: `${formatCount(result.republished)} failed records sent to be decided again.` });
+              setNotice({
+                tone: 'ok',
+                text: `${formatCount(result.republished)} failed records sent to be decided again.`,
+              });
             },
-            (error: unknown) => setNotice({ tone: 'error', text: `Nothing was retried: ${messageOf(error)}` }),
+            (error: unknown) =>
+              setNotice({ tone: 'error', text: `Nothing was retried: ${messageOf(error)}` }),
           )
           .finally(() => {
             setBusy(null);
@@ -129,7 +136,10 @@ function BatchDetail({ batchId }: { batchId: string }) {
         setBusy('download');
         downloadResults(session, batchId)
           .catch((error: unknown) =>
-            setNotice({ tone: 'error', text: `The results could not be downloaded: ${messageOf(error)}. Try again.` }),
+            setNotice({
+              tone: 'error',
+              text: `The results could not be downloaded: ${messageOf(error)}. Try again.`,
+            }),
           )
           .finally(() => setBusy(null));
       }}

@@ -32,9 +32,28 @@ function renderDetail(props: Partial<Parameters<typeof BatchDetailView>[0]> = {}
           counts={counts()}
           records={[
             record(),
-            record({ id: 'r2', externalId: 'rn-2', status: 'review', goldenId: null, reviewCaseId: 'c0ffee00-0000-4000-8000-000000000000' }),
-            record({ id: 'r3', externalId: 'rn-3', status: 'dead_lettered', goldenId: null, problem: '(engine): database refused' }),
-            record({ id: 'r4', externalId: 'rn-4', status: 'relayed', goldenId: null, rule: null, decidedAt: null }),
+            record({
+              id: 'r2',
+              externalId: 'rn-2',
+              status: 'review',
+              goldenId: null,
+              reviewCaseId: 'c0ffee00-0000-4000-8000-000000000000',
+            }),
+            record({
+              id: 'r3',
+              externalId: 'rn-3',
+              status: 'dead_lettered',
+              goldenId: null,
+              problem: '(engine): database refused',
+            }),
+            record({
+              id: 'r4',
+              externalId: 'rn-4',
+              status: 'relayed',
+              goldenId: null,
+              rule: null,
+              decidedAt: null,
+            }),
           ]}
           filter={null}
           onFilter={handlers.onFilter}
@@ -58,7 +77,9 @@ describe('a batch in detail', () => {
     const strip = within(screen.getByRole('list', { name: 'Records by decision' }));
     expect(strip.getByText('1,200')).toBeTruthy();
     expect(strip.getByText('700')).toBeTruthy();
-    expect(screen.getByRole('progressbar', { name: 'Batch progress' }).getAttribute('aria-valuenow')).toBe('1000');
+    expect(screen.getByRole('progressbar', { name: 'Batch progress' }).getAttribute('aria-valuenow')).toBe(
+      '1000',
+    );
     expect(screen.getByRole('status', { name: '' }).textContent).toContain('Live');
   });
 
@@ -81,7 +102,14 @@ describe('a batch in detail', () => {
   });
 
   it('hides retry from the ingest role and cancel from a finished batch', () => {
-    renderDetail({ canRetryFailed: false, batch: batch({ status: 'completed', completedAt: '2026-11-20T10:02:00.000Z', counts: counts({ pending: 0 }) }) });
+    renderDetail({
+      canRetryFailed: false,
+      batch: batch({
+        status: 'completed',
+        completedAt: '2026-11-20T10:02:00.000Z',
+        counts: counts({ pending: 0 }),
+      }),
+    });
     expect(screen.queryByRole('button', { name: /Retry failed/ })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Cancel batch' })).toBeNull();
     expect(screen.getByText('Finished', { selector: '.live-badge' })).toBeTruthy();
@@ -89,7 +117,9 @@ describe('a batch in detail', () => {
 
   it('lists the records with their decisions, each leading to its golden record or review case', () => {
     const { onFilter } = renderDetail();
-    const rows = within(screen.getByRole('table', { name: 'Records of the batch' })).getAllByRole('row').slice(1);
+    const rows = within(screen.getByRole('table', { name: 'Records of the batch' }))
+      .getAllByRole('row')
+      .slice(1);
     expect(within(rows[0]!).getByRole('link', { name: 'Golden record' }).getAttribute('href')).toBe(
       '/customers/7d3c3b1e-0000-4000-8000-00000000000a',
     );

@@ -16,7 +16,8 @@ export interface ActionNotice {
 
 function ReceiptNotice({ receipt }: { receipt: BatchReceipt }) {
   const parts = [`${formatCount(receipt.accepted)} accepted`];
-  if (receipt.duplicates.length > 0) parts.push(`${formatCount(receipt.duplicates.length)} already known (decided once)`);
+  if (receipt.duplicates.length > 0)
+    parts.push(`${formatCount(receipt.duplicates.length)} already known (decided once)`);
   if (receipt.rejected.length > 0) parts.push(`${formatCount(receipt.rejected.length)} refused`);
   return (
     <p className="notice notice-ok" role="status">
@@ -72,12 +73,21 @@ export function BatchDetailView({
           {busy === 'download' ? 'Preparing…' : 'Download results (CSV)'}
         </button>
         {canRetryFailed ? (
-          <button type="button" onClick={onRetryFailed} disabled={c.dead_lettered === 0 || busy !== null || batch.status === 'cancelled'}>
+          <button
+            type="button"
+            onClick={onRetryFailed}
+            disabled={c.dead_lettered === 0 || busy !== null || batch.status === 'cancelled'}
+          >
             Retry failed{c.dead_lettered > 0 ? ` (${formatCount(c.dead_lettered)})` : ''}
           </button>
         ) : null}
         {running ? (
-          <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={busy !== null}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => setConfirming(true)}
+            disabled={busy !== null}
+          >
             Cancel batch
           </button>
         ) : null}

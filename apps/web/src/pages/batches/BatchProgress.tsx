@@ -5,7 +5,15 @@ import type { BatchCounts } from './batchTypes';
 import { decidedOf, segmentsOf } from './decisions';
 
 /** The stacked bar and "decided / total" under it; fixed size, so live updates do not shift the row. */
-export function BatchProgress({ counts, label, status }: { counts: BatchCounts; label: string; status?: ReactNode }) {
+export function BatchProgress({
+  counts,
+  label,
+  status,
+}: {
+  counts: BatchCounts;
+  label: string;
+  status?: ReactNode;
+}) {
   const decided = decidedOf(counts);
   return (
     <div className="batch-progress">

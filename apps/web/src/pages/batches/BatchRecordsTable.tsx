@@ -51,7 +51,9 @@ export function BatchRecordsTable({
         <Skeleton rows={8} height="1.9rem" />
       ) : records.length === 0 && !error ? (
         <EmptyState title={filter ? 'No records with this decision' : 'No records in this batch'}>
-          {filter ? 'Pick another decision above.' : 'Every row was a duplicate or invalid: nothing was stored.'}
+          {filter
+            ? 'Pick another decision above.'
+            : 'Every row was a duplicate or invalid: nothing was stored.'}
         </EmptyState>
       ) : (
         <div className="table-wrap flat">
@@ -91,7 +93,12 @@ export function BatchRecordsTable({
           </table>
         </div>
       )}
-      <LoadMore hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} label="Show more records" />
+      <LoadMore
+        hasMore={hasMore}
+        loadingMore={loadingMore}
+        onLoadMore={onLoadMore}
+        label="Show more records"
+      />
     </section>
   );
 }

@@ -22,7 +22,8 @@ export function BatchesPage() {
   const [composing, setComposing] = useState(false);
   const list = useInfiniteQuery({
     queryKey: BATCHES_KEY,
-    queryFn: ({ pageParam }) => api.batches.list.query({ limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) }),
+    queryFn: ({ pageParam }) =>
+      api.batches.list.query({ limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -66,10 +67,7 @@ export function BatchesPage() {
           }}
         />
       ) : null}
-      <BatchesView
-        batches={batches}
-        {...pagedListOf(list)}
-      />
+      <BatchesView batches={batches} {...pagedListOf(list)} />
     </div>
   );
 }

@@ -10,7 +10,23 @@ function renderView(props: Partial<Parameters<typeof BatchesView>[0]> = {}) {
   render(
     <MemoryRouter>
       <BatchesView
-        batches={[batch(), batch({ id: 'b2b2b2b2-0000-4000-8000-000000000000', source: 'bank', status: 'completed', counts: counts({ pending: 0, records: 10, new: 10, linked: 0, review: 0, rejected: 0, dead_lettered: 0 }) })]}
+        batches={[
+          batch(),
+          batch({
+            id: 'b2b2b2b2-0000-4000-8000-000000000000',
+            source: 'bank',
+            status: 'completed',
+            counts: counts({
+              pending: 0,
+              records: 10,
+              new: 10,
+              linked: 0,
+              review: 0,
+              rejected: 0,
+              dead_lettered: 0,
+            }),
+          }),
+        ]}
         loading={false}
         error={null}
         onRetry={() => undefined}
@@ -28,7 +44,9 @@ function renderView(props: Partial<Parameters<typeof BatchesView>[0]> = {}) {
 describe('the batches list', () => {
   it('shows each batch with its source, who sent it, status, progress and counts by decision, formatted', () => {
     renderView();
-    const rows = within(screen.getByRole('table', { name: 'Batches' })).getAllByRole('row').slice(1);
+    const rows = within(screen.getByRole('table', { name: 'Batches' }))
+      .getAllByRole('row')
+      .slice(1);
     expect(rows).toHaveLength(2);
     const first = within(rows[0]!);
     expect(first.getByRole('link', { name: 'registry-north' }).getAttribute('href')).toBe(

@@ -10,7 +10,8 @@ import { isRunning, labelOfStatus } from './decisions';
 export const shortId = (id: string) => id.slice(0, 8);
 
 export function StatusBadge({ status }: { status: string }) {
-  const tone = status === 'completed' ? 'status-done' : isRunning(status) ? 'status-running' : `status-${status}`;
+  const tone =
+    status === 'completed' ? 'status-done' : isRunning(status) ? 'status-running' : `status-${status}`;
   return <span className={`badge ${tone}`}>{labelOfStatus(status)}</span>;
 }
 
@@ -33,7 +34,8 @@ export function BatchesView({
   if (batches.length === 0) {
     return (
       <EmptyState title="No batches yet">
-        Submit a CSV or JSON file with <strong>New batch</strong>, or send one to <code>POST /api/v1/records</code>.
+        Submit a CSV or JSON file with <strong>New batch</strong>, or send one to{' '}
+        <code>POST /api/v1/records</code>.
       </EmptyState>
     );
   }
@@ -65,10 +67,16 @@ export function BatchesView({
                   <div className="nowrap" title={formatAgo(b.createdAt, now)}>
                     {formatDateTime(b.createdAt)}
                   </div>
-                  <div className="muted">{b.submittedBy ? `by ${b.submittedBy}` : 'submitter not recorded'}</div>
+                  <div className="muted">
+                    {b.submittedBy ? `by ${b.submittedBy}` : 'submitter not recorded'}
+                  </div>
                 </td>
                 <td className="col-progress">
-                  <BatchProgress counts={b.counts} label={`Progress of ${b.source}`} status={<StatusBadge status={b.status} />} />
+                  <BatchProgress
+                    counts={b.counts}
+                    label={`Progress of ${b.source}`}
+                    status={<StatusBadge status={b.status} />}
+                  />
                 </td>
                 <td>
                   <DecisionCounts counts={b.counts} />
@@ -78,7 +86,12 @@ export function BatchesView({
           </tbody>
         </table>
       </div>
-      <LoadMore hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} label="Show older batches" />
+      <LoadMore
+        hasMore={hasMore}
+        loadingMore={loadingMore}
+        onLoadMore={onLoadMore}
+        label="Show older batches"
+      />
     </>
   );
 }

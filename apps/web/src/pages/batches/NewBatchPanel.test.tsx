@@ -7,7 +7,12 @@ import { NewBatchPanel } from './NewBatchPanel';
 const reading = (over: Partial<UploadReading> = {}): UploadReading => ({
   format: 'csv',
   columns: ['external_id', 'given_name', 'family_name'],
-  records: Array.from({ length: 1500 }, (_, i) => ({ external_id: `p${i}`, given_name: 'Ana', family_name: 'Silva', attributes: {} })),
+  records: Array.from({ length: 1500 }, (_, i) => ({
+    external_id: `p${i}`,
+    given_name: 'Ana',
+    family_name: 'Silva',
+    attributes: {},
+  })),
   problems: [{ line: 7, errors: [{ field: 'external_id', message: 'is required' }] }],
   problemCount: 1,
   warnings: 0,
@@ -24,7 +29,9 @@ function setup(read: UploadReading | Error = reading()) {
 }
 
 const choose = (content: string, name = 'north-registry.csv') =>
-  fireEvent.change(screen.getByLabelText('File'), { target: { files: [new File([content], name, { type: 'text/csv' })] } });
+  fireEvent.change(screen.getByLabelText('File'), {
+    target: { files: [new File([content], name, { type: 'text/csv' })] },
+  });
 
 describe('a new batch from a file', () => {
   it("reads the chosen file through the server, shows what it found with each bad row's line, then submits", async () => {
@@ -45,7 +52,11 @@ describe('a new batch from a file', () => {
   });
 
   it('refuses a file larger than a batch, and a batch without a source', async () => {
-    setup(reading({ records: Array.from({ length: 10_001 }, (_, i) => ({ external_id: `p${i}`, attributes: {} })) }));
+    setup(
+      reading({
+        records: Array.from({ length: 10_001 }, (_, i) => ({ external_id: `p${i}`, attributes: {} })),
+      }),
+    );
     choose('x');
     await screen.findByText(/split the file/);
     expect(screen.getByRole<HTMLButtonElement>('button', { name: /Submit/ }).disabled).toBe(true);
@@ -53,7 +64,9 @@ describe('a new batch from a file', () => {
 
   it("shows the server's reason when the file cannot be read", async () => {
     const error = new TRPCClientError('the request is invalid');
-    Object.assign(error, { data: { fields: [{ field: 'file', message: 'a.csv: has a header line but no rows' }] } });
+    Object.assign(error, {
+      data: { fields: [{ field: 'file', message: 'a.csv: has a header line but no rows' }] },
+    });
     setup(error);
     choose('external_id\n', 'a.csv');
     const alert = await screen.findByRole('alert');

@@ -98,9 +98,10 @@ export function NewBatchPanel({
         </button>
       </div>
       <p className="muted">
-        A CSV file with a header row (any of <code>,</code> <code>;</code> tab <code>|</code>), NDJSON, or a JSON
-        array of records; at most {formatCount(maxRecords)} records. Columns use the canonical field names
-        (<code>external_id</code>, <code>given_name</code>, <code>family_name</code>, <code>date_of_birth</code>…).
+        A CSV file with a header row (any of <code>,</code> <code>;</code> tab <code>|</code>), NDJSON, or a
+        JSON array of records; at most {formatCount(maxRecords)} records. Columns use the canonical field
+        names (<code>external_id</code>, <code>given_name</code>, <code>family_name</code>,{' '}
+        <code>date_of_birth</code>…).
       </p>
       <div className="new-batch-grid">
         <label className="field" htmlFor={`${id}-file`}>
@@ -183,7 +184,9 @@ export function NewBatchPanel({
               ? `Submit ${formatCount(reading.records.length)} records`
               : 'Submit'}
         </button>
-        {reading && missingSource ? <span className="field-error">Give the batch a source first.</span> : null}
+        {reading && missingSource ? (
+          <span className="field-error">Give the batch a source first.</span>
+        ) : null}
       </div>
     </form>
   );
@@ -245,8 +248,8 @@ function ReadingSummary({
           </table>
           {reading.problemCount > MAX_PROBLEMS_SHOWN ? (
             <p className="muted problems-more">
-              …and {formatCount(reading.problemCount - MAX_PROBLEMS_SHOWN)} more rows. Fix them in the file and
-              choose it again, or submit the rest.
+              …and {formatCount(reading.problemCount - MAX_PROBLEMS_SHOWN)} more rows. Fix them in the file
+              and choose it again, or submit the rest.
             </p>
           ) : null}
         </div>

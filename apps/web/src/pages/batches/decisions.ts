@@ -16,14 +16,22 @@ export const DECISIONS: Array<{ key: DecisionKey; label: string; tone: string }>
 
 /** The decided part of a batch as bar segments (pending is the empty rest of the bar). */
 export const segmentsOf = (counts: BatchCounts): ProgressSegment[] =>
-  DECISIONS.filter((d) => d.key !== 'pending').map((d) => ({ label: d.label, value: counts[d.key], tone: d.tone }));
+  DECISIONS.filter((d) => d.key !== 'pending').map((d) => ({
+    label: d.label,
+    value: counts[d.key],
+    tone: d.tone,
+  }));
 
 export const decidedOf = (c: BatchCounts): number => c.records - c.pending;
 
 export const labelOfStatus = (status: string): string =>
-  ({ received: 'Queued', processing: 'Running', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' })[
-    status
-  ] ?? status;
+  ({
+    received: 'Queued',
+    processing: 'Running',
+    completed: 'Completed',
+    failed: 'Failed',
+    cancelled: 'Cancelled',
+  })[status] ?? status;
 
 /** A record's status as a decision: received and relayed are both "pending" to a reader. */
 export const decisionOf = (status: string): DecisionKey =>

@@ -22,9 +22,12 @@ interface Outcome {
 
 /** "3 replayed; 1 failed: dead letter 7 is already replayed" from settled calls. */
 function outcomeOf(verb: string, ids: string[], results: PromiseSettledResult<unknown>[]): Outcome {
-  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${ids[i]}: ${messageOf(r.reason)}`] : []));
+  const failed = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [`${ids[i]}: ${messageOf(r.reason)}`] : [],
+  );
   const done = results.length - failed.length;
-  if (failed.length === 0) return { tone: 'ok', text: `${formatCount(done)} dead letter${done === 1 ? '' : 's'} ${verb}.` };
+  if (failed.length === 0)
+    return { tone: 'ok', text: `${formatCount(done)} dead letter${done === 1 ? '' : 's'} ${verb}.` };
   return {
     tone: 'error',
     text: `${formatCount(done)} ${verb}; ${formatCount(failed.length)} not: ${failed.slice(0, 3).join('; ')}. Reload to see the latest.`,
@@ -112,7 +115,11 @@ export function DeadLettersPage() {
       />
       <ConfirmDialog
         open={discarding !== null}
-        title={discarding && discarding.length > 1 ? `Discard ${formatCount(discarding.length)} dead letters?` : 'Discard this dead letter?'}
+        title={
+          discarding && discarding.length > 1
+            ? `Discard ${formatCount(discarding.length)} dead letters?`
+            : 'Discard this dead letter?'
+        }
         confirmLabel="Discard"
         reasonLabel="Reason (kept in the audit log)"
         danger
@@ -126,8 +133,8 @@ export function DeadLettersPage() {
         }}
       >
         <p>
-          The record stays dead-lettered and will not be decided. Replay is no longer possible afterwards. Your name and
-          the reason go into the audit log.
+          The record stays dead-lettered and will not be decided. Replay is no longer possible afterwards.
+          Your name and the reason go into the audit log.
         </p>
       </ConfirmDialog>
     </div>

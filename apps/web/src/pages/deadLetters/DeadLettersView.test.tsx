@@ -22,12 +22,21 @@ const letter = (id: string, over: Partial<DeadLetter> = {}): DeadLetter => ({
 });
 
 function renderView(props: Partial<Parameters<typeof DeadLettersView>[0]> = {}) {
-  const handlers = { onSelect: vi.fn(), onReplay: vi.fn(), onDiscard: vi.fn(), onExpand: vi.fn(), onStatus: vi.fn() };
+  const handlers = {
+    onSelect: vi.fn(),
+    onReplay: vi.fn(),
+    onDiscard: vi.fn(),
+    onExpand: vi.fn(),
+    onStatus: vi.fn(),
+  };
   render(
     <MemoryRouter>
       <DeadLettersView
         status="open"
-        letters={[letter('1'), letter('2', { error: 'worker failed: boom\n    at decide (worker.ts:10)\n    at run' })]}
+        letters={[
+          letter('1'),
+          letter('2', { error: 'worker failed: boom\n    at decide (worker.ts:10)\n    at run' }),
+        ]}
         loading={false}
         error={null}
         onRetry={() => undefined}
@@ -50,7 +59,9 @@ function renderView(props: Partial<Parameters<typeof DeadLettersView>[0]> = {}) 
 describe('dead letters', () => {
   it('lists the record, its error, attempts and when it failed; a long error opens on demand', () => {
     renderView();
-    const rows = within(screen.getByRole('table', { name: 'Dead letters' })).getAllByRole('row').slice(1);
+    const rows = within(screen.getByRole('table', { name: 'Dead letters' }))
+      .getAllByRole('row')
+      .slice(1);
     expect(rows[0]!.textContent).toContain('ext-1');
     expect(rows[0]!.textContent).toContain('registry');
     expect(rows[0]!.textContent).toContain('poison record refused by the database');
@@ -100,7 +111,13 @@ describe('dead letters', () => {
   it('shows who resolved a replayed one, without checkboxes or actions', () => {
     renderView({
       status: 'replayed',
-      letters: [letter('1', { status: 'replayed', resolvedBy: 'operator-user', resolvedAt: '2026-11-20T11:00:00.000Z' })],
+      letters: [
+        letter('1', {
+          status: 'replayed',
+          resolvedBy: 'operator-user',
+          resolvedAt: '2026-11-20T11:00:00.000Z',
+        }),
+      ],
     });
     expect(screen.queryByRole('checkbox')).toBeNull();
     expect(screen.queryByRole('button', { name: /^Replay (selected|ext)/ })).toBeNull();

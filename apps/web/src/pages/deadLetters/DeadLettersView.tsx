@@ -86,8 +86,15 @@ export function DeadLettersView({
         </div>
         {open ? (
           <div className="dl-bulk" aria-live="polite">
-            <span className="muted">{chosen.length > 0 ? `${formatCount(chosen.length)} selected` : 'Select to act on several'}</span>
-            <button type="button" className="primary" disabled={chosen.length === 0 || busy} onClick={() => onReplay(chosen)}>
+            <span className="muted">
+              {chosen.length > 0 ? `${formatCount(chosen.length)} selected` : 'Select to act on several'}
+            </span>
+            <button
+              type="button"
+              className="primary"
+              disabled={chosen.length === 0 || busy}
+              onClick={() => onReplay(chosen)}
+            >
               Replay selected
             </button>
             <button type="button" disabled={chosen.length === 0 || busy} onClick={() => onDiscard(chosen)}>
@@ -115,7 +122,12 @@ export function DeadLettersView({
                       ref={(el) => {
                         if (el) el.indeterminate = chosen.length > 0 && !allChosen;
                       }}
-                      onChange={(e) => onSelect(letters.map((l) => l.id), e.target.checked)}
+                      onChange={(e) =>
+                        onSelect(
+                          letters.map((l) => l.id),
+                          e.target.checked,
+                        )
+                      }
                     />
                   </th>
                 ) : null}
@@ -187,10 +199,22 @@ export function DeadLettersView({
                         </button>
                         {open ? (
                           <>
-                            <button type="button" className="button-link" disabled={busy} onClick={() => onReplay([l.id])} aria-label={`Replay ${name}`}>
+                            <button
+                              type="button"
+                              className="button-link"
+                              disabled={busy}
+                              onClick={() => onReplay([l.id])}
+                              aria-label={`Replay ${name}`}
+                            >
                               Replay
                             </button>
-                            <button type="button" className="button-link danger-link" disabled={busy} onClick={() => onDiscard([l.id])} aria-label={`Discard ${name}`}>
+                            <button
+                              type="button"
+                              className="button-link danger-link"
+                              disabled={busy}
+                              onClick={() => onDiscard([l.id])}
+                              aria-label={`Discard ${name}`}
+                            >
                               Discard
                             </button>
                           </>
@@ -211,7 +235,12 @@ export function DeadLettersView({
           </table>
         </div>
       )}
-      <LoadMore hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} label="Show older dead letters" />
+      <LoadMore
+        hasMore={hasMore}
+        loadingMore={loadingMore}
+        onLoadMore={onLoadMore}
+        label="Show older dead letters"
+      />
     </>
   );
 }

@@ -20,7 +20,10 @@ export function RecordFields({ record }: { record: RecordDetail }) {
           return (
             <div key={key}>
               <dt>{key}</dt>
-              <dd className={key === 'face_image' ? 'mono truncate' : undefined} title={text.length > 80 ? text.slice(0, 500) : undefined}>
+              <dd
+                className={key === 'face_image' ? 'mono truncate' : undefined}
+                title={text.length > 80 ? text.slice(0, 500) : undefined}
+              >
                 {key === 'face_image' && text.length > 60 ? `${text.slice(0, 60)}…` : text}
               </dd>
             </div>
@@ -28,8 +31,8 @@ export function RecordFields({ record }: { record: RecordDetail }) {
         })}
       </dl>
       <p className="muted">
-        Received {formatDateTime(record.receivedAt)} · record <span className="mono">{record.id}</span> · status{' '}
-        {record.status}
+        Received {formatDateTime(record.receivedAt)} · record <span className="mono">{record.id}</span> ·
+        status {record.status}
       </p>
     </div>
   );
@@ -37,7 +40,10 @@ export function RecordFields({ record }: { record: RecordDetail }) {
 
 export function RecordContent({ recordId }: { recordId: string }) {
   const api = useApi();
-  const record = useQuery({ queryKey: ['records.get', recordId], queryFn: () => api.records.get.query({ id: recordId }) });
+  const record = useQuery({
+    queryKey: ['records.get', recordId],
+    queryFn: () => api.records.get.query({ id: recordId }),
+  });
   if (record.error) return <ErrorNotice error={record.error} onRetry={() => void record.refetch()} />;
   if (!record.data) return <Skeleton rows={3} />;
   return <RecordFields record={record.data} />;

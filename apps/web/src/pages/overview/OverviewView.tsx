@@ -27,12 +27,13 @@ function FeedBadge({ status, lastAt }: { status: FeedStatus; lastAt: string | nu
 const CHART_HEIGHT = 150;
 
 /** The four live charts, in reading order: what comes out, what goes through, how long it takes. */
-const CHARTS: Array<{ title: string; series: ChartSeries[]; column: keyof ReturnType<typeof chartColumns> }> = [
-  { title: 'Decisions per second', series: DECISIONS, column: 'decisions' },
-  { title: 'Records entering each stage, per second', series: STAGES, column: 'stages' },
-  { title: 'Decision latency (ms)', series: LATENCY, column: 'latency' },
-  { title: 'Mean time in each stage (ms)', series: STAGE_TIMES, column: 'stageLatency' },
-];
+const CHARTS: Array<{ title: string; series: ChartSeries[]; column: keyof ReturnType<typeof chartColumns> }> =
+  [
+    { title: 'Decisions per second', series: DECISIONS, column: 'decisions' },
+    { title: 'Records entering each stage, per second', series: STAGES, column: 'stages' },
+    { title: 'Decision latency (ms)', series: LATENCY, column: 'latency' },
+    { title: 'Mean time in each stage (ms)', series: STAGE_TIMES, column: 'stageLatency' },
+  ];
 
 /** The operator overview, from the samples it is given: figures, four live charts, the partitions. */
 export function OverviewView({
@@ -64,7 +65,12 @@ export function OverviewView({
       <div className="grid grid-2 overview-charts">
         {CHARTS.map((chart) => (
           <section key={chart.column} className="card">
-            <TimeSeriesChart title={chart.title} series={chart.series} data={columns[chart.column]} height={CHART_HEIGHT} />
+            <TimeSeriesChart
+              title={chart.title}
+              series={chart.series}
+              data={columns[chart.column]}
+              height={CHART_HEIGHT}
+            />
           </section>
         ))}
       </div>
