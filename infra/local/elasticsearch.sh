@@ -12,6 +12,14 @@ ES_HEAP="${ELASTICSEARCH_HEAP:-512m}"
 ES_USER="${NEXUS_ES_USER:-nexus-es}" # used when we are root: Elasticsearch refuses to run as root
 START_TIMEOUT="${ELASTICSEARCH_START_TIMEOUT:-180}"
 
+# As root, the node runs as $ES_USER, who cannot enter a clone under a 0700 home such as /root:
+# its files then live under /var/lib/nexus/infra, one folder per clone (NEXUS_INFRA_DIR overrides).
+if ((EUID == 0)) && [[ -z ${NEXUS_INFRA_DIR:-} ]] && ! nx_world_traversable "$NX_INFRA_DIR"; then
+  NX_INFRA_DIR="/var/lib/nexus/infra/$(basename "$NX_REPO")-$(printf '%s' "$NX_REPO" | sha256sum | cut -c1-8)"
+  mkdir -p "$NX_INFRA_DIR"
+  chmod 755 /var/lib/nexus /var/lib/nexus/infra "$NX_INFRA_DIR"
+fi
+
 ZIP="$NX_CACHE_DIR/elasticsearch-$ES_VERSION.zip"
 # Unpacked beside the data, not in the cache: the cache may sit in a home the ES user can't enter.
 ES_HOME="$NX_INFRA_DIR/dist/elasticsearch-$ES_VERSION"

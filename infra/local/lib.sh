@@ -12,6 +12,16 @@ NX_INFRA_DIR="${NEXUS_INFRA_DIR:-$NX_REPO/.data/infra}"
 NX_CACHE_DIR="${NEXUS_INFRA_CACHE:-${HOME:-/root}/.cache/nexus-infra}"
 NX_HOST=127.0.0.1
 
+nx_world_traversable() { # true when every existing folder from / down to $1 lets other users through
+  local p="$1"
+  while [[ ! -d $p ]]; do p="$(dirname "$p")"; done
+  while :; do
+    (($(stat -c '8#%a' "$p") & 1)) || return 1
+    [[ $p == / ]] && return 0
+    p="$(dirname "$p")"
+  done
+}
+
 nx_log() { printf '[%s] %s\n' "$NX_NAME" "$*" >&2; }
 nx_die() { printf '[%s] ERROR: %s\n' "$NX_NAME" "$*" >&2; exit 1; }
 
