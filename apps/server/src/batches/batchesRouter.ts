@@ -36,7 +36,6 @@ export const batchesRouter = {
       ctx.principal.username,
       viewerOf(ctx.principal),
     );
-    ctx.deps.live.nudge();
     return batch;
   }),
   /** Re-publishes the batch's dead-lettered records. */
@@ -47,7 +46,6 @@ export const batchesRouter = {
       input.batchId,
       ctx.principal.username,
     );
-    ctx.deps.live.nudge();
     return result;
   }),
 } satisfies TRPCRouterRecord;

@@ -34,12 +34,10 @@ export const customersRouter = {
   }),
   merge: reviewerProcedure.input(mergeCustomersInput).mutation(async ({ ctx, input }) => {
     const customer = await mergeCustomers(ctx.deps.db, input, ctx.principal.username);
-    ctx.deps.live.nudge();
     return maskCustomerView(customer, ctx.principal.role);
   }),
   split: reviewerProcedure.input(splitCustomerInput).mutation(async ({ ctx, input }) => {
     const result = await splitCustomer(ctx.deps.db, input, ctx.principal.username);
-    ctx.deps.live.nudge();
     return {
       customer: maskCustomerView(result.customer, ctx.principal.role),
       newCustomer: maskCustomerView(result.newCustomer, ctx.principal.role),

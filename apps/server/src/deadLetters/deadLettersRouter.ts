@@ -9,12 +9,10 @@ export const deadLettersRouter = {
     .query(({ ctx, input }) => listDeadLetters(ctx.deps.db, input)),
   replay: operatorProcedure.input(deadLetterIdInput).mutation(async ({ ctx, input }) => {
     const result = await replayDeadLetter(ctx.deps.db, ctx.deps.engine.bus, input.id, ctx.principal.username);
-    ctx.deps.live.nudge();
     return result;
   }),
   discard: operatorProcedure.input(discardDeadLetterInput).mutation(async ({ ctx, input }) => {
     await discardDeadLetter(ctx.deps.db, input.id, input.reason, ctx.principal.username);
-    ctx.deps.live.nudge();
     return { discarded: true };
   }),
 } satisfies TRPCRouterRecord;

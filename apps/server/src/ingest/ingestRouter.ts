@@ -4,20 +4,13 @@ import { ingestProcedure } from '../trpc/trpc';
 import { readUpload } from './readUpload';
 import { readUploadInput } from './readUploadInput';
 import { streamRecord } from './streamRecord';
-import { submitBatch } from './submitBatch';
+import { acceptBatch } from './acceptBatch';
 
 export const ingestRouter = {
   /** Path A: one transaction stores the batch; the relay is woken to publish it. */
-  submitBatch: ingestProcedure.input(submitBatchInput).mutation(async ({ ctx, input }) => {
-    const { db, engine, live } = ctx.deps;
-    const receipt = await submitBatch(db, engine.bus.partitions, {
-      ...input,
-      submitter: ctx.principal,
-    });
-    engine.relay.kick();
-    live.nudge();
-    return receipt;
-  }),
+  submitBatch: ingestProcedure
+    .input(submitBatchInput)
+    .mutation(({ ctx, input }) => acceptBatch(ctx.deps, input, ctx.principal)),
   /** Reads an uploaded CSV, NDJSON or JSON file with the server's readers; stores nothing (the dashboard then submits). */
   readUpload: ingestProcedure
     .input(readUploadInput)

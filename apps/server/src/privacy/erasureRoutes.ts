@@ -14,7 +14,6 @@ export const ERASURE_ROUTES: RestRoute[] = [
     handle: async (ctx, req) => {
       const input = parse(erasureInput, await readJsonBody(req, ctx.deps.config.NEXUS_MAX_BODY_BYTES));
       const result = await erase({ ...ctx.deps, abisUrl: ctx.deps.abisUrl }, input, ctx.principal!.username);
-      if (!input.dryRun) ctx.deps.live.nudge();
       return { status: input.dryRun ? 200 : 201, body: result };
     },
   },

@@ -8,7 +8,6 @@ import { exportPerson } from './exportPerson';
 export const privacyRouter = {
   erase: privacyProcedure.input(erasureInput).mutation(async ({ ctx, input }) => {
     const result = await erase({ ...ctx.deps, abisUrl: ctx.deps.abisUrl }, input, ctx.principal.username);
-    if (!input.dryRun) ctx.deps.live.nudge();
     return result;
   }),
   exportPerson: privacyProcedure

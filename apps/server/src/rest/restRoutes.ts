@@ -11,7 +11,7 @@ import { RequestError } from '../errors/domainError';
 import { zodFieldErrors } from '../errors/errorMapping';
 import { cancelBatch, getBatch, type BatchView } from '../ingest/batchStatus';
 import { streamRecord } from '../ingest/streamRecord';
-import { submitBatch } from '../ingest/submitBatch';
+import { acceptBatch } from '../ingest/acceptBatch';
 import type { Config } from '../config';
 import { IDENTIFY_ROUTES } from '../identify/identifyRoutes';
 import type { Context } from '../trpc/context';
@@ -117,13 +117,7 @@ export const REST_ROUTES: RestRoute[] = [
     summary: 'Path A: a batch of records, stored in one transaction and decided asynchronously',
     handle: async (ctx, req) => {
       const input = await body(ctx, req, submitBatchInput);
-      const { db, engine, live } = ctx.deps;
-      const receipt = await submitBatch(db, engine.bus.partitions, {
-        ...input,
-        submitter: signedIn(ctx),
-      });
-      engine.relay.kick();
-      live.nudge();
+      const receipt = await acceptBatch(ctx.deps, input, signedIn(ctx));
       return {
         status: 202,
         body: { batchId: receipt.batchId, accepted: receipt.accepted, rejected: receipt.rejected },
@@ -159,7 +153,6 @@ export const REST_ROUTES: RestRoute[] = [
     handle: async (ctx, _req, params) => {
       const id = parse(batchParams, params).id;
       const view = await cancelBatch(ctx.deps.db, id, signedIn(ctx).username, viewerOf(signedIn(ctx)));
-      ctx.deps.live.nudge();
       return { status: 200, body: restBatch(view) };
     },
   },

@@ -58,12 +58,10 @@ export const reviewRouter = {
     .query(({ ctx, input }) => readCase(ctx, input.caseId, input.reason, 'review.get')),
   claim: reviewerProcedure.input(caseIdInput).mutation(async ({ ctx, input }) => {
     await claimReviewCase(ctx.deps.db, input.caseId, ctx.principal.username);
-    ctx.deps.live.nudge();
     return readCase(ctx, input.caseId, input.reason, 'review.claim');
   }),
   release: reviewerProcedure.input(caseIdInput).mutation(async ({ ctx, input }) => {
     await releaseReviewCase(ctx.deps.db, input.caseId, ctx.principal.username);
-    ctx.deps.live.nudge();
     return { released: true };
   }),
   resolve: reviewerProcedure.input(resolveCaseInput).mutation(async ({ ctx, input }) => {
@@ -74,7 +72,6 @@ export const reviewRouter = {
       { ...resolution, reason },
       ctx.principal.username,
     );
-    ctx.deps.live.nudge();
     return resolved;
   }),
 } satisfies TRPCRouterRecord;
