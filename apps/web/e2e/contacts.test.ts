@@ -45,12 +45,25 @@ describe('dashboard: contacts (Chromium)', () => {
     const { page } = await dashboard.signedIn('reviewer');
     await page.getByRole('link', { name: 'Contacts' }).click();
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    // A look-up outside the review queue says why; the reason goes into the access record.
+    await page
+      .getByRole('textbox', { name: 'Reason for looking (recorded)' })
+      .fill('Ticket 88: caller asked who holds this email');
     // Emails are compared trimmed and case-insensitively, as /identify compares them.
     await page.getByRole('searchbox', { name: 'Email or phone number' }).fill(' McFly@HillValley.edu ');
     await page.getByRole('button', { name: 'Look up' }).click();
 
     const card = page.getByRole('region', { name: `Contact family #${primary}` });
     await card.waitFor();
+    const lookups = await tdb.db
+      .selectFrom('access_records')
+      .select(['username', 'reason'])
+      .where('action', '=', 'contacts.find')
+      .execute();
+    expect(lookups).toContainEqual({
+      username: 'reviewer-user',
+      reason: 'Ticket 88: caller asked who holds this email',
+    });
     const tree = card.getByRole('list', { name: 'Contacts' });
     const root = tree.locator(':scope > li');
     expect(await root.locator('.contact-node').first().textContent()).toContain('lorraine@hillvalley.edu');
