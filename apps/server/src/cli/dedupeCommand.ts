@@ -22,6 +22,7 @@ import { resolveTech5 } from '../biometrics/tech5';
 import { startEngine } from '../engine/engine';
 import { parseColumnMap } from '../files';
 import { ShutdownRegistry } from '../lifecycle/shutdown';
+import { PhaseClock } from './phaseClock';
 import { ProgressLine } from './progressLine';
 
 interface DedupeOptions {
@@ -68,6 +69,7 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
   for (const f of files) if (!fs.existsSync(f)) throw new Error(`${f}: no such file`);
   const config = loadConfig();
   const started = performance.now();
+  const phases = new PhaseClock(started);
   const shutdown = new ShutdownRegistry();
   const progress = new ProgressLine(process.stderr, !opts.quiet);
   let shown = 0;
@@ -90,6 +92,7 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
     const db = createDb(postgres.url, { maxConnections: 10, applicationName: 'nexus-dedupe' });
     shutdown.register('database pool', () => db.destroy());
     await migrateToLatest(db);
+    phases.lap('database');
     // Learn the model from the input before the first decision, so every record is decided by it.
     const input = { files, source: opts.source, map };
     const learned = await learnFromInput(db, input, {
@@ -97,10 +100,12 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
       enrichment: enrichmentConfig(config),
     });
     if (!opts.quiet) process.stderr.write(`model: ${learned.description}\n`);
+    phases.lap('learn');
     const onProgress = (p: { read: number; decided: number; stored: number }) =>
       progress.update(progressText(p.read, p.decided, p.stored, started));
     // Stored first, as the API stores a batch; nothing decides them until one path below does.
     const loaded = await loadRecords(db, config.NEXUS_PARTITIONS, input, { onProblem, onProgress });
+    phases.lap('store');
     // The batch job needs the database to itself (a given one may have a server deciding in it,
     // and golden records the in-memory register would not know) and no Tech5 calls.
     const inBatch = !opts.stream && !opts.databaseUrl && loaded.faces === 0;
@@ -126,6 +131,7 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
       engine.relay.kick();
       await waitForDecisions(db, loaded, onProgress);
     }
+    phases.lap(inBatch ? 'decide (batch)' : 'decide (stream)');
     const { read, batchIds, invalid } = loaded;
     progress.done();
     if (hidden > 0) process.stderr.write(`... and ${hidden} more rows with problems\n`);
@@ -156,6 +162,8 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
       }
     }
     await pipeline(Readable.from(rows()), stringify(), out, { end: out !== process.stdout });
+    phases.lap('export');
+    if (!opts.quiet) process.stderr.write(`seconds: ${phases.text()}\n`);
     counts.seconds = Number(((performance.now() - started) / 1000).toFixed(2));
     counts.records_per_second = Number((read / Math.max(counts.seconds, 0.001)).toFixed(1));
     return counts;
