@@ -93,19 +93,21 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
     shutdown.register('database pool', () => db.destroy());
     await migrateToLatest(db);
     phases.lap('database');
-    // Learn the model from the input before the first decision, so every record is decided by it.
+    // The model is learned from the input before the first decision, so every record is decided
+    // by it; meanwhile the file is stored, as the API stores a batch (Postgres works while the
+    // learning keeps this thread busy). Nothing decides the stored records until a path below.
     const input = { files, source: opts.source, map };
-    const learned = await learnFromInput(db, input, {
-      defaultCountry: config.NEXUS_DEFAULT_COUNTRY,
-      enrichment: enrichmentConfig(config),
-    });
-    if (!opts.quiet) process.stderr.write(`model: ${learned.description}\n`);
-    phases.lap('learn');
     const onProgress = (p: { read: number; decided: number; stored: number }) =>
       progress.update(progressText(p.read, p.decided, p.stored, started));
-    // Stored first, as the API stores a batch; nothing decides them until one path below does.
-    const loaded = await loadRecords(db, config.NEXUS_PARTITIONS, input, { onProblem, onProgress });
-    phases.lap('store');
+    const [learned, loaded] = await Promise.all([
+      learnFromInput(db, input, {
+        defaultCountry: config.NEXUS_DEFAULT_COUNTRY,
+        enrichment: enrichmentConfig(config),
+      }),
+      loadRecords(db, config.NEXUS_PARTITIONS, input, { onProblem, onProgress }),
+    ]);
+    if (!opts.quiet) process.stderr.write(`model: ${learned.description}\n`);
+    phases.lap('learn and store');
     // The batch job needs the database to itself (a given one may have a server deciding in it,
     // and golden records the in-memory register would not know) and no Tech5 calls.
     const inBatch = !opts.stream && !opts.databaseUrl && loaded.faces === 0;
