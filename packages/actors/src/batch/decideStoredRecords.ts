@@ -33,6 +33,8 @@ export interface BatchDecideOptions {
   model: ActiveModel;
   defaultCountry?: string;
   enrichment?: Enricher;
+  /** Records per page (default BATCH_PAGE). */
+  pageSize?: number;
   /** After each page is committed: records decided so far. */
   onProgress?: (decided: number) => void;
 }
@@ -54,13 +56,14 @@ export async function decideStoredRecords(
   const proposals = new Set<string>();
   let linkClock = 0;
   let decided = 0;
+  let writing: Promise<void> = Promise.resolve();
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     // One read per page: the stored records not yet decided, in id (file) order.
     const page = await sql<{ id: string; source: string; payload: unknown }>`
       select id, source, payload from records
       where batch_id = any(${[...batchIds]}::uuid[]) and id > ${after}::uuid and status in ('received', 'relayed')
-      order by id limit ${BATCH_PAGE}`.execute(db);
+      order by id limit ${options.pageSize ?? BATCH_PAGE}`.execute(db);
     if (page.rows.length === 0) break;
     const writes = new BatchWrites();
     const touched = new Set<string>();
@@ -193,11 +196,17 @@ export async function decideStoredRecords(
       const g = golden.get(id)!;
       writes.goldenRecord(id, g.best, g.members.length);
     }
-    await db.transaction().execute((trx) => writes.execute(trx, model.version));
+    // Postgres writes this page while the next is decided (the decisions read only memory);
+    // pages are written one after another, so a golden record is inserted before it is updated.
+    await writing;
+    options.onProgress?.(decided);
+    writing = db.transaction().execute((trx) => writes.execute(trx, model.version));
+    writing.catch(() => undefined); // awaited (and thrown) before the next page or the end
     decided += page.rows.length;
     after = page.rows.at(-1)!.id;
-    options.onProgress?.(decided);
   }
+  await writing;
+  options.onProgress?.(decided);
   await sql`update batches set status = 'completed', completed_at = now(), updated_at = now()
     where id = any(${[...batchIds]}::uuid[]) and status in ('received', 'processing')`.execute(db);
   return decided;
