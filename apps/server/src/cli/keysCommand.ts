@@ -19,7 +19,8 @@ export function registerKeys(program: Command): void {
     .action(async (opts: { batchSize: number; databaseUrl?: string }) => {
       const config = loadConfig();
       const secrets = encryptionKeySecrets(config);
-      if (secrets.length === 0) throw new Error('nexus keys rotate needs NEXUS_ENCRYPTION_KEY or NEXUS_ENCRYPTION_KEY_FILE');
+      if (secrets.length === 0)
+        throw new Error('nexus keys rotate needs NEXUS_ENCRYPTION_KEY or NEXUS_ENCRYPTION_KEY_FILE');
       if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1 || opts.batchSize > 10_000) {
         throw new Error('--batch-size must be a whole number from 1 to 10000');
       }

@@ -30,6 +30,8 @@ export function bestHoldsIdentifier(best: Record<string, unknown>, identifier: s
     (nationalId !== undefined && normaliseIdentifier(nationalId) === normaliseIdentifier(identifier)) ||
     (email !== undefined && normaliseEmail(email) === normaliseEmail(identifier)) ||
     (phone !== undefined && digits(phone).length >= 6 && digits(phone) === digits(identifier)) ||
-    (phone !== undefined && normalisePhone(phone) !== undefined && normalisePhone(phone) === normalisePhone(identifier))
+    (phone !== undefined &&
+      normalisePhone(phone) !== undefined &&
+      normalisePhone(phone) === normalisePhone(identifier))
   );
 }

@@ -93,7 +93,10 @@ export async function contactFamiliesOfGoldenRecord(db: Db, goldenId: string): P
     .selectFrom('golden_record_members as m')
     .innerJoin('records as r', 'r.id', 'm.record_id')
     // Opened by the database's decrypting plugin, so trimmed and lower-cased here, not in SQL (0049).
-    .select([sql<string | null>`r.payload->>'email'`.as('email'), sql<string | null>`r.normalised->>'phone'`.as('phone')])
+    .select([
+      sql<string | null>`r.payload->>'email'`.as('email'),
+      sql<string | null>`r.normalised->>'phone'`.as('phone'),
+    ])
     .where('m.golden_id', '=', goldenId)
     .execute();
   const emails = [...new Set(members.flatMap((m) => (m.email ? [emailKey(m.email)] : [])))].filter(Boolean);

@@ -52,7 +52,11 @@ export async function goldenRecordsSharing(
       found.set(`${r.goldenId}|email|${email}`, { goldenId: r.goldenId, sharedBy: 'email', value: email });
     }
     if (r.phone !== null && phones.has(r.phone)) {
-      found.set(`${r.goldenId}|phone|${r.phone}`, { goldenId: r.goldenId, sharedBy: 'phone', value: r.phone });
+      found.set(`${r.goldenId}|phone|${r.phone}`, {
+        goldenId: r.goldenId,
+        sharedBy: 'phone',
+        value: r.phone,
+      });
     }
   }
   const shared = [...found.values()];

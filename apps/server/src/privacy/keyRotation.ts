@@ -68,7 +68,8 @@ export async function rotateKeys(
     if (passes > 0) await sleep(options.passPauseMs ?? KEY_REFRESH_MS * 2);
     passes++;
     for (const target of STORED_DOCUMENTS) {
-      reencrypted[target.table] = (reencrypted[target.table] ?? 0) + (await reencryptTable(db, cipher, target, batchSize));
+      reencrypted[target.table] =
+        (reencrypted[target.table] ?? 0) + (await reencryptTable(db, cipher, target, batchSize));
     }
     remaining = await countUnderOldKeys(db, cipher.activeKeyId);
   } while (remaining > 0 && passes < (options.maxPasses ?? 10));
@@ -93,13 +94,20 @@ export async function rotateKeys(
   };
 }
 
-async function reencryptTable(db: Db, cipher: FieldCipher, target: Target, batchSize: number): Promise<number> {
+async function reencryptTable(
+  db: Db,
+  cipher: FieldCipher,
+  target: Target,
+  batchSize: number,
+): Promise<number> {
   let after: unknown[] | undefined;
   let rewritten = 0;
   for (;;) {
     const { rows, last } = await db.transaction().execute(async (trx) => {
       const from: RawBuilder<unknown> =
-        after === undefined ? sql`true` : sql`(${keyList(target)}) > (${sql.join(after.map((v) => sql`${v}`))})`;
+        after === undefined
+          ? sql`true`
+          : sql`(${keyList(target)}) > (${sql.join(after.map((v) => sql`${v}`))})`;
       // Read as stored (text): the sealed values themselves, not what the decrypting plugin opens.
       const { rows } = await sql<Record<string, unknown>>`
         select ${keyList(target)}, ${sql.join(target.columns.map((c) => sql`${ident(c)}::text as ${ident(`raw_${c}`)}`))}
@@ -122,7 +130,10 @@ async function reencryptTable(db: Db, cipher: FieldCipher, target: Target, batch
         rewritten++;
       }
       const lastRow = rows.at(-1);
-      return { rows: rows.length, last: lastRow === undefined ? undefined : target.keys.map((k) => lastRow[k]) };
+      return {
+        rows: rows.length,
+        last: lastRow === undefined ? undefined : target.keys.map((k) => lastRow[k]),
+      };
     });
     if (rows < batchSize || last === undefined) return rewritten;
     after = last;
@@ -139,7 +150,9 @@ export async function countUnderOldKeys(db: Db, activeKeyId: string): Promise<nu
       ),
       sql` or `,
     );
-    const { rows } = await sql<{ n: string }>`select count(*) as n from ${ident(target.table)} where ${old}`.execute(db);
+    const { rows } = await sql<{
+      n: string;
+    }>`select count(*) as n from ${ident(target.table)} where ${old}`.execute(db);
     total += Number(rows[0]?.n ?? 0);
   }
   return total;

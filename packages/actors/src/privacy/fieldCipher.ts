@@ -80,13 +80,15 @@ export class FieldCipher {
     const key = this.keys.dataKeys.get(keyId);
     if (key === undefined) throw new UnknownDataKeyError(keyId);
     const packed = Buffer.from(sealed.slice(SEALED_PREFIX.length + keyId.length + 1), 'base64url');
-    if (packed.length < IV_BYTES + TAG_BYTES) throw new SealedValueError(`a value under ${keyId} is cut short`);
+    if (packed.length < IV_BYTES + TAG_BYTES)
+      throw new SealedValueError(`a value under ${keyId} is cut short`);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, packed.subarray(0, IV_BYTES));
       decipher.setAuthTag(packed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
-        'utf8',
-      );
+      return Buffer.concat([
+        decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch (cause) {
       throw new SealedValueError(`a value under data key ${keyId} does not open (altered?)`, { cause });
     }

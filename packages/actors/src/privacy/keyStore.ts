@@ -48,12 +48,19 @@ function unwrapAll(rows: KeyRow[], keks: KeyEncryptionKey[]): FieldKeys {
     if (row.purpose === 'data' && row.active) activeKeyId = row.id;
   }
   if (activeKeyId === undefined || indexKey === undefined) {
-    throw new EncryptionKeyError('ENCRYPTION.KEY_INVALID', 'encryption_keys holds no active data key or no index key');
+    throw new EncryptionKeyError(
+      'ENCRYPTION.KEY_INVALID',
+      'encryption_keys holds no active data key or no index key',
+    );
   }
   return { dataKeys, activeKeyId, indexKey };
 }
 
-async function insertKey(db: Kysely<Database>, kek: KeyEncryptionKey, purpose: 'data' | 'index'): Promise<string> {
+async function insertKey(
+  db: Kysely<Database>,
+  kek: KeyEncryptionKey,
+  purpose: 'data' | 'index',
+): Promise<string> {
   const id = newKeyId(purpose);
   await db
     .insertInto('encryption_keys')
@@ -70,7 +77,8 @@ export async function loadFieldKeys(db: Kysely<Database>, keks: KeyEncryptionKey
   const rows = await readKeys(db);
   if (rows.length > 0) return unwrapAll(rows, keks);
   const current = keks[0];
-  if (current === undefined) throw new EncryptionKeyError('ENCRYPTION.KEY_MISSING', 'no key-encryption key given');
+  if (current === undefined)
+    throw new EncryptionKeyError('ENCRYPTION.KEY_MISSING', 'no key-encryption key given');
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${KEYS_LOCK})`.execute(trx);
     const again = await readKeys(trx);
@@ -97,7 +105,8 @@ export async function rotateDataKey(
   keks: KeyEncryptionKey[],
 ): Promise<{ activeKeyId: string; rewrapped: number; previousKeyIds: string[] }> {
   const current = keks[0];
-  if (current === undefined) throw new EncryptionKeyError('ENCRYPTION.KEY_MISSING', 'no key-encryption key given');
+  if (current === undefined)
+    throw new EncryptionKeyError('ENCRYPTION.KEY_MISSING', 'no key-encryption key given');
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${KEYS_LOCK})`.execute(trx);
     const rows = await readKeys(trx);

@@ -40,7 +40,8 @@ export function sealWith(cipher: FieldCipher, value: unknown): unknown {
   const out: Record<string, unknown> = {};
   const comparison = typeof source.field === 'string' && ENCRYPTED_FIELDS.has(source.field);
   for (const [key, v] of Object.entries(source)) {
-    const personal = ENCRYPTED_FIELDS.has(key) || (comparison && (COMPARED_VALUES as readonly string[]).includes(key));
+    const personal =
+      ENCRYPTED_FIELDS.has(key) || (comparison && (COMPARED_VALUES as readonly string[]).includes(key));
     out[key] = personal && typeof v === 'string' && !isSealed(v) ? cipher.seal(v) : sealWith(cipher, v);
   }
   return out;
@@ -53,7 +54,8 @@ export function openWith(cipher: FieldCipher, value: unknown): unknown {
     for (let i = 0; i < value.length; i++) value[i] = openWith(cipher, value[i]);
     return value;
   }
-  if (value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value)) return value;
+  if (value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value))
+    return value;
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) record[key] = openWith(cipher, record[key]);
   return record;
@@ -88,7 +90,10 @@ export function resealWith(cipher: FieldCipher, value: unknown): { value: unknow
     const comparison = typeof source.field === 'string' && ENCRYPTED_FIELDS.has(source.field);
     const out: Record<string, unknown> = {};
     for (const [key, x] of Object.entries(source)) {
-      out[key] = walk(x, ENCRYPTED_FIELDS.has(key) || (comparison && (COMPARED_VALUES as readonly string[]).includes(key)));
+      out[key] = walk(
+        x,
+        ENCRYPTED_FIELDS.has(key) || (comparison && (COMPARED_VALUES as readonly string[]).includes(key)),
+      );
     }
     return out;
   };
