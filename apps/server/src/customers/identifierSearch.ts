@@ -22,7 +22,10 @@ export function identifierSearchKeys(identifier: string): string[] {
 const digits = (s: string) => s.replace(/\D/g, '');
 
 export function bestHoldsIdentifier(best: Record<string, unknown>, identifier: string): boolean {
-  const text = (key: string) => (typeof best[key] === 'string' ? (best[key] as string) : undefined);
+  const text = (key: string) => {
+    const value = best[key];
+    return typeof value === 'string' ? value : undefined;
+  };
   const nationalId = text('national_id');
   const email = text('email');
   const phone = text('phone');
