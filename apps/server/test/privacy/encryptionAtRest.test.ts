@@ -122,6 +122,16 @@ describe('encryption at rest', () => {
     for (const tdb of tdbs) await tdb.drop();
   });
 
+  it('refuses to turn encryption on over records written without it (their keys hold values)', async () => {
+    const error = await startTestServer(tdbs[0]!, { ...ORDERED, NEXUS_ENCRYPTION_KEY: KEY }).then(
+      () => undefined,
+      (e: { code?: string }) => e,
+    );
+    expect(error?.code).toBe('ENCRYPTION.UNENCRYPTED_DATA');
+    const keys = await tdbs[0]!.db.selectFrom('encryption_keys').select('id').execute();
+    expect(keys).toEqual([]);
+  }, 60_000);
+
   describe('with a key', () => {
     let tdb: TestDatabase;
     let server: TestServer;

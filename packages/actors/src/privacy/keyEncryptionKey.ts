@@ -16,7 +16,7 @@ export const MIN_KEK_LENGTH = 32;
 
 export class EncryptionKeyError extends Error {
   constructor(
-    readonly code: 'ENCRYPTION.KEY_MISSING' | 'ENCRYPTION.KEY_INVALID',
+    readonly code: 'ENCRYPTION.KEY_MISSING' | 'ENCRYPTION.KEY_INVALID' | 'ENCRYPTION.UNENCRYPTED_DATA',
     message: string,
   ) {
     super(message);

@@ -30,7 +30,19 @@ export async function startEncryption(
     return undefined;
   }
   const keks = secrets.map((s) => keyEncryptionKey(s.secret, s.origin));
+  if (!(await databaseIsEncrypted(db)) && (await holdsRecords(db))) {
+    // Their identifier blocking keys hold the values, not blind indexes: turned on now, returning
+    // people would no longer be found by national id, email or phone. Refused rather than wrong.
+    throw new EncryptionKeyError(
+      'ENCRYPTION.UNENCRYPTED_DATA',
+      'this database already holds records written without encryption at rest; encryption is turned on for a new database (docs/decisions/0049-encryption-at-rest.md)',
+    );
+  }
   const cipher = await DatabaseFieldCipher.open(db, keks);
   installFieldCipher(cipher);
   return cipher;
+}
+
+async function holdsRecords(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('records').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
