@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { appendAudit, bestFields, changedBestFields, sealPersonal, type AuditEntry, type Db } from '@nexus/actors';
+import {
+  appendAudit,
+  bestFields,
+  changedBestFields,
+  sealPersonal,
+  type AuditEntry,
+  type Db,
+} from '@nexus/actors';
 import { reResolveJoin } from './reResolveJoin';
 import { CustomerError } from './customerErrors';
 import {
