@@ -43,3 +43,4 @@ export { normalisePhone } from './matching/phones';
 export const RECORD_WORKER_FILE = new URL('./worker/entry.mjs', import.meta.url).href;
 export * from './enrichment';
 export { decideStoredRecords, BATCH_PAGE } from './batch/decideStoredRecords';
+export * from './privacy';
