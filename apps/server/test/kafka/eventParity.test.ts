@@ -22,15 +22,13 @@ describe('the event stream on the Postgres outbox and on Kafka', () => {
   let pg: { tdb: TestDatabase; engine: Engine };
   let kafka: { tdb: TestDatabase; engine: Engine };
 
-  /** Streams the input in order, waits for every decision, then merges and splits as an admin would. */
+  /** Submits the input in order, waits for every decision, then merges and splits as an admin would. */
   async function run(tdb: TestDatabase, engine: Engine): Promise<void> {
-    for (const [i, p] of people.entries())
-      await streamRecord(
-        tdb.db,
-        engine.bus,
-        { source: i % 3 === 0 ? 'benefits' : 'crm', record: p.record },
-        null,
-      );
+    // One batch per record, one after the other: the relay publishes them in that order.
+    for (const [i, p] of people.entries()) {
+      await submitBatch(tdb.db, 1, { source: i % 3 === 0 ? 'benefits' : 'crm', records: [p.record] });
+      engine.relay.kick();
+    }
     await waitUntil('every record is decided', async () => {
       const n = await tdb.db
         .selectFrom('records')
