@@ -1,5 +1,10 @@
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
-import { partitionFor, type DeadLetterMessage, type EventEnvelope, type RawRecordMessage } from '@nexus/schema';
+import {
+  partitionFor,
+  type DeadLetterMessage,
+  type EventEnvelope,
+  type RawRecordMessage,
+} from '@nexus/schema';
 import { createKafka, withTimeout, type BusLog } from './kafkaClient';
 import { KafkaBusConsumer, type KafkaConsumerTuning } from './kafkaConsumer';
 import { DEFAULT_KAFKA_TOPICS, ensureTopics, type KafkaTopics } from './kafkaTopics';
