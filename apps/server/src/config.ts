@@ -63,6 +63,11 @@ const envSchema = z.object({
   TECH5_LDS_URL: z.string().url().optional(),
   /** T5-ABIS (1:N, MOSIP ABIS messages) URL; with TECH5_LDS_URL. */
   TECH5_ABIS_URL: z.string().url().optional(),
+  /**
+   * The simulator started here (no TECH5_* URLs) answers every call after exactly this many ms,
+   * with next to no CPU of its own (apps/tech5-sim fixed-latency mode); 0: its normal work.
+   */
+  TECH5_SIM_FIXED_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   // Face images (docs/decisions/0024-face-image-policy.md).
   /** Folders face_image file paths may name, separated like PATH (`:`); unset: no files. */
   NEXUS_FACE_DIRS: z
