@@ -53,6 +53,13 @@ export async function writeErasure(
     await trx.deleteFrom('golden_record_members').where('record_id', 'in', ids).execute();
     await trx.deleteFrom('biometric_references').where('reference_id', 'in', ids).execute();
     await sql`delete from bus_messages where payload ->> 'recordId' = any(${ids}::text[])`.execute(trx);
+    // Events already published about these records keep their ids and decisions, not the
+    // external id (the client's own reference to the person): it becomes the tombstone's.
+    for (const table of ['event_outbox', 'notifications'] as const) {
+      await sql`update ${sql.table(table)}
+          set data = jsonb_set(data, '{externalId}', to_jsonb('erased:' || (data ->> 'recordId')))
+        where data ? 'externalId' and data ->> 'recordId' = any(${ids}::text[])`.execute(trx);
+    }
     await trx
       .updateTable('dead_letters')
       .set({
