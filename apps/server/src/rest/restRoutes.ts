@@ -22,6 +22,7 @@ import { ACCESS_ROUTES } from '../privacy/accessRoutes';
 import { recordAccess } from '../privacy/accessRecords';
 import { WEBHOOK_ROUTES } from '../notifications/webhooksRoutes';
 import { JOB_ROUTES } from '../jobs/jobRoutes';
+import { MODEL_ROUTES } from '../models/modelRoutes';
 import { openApiDocument } from './openapi';
 import { readJsonBody } from './readJsonBody';
 
@@ -182,6 +183,7 @@ export const REST_ROUTES: RestRoute[] = [
   ...ACCESS_ROUTES,
   ...WEBHOOK_ROUTES,
   ...JOB_ROUTES,
+  ...MODEL_ROUTES,
   {
     method: 'GET',
     path: '/api/openapi.json',
