@@ -24,6 +24,7 @@ const Audit = page(() => import('../pages/audit/AuditPage'), 'AuditPage');
 const Users = page(() => import('../pages/users/UsersPage'), 'UsersPage');
 const Reports = page(() => import('../pages/reports/ReportsPage'), 'ReportsPage');
 const Notifications = page(() => import('../pages/notifications/NotificationsPage'), 'NotificationsPage');
+const Models = page(() => import('../pages/models/ModelsPage'), 'ModelsPage');
 
 function Guard({ level, children }: { level: ProcedureLevel; children: ReactNode }) {
   const { state } = useSession();
@@ -142,6 +143,14 @@ const router = createBrowserRouter([
         element: (
           <Guard level="operator">
             <Notifications />
+          </Guard>
+        ),
+      },
+      {
+        path: 'model',
+        element: (
+          <Guard level="operator">
+            <Models />
           </Guard>
         ),
       },

@@ -19,6 +19,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/audit', label: 'Audit log', level: 'reviewer', key: 'a' },
   { to: '/reports', label: 'Reports', level: 'reviewer', key: 'p' },
   { to: '/notifications', label: 'Notifications', level: 'operator', key: 'n' },
+  { to: '/model', label: 'Model', level: 'operator', key: 'm' },
   { to: '/users', label: 'Users', level: 'admin', key: 'u' },
 ];
 
