@@ -11,7 +11,7 @@ import {
 import type { Engine } from '../src/engine/engine';
 import { generatePopulation } from '../src/generate/syntheticPeople';
 import { EVERYTHING } from '../src/auth/ownership';
-import { getBatch } from '../src/ingest/batchStatus';
+import { getBatch } from '../src/batches/batchStatus';
 import { submitBatch } from '../src/ingest/submitBatch';
 
 describe('a batch through the engine (path A)', () => {

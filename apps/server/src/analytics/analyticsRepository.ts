@@ -9,8 +9,8 @@ export interface RangeFilter {
   source?: string;
 }
 
-const DAILY_FIGURES = [
-  'source',
+/** The figures stored per day and source, in the order the rollup writes them. */
+export const STORED_DAILY_FIGURES = [
   'received',
   'pending',
   'new',
@@ -36,7 +36,7 @@ const DAILY_FIGURES = [
 export function dailyRows(db: Db, f: RangeFilter) {
   let q = db
     .selectFrom('analytics_daily')
-    .select((eb) => [eb.cast<string>('day', 'text').as('day'), ...DAILY_FIGURES])
+    .select((eb) => [eb.cast<string>('day', 'text').as('day'), 'source', ...STORED_DAILY_FIGURES])
     .where('zone', '=', f.zone)
     .where('day', '>=', f.from)
     .where('day', '<=', f.to)

@@ -2,16 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { analyticsRangeInput } from '@nexus/schema';
 import { RequestError } from '../errors/domainError';
 import { zodFieldErrors } from '../errors/errorMapping';
-import type { RestContext, RestRoute } from '../rest/restRoutes';
+import { queryOf, type RestContext, type RestRoute } from '../rest/restRoute';
 import { checkedRange, dailyFigures } from './analyticsService';
 import { analyticsSettings } from './analyticsSettings';
 import { dailyCsv } from './dailyCsv';
-
-/** The query string as an object; empty parameters count as absent. */
-function queryOf(req: IncomingMessage): Record<string, string> {
-  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
-  return Object.fromEntries([...params].filter(([, v]) => v !== ''));
-}
 
 /** The query's range, checked: 400 REQUEST.INVALID with the fields at fault otherwise. */
 function rangeOf(ctx: RestContext, req: IncomingMessage) {

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '@nexus/actors';
+import { STORED_DAILY_FIGURES } from './analyticsRepository';
 
 /**
  * The rollup: one set-based statement per table for a range of days in one time zone
@@ -56,7 +57,7 @@ async function replaceRange(
   w: RollupWindow,
   table: RollupTable,
   keys: string[],
-  values: string[],
+  values: readonly string[],
   computed: RawBuilder<unknown>,
   extraSet = '',
 ): Promise<StatementCounts> {
@@ -82,29 +83,6 @@ async function replaceRange(
     select (select count(*) from upserted) as written, (select count(*) from gone) as deleted`.execute(db);
   return { written: Number(rows[0]!.written), deleted: Number(rows[0]!.deleted) };
 }
-
-const DAILY_VALUES = [
-  'received',
-  'pending',
-  'new',
-  'linked',
-  'review',
-  'rejected',
-  'dead_lettered',
-  'cancelled',
-  'decided',
-  'cleaned',
-  'decision_p50_ms',
-  'decision_p95_ms',
-  'dead_letters',
-  'cases_opened',
-  'cases_resolved',
-  'resolve_p50_seconds',
-  'resolve_p95_seconds',
-  'backlog',
-  'golden_created',
-  'golden_merged',
-];
 
 /**
  * analytics_daily: per day and source, the records received that day (by their status now),
@@ -205,7 +183,7 @@ export function rollupDaily(db: Db, w: RollupWindow): Promise<StatementCounts> {
     w,
     'analytics_daily',
     ['day', 'source'],
-    DAILY_VALUES,
+    STORED_DAILY_FIGURES,
     computed,
     ', rolled_up_at = now()',
   );

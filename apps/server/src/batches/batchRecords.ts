@@ -1,7 +1,7 @@
 import { PENDING_RECORD_STATUSES, type RecordStatus } from '@nexus/schema';
 import type { Db } from '@nexus/actors';
 import { EVERYTHING, type Viewer } from '../auth/ownership';
-import { visibleBatches } from '../ingest/batchStatus';
+import { visibleBatches } from './batchStatus';
 import { IngestError } from '../ingest/errors';
 
 /** What the dashboard and the results file show of one record of a batch. */

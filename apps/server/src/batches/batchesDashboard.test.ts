@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { startTestServer, type TestServer } from '../../../../test/serverHarness';
 import { createNexusClient, type NexusClient } from '../client/createNexusClient';
-import type { BatchView } from '../ingest/batchStatus';
+import type { BatchView } from './batchStatus';
 
 const person = (i: number, prefix: string) => ({
   external_id: `${prefix}-${i}`,

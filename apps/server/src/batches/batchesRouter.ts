@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { batchIdInput, listBatchesInput } from '@nexus/schema';
 import { viewerOf } from '../auth/ownership';
-import { cancelBatch, getBatch } from '../ingest/batchStatus';
+import { cancelBatch, getBatch } from './batchStatus';
 import { recordAccess } from '../privacy/accessRecords';
 import { ingestProcedure, operatorProcedure } from '../trpc/trpc';
 import { batchRecordsInput } from './batchesInputs';

@@ -8,7 +8,7 @@ import {
   toBatchCounts,
   visibleBatches,
   type BatchView,
-} from '../ingest/batchStatus';
+} from './batchStatus';
 import { IngestError } from '../ingest/errors';
 
 export interface BatchFilter {

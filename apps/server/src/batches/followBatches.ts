@@ -1,7 +1,7 @@
 import type { Db } from '@nexus/actors';
 import type { Viewer } from '../auth/ownership';
-import { getBatch, visibleBatches, type BatchView } from '../ingest/batchStatus';
-import { progressId } from '../live/batchProgress';
+import { getBatch, visibleBatches, type BatchView } from './batchStatus';
+import { progressId } from './batchProgress';
 import type { LiveHub } from '../live/liveHub';
 import { Waker } from '../live/wake';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { identifyInput } from '@nexus/schema';
 import { readJsonBody } from '../rest/readJsonBody';
-import { parse, type RestRoute } from '../rest/restRoutes';
+import { parse, type RestRoute } from '../rest/restRoute';
 import { answerIdentify } from './answerIdentify';
 import { deleteContactFamily, eraseContactFamily } from './contactFamilies';
 

@@ -4,7 +4,7 @@ import { FaceImageError } from '@nexus/actors';
 import { MAX_BATCH_RECORDS, type FieldError } from '@nexus/schema';
 import { submitRecords, waitForBatches, type NexusClient, type NexusRecord } from '@nexus/client';
 import { readRecordFile } from '../files';
-import type { BatchCounts } from './batchStatus';
+import type { BatchCounts } from '../batches/batchStatus';
 import { inlineFaceImage } from './inlineFaceImage';
 
 /** A batch is sent once its records reach this size (JSON): well under the server's default body limit. */

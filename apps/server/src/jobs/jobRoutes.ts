@@ -14,7 +14,7 @@ import {
 import { AuthError } from '../auth/authErrors';
 import { RequestError } from '../errors/domainError';
 import { zodFieldErrors } from '../errors/errorMapping';
-import type { RestContext, RestRoute } from '../rest/restRoutes';
+import type { RestContext, RestRoute } from '../rest/restRoute';
 import { readJsonBody } from '../rest/readJsonBody';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

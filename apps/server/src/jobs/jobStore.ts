@@ -6,7 +6,7 @@ import { EVERYTHING } from '../auth/ownership';
 import { stringify } from 'csv-stringify/sync';
 import { RESULT_COLUMNS } from '../batches/batchRecords';
 import { batchResultsCsv } from '../batches/batchResultsCsv';
-import { cancelBatch } from '../ingest/batchStatus';
+import { cancelBatch } from '../batches/batchStatus';
 import { JobError } from './jobErrors';
 import { openSecrets, sealSecrets, secretName } from './sourceSecrets';
 import { checkSpec, type SourceStore } from './sourceStore';

@@ -4,7 +4,7 @@ import { viewerOf } from '../auth/ownership';
 import { ingestProcedure, operatorProcedure, reviewerProcedure } from '../trpc/trpc';
 import { followActiveBatches } from '../batches/followBatches';
 import { tailAudit } from './auditTail';
-import { followBatch } from './batchProgress';
+import { followBatch } from '../batches/batchProgress';
 import { domainErrorsMapped } from './domainErrorsMapped';
 import { followRing } from './followRing';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../../../../test/serverHarness';
 import { createNexusClient } from '../client/createNexusClient';
-import type { BatchView } from '../ingest/batchStatus';
+import type { BatchView } from '../batches/batchStatus';
 
 const person = (i: number) => ({
   external_id: `p-${i}`,

@@ -1,14 +1,7 @@
-import { AuthError } from '../auth/authErrors';
-import type { RestContext, RestRoute } from '../rest/restRoutes';
+import { signedIn, type RestRoute } from '../rest/restRoute';
 import { retrainModel } from '../training/retraining';
 import { retrainSettings } from '../training/retrainSettings';
 import { listModelVersions } from './modelVersions';
-
-function caller(ctx: RestContext) {
-  if (!ctx.principal)
-    throw new AuthError('AUTH.UNAUTHENTICATED', 'sign in first: send Authorization: Bearer TOKEN');
-  return ctx.principal;
-}
 
 /** REST adapters of the model versions (the same service as the `models` tRPC router). */
 export const MODEL_ROUTES: RestRoute[] = [
@@ -28,7 +21,7 @@ export const MODEL_ROUTES: RestRoute[] = [
     handle: async (ctx) => {
       const report = await retrainModel(ctx.deps.db, {
         trigger: 'on_demand',
-        actor: caller(ctx).username,
+        actor: signedIn(ctx).username,
         settings: retrainSettings(ctx.deps.config),
       });
       return { status: 201, body: report };

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import {
   createSubscriptionBody,
   deliveriesInput,
@@ -9,7 +8,7 @@ import {
 } from '@nexus/schema';
 import { AuthError } from '../auth/authErrors';
 import { readJsonBody } from '../rest/readJsonBody';
-import { parse, type RestContext, type RestRoute } from '../rest/restRoutes';
+import { queryOf, parse, type RestContext, type RestRoute } from '../rest/restRoute';
 import { readEvents } from './outboxEvents';
 import {
   createSubscription,
@@ -22,11 +21,6 @@ import {
   replaySubscription,
   resumeSubscription,
 } from './subscriptionsService';
-
-function queryOf(req: IncomingMessage): Record<string, string> {
-  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
-  return Object.fromEntries([...params].filter(([, v]) => v !== ''));
-}
 
 function username(ctx: RestContext): string {
   if (!ctx.principal)

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { accessTrailInput } from '@nexus/schema';
-import { parse, type RestRoute } from '../rest/restRoutes';
+import { parse, type RestRoute } from '../rest/restRoute';
 import { accessTrail } from './accessRecords';
 
 /** The query string as an object; empty parameters count as absent, `limit` as a number. */

@@ -1,6 +1,6 @@
 import { erasureInput, personExportInput } from '@nexus/schema';
 import { readJsonBody } from '../rest/readJsonBody';
-import { parse, type RestRoute } from '../rest/restRoutes';
+import { parse, type RestRoute } from '../rest/restRoute';
 import { erase } from './erasureService';
 import { exportPerson } from './exportPerson';
 

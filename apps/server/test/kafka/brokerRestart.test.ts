@@ -13,7 +13,7 @@ import { freePort } from '../../src/db/postgres';
 import type { Engine } from '../../src/engine/engine';
 import { generatePopulation } from '../../src/generate/syntheticPeople';
 import { EVERYTHING } from '../../src/auth/ownership';
-import { getBatch } from '../../src/ingest/batchStatus';
+import { getBatch } from '../../src/batches/batchStatus';
 import { submitBatch } from '../../src/ingest/submitBatch';
 
 /** Two free ports in a row (the broker's and its controller's), for a broker of this suite's own. */

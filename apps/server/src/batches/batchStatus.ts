@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { PENDING_RECORD_STATUSES, type BatchStatus, type RecordStatus } from '@nexus/schema';
 import type { Db } from '@nexus/actors';
 import type { Viewer } from '../auth/ownership';
-import { IngestError } from './errors';
+import { IngestError } from '../ingest/errors';
 
 export interface BatchCounts {
   records: number;

@@ -1,8 +1,8 @@
 import type { Db } from '@nexus/actors';
 import type { Viewer } from '../auth/ownership';
-import { getBatch, type BatchView } from '../ingest/batchStatus';
-import type { LiveHub } from './liveHub';
-import { Waker } from './wake';
+import { getBatch, type BatchView } from './batchStatus';
+import type { LiveHub } from '../live/liveHub';
+import { Waker } from '../live/wake';
 
 const FINAL = new Set<BatchView['status']>(['completed', 'cancelled', 'failed']);
 /** At most this often, however busy the engine is. */

@@ -4,7 +4,7 @@ import { PostgresRecordBus } from '@nexus/actors';
 import type { RecordStatus } from '@nexus/schema';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { EVERYTHING } from '../auth/ownership';
-import { listBatches, retryFailedRecords } from '../batches/batchesService';
+import { listBatches, retryFailedRecords } from './batchesService';
 import { cancelBatch, getBatch } from './batchStatus';
 
 let tdb: TestDatabase;
