@@ -1,5 +1,6 @@
 import { threadId, workerData } from 'node:worker_threads';
 import { createDb } from '../db/database';
+import { startEncryption } from '../privacy/startEncryption';
 import { activeModelVersion, loadActiveModel } from '../pipeline/activeModel';
 import { decideRecordMessage, type PipelineContext } from '../pipeline/decideRecordMessage';
 import { isInfrastructureError, isRetriable } from '../pipeline/errors';
@@ -59,6 +60,8 @@ async function setUp(config: WorkerConfig): Promise<PipelineContext> {
     maxConnections: config.poolSize,
     applicationName: `nexus-worker-${threadId}`,
   });
+  // Each thread holds its own keys: it seals what it writes and opens what it reads (ADR 0049).
+  await startEncryption(db, config.encryption ?? []);
   const model = await loadActiveModel(db);
   const candidates = config.search
     ? new ElasticsearchCandidateSearch(

@@ -14,6 +14,7 @@ import * as erasure from './2026_12_03_0036_erasure';
 import * as accessRecords from './2026_12_03_0037_access_records';
 import * as retention from './2026_12_03_0038_retention';
 import * as selfRetraining from './2026_12_03_0040_self_retraining';
+import * as encryptionKeys from './2026_12_03_0049_encryption_keys';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0037_access_records': accessRecords,
   '2026_12_03_0038_retention': retention,
   '2026_12_03_0040_self_retraining': selfRetraining,
+  '2026_12_03_0049_encryption_keys': encryptionKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
