@@ -47,6 +47,8 @@ export async function startTestServer(
     NEXUS_RATE_LIMIT_RPS: '100000',
     NEXUS_RATE_LIMIT_BURST: '100000',
     NEXUS_LOGIN_RATE_PER_MINUTE: '100000',
+    // A model that retrains itself mid-test would change the decisions other tests assert on.
+    NEXUS_RETRAIN_INTERVAL_SECONDS: '0',
     ...env,
   });
   const lines: string[] = [];

@@ -202,6 +202,20 @@ const envSchema = z.object({
   NEXUS_ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Days before today rolled up again once a day (late decisions, resolved cases). */
   NEXUS_ROLLUP_LATE_DAYS: z.coerce.number().int().min(1).max(90).default(2),
+  // Self-retraining (docs/decisions/0040-self-retraining.md).
+  /** Decided records before the server first retrains its model; 0 turns self-retraining off. */
+  NEXUS_RETRAIN_FIRST_RECORDS: z.coerce
+    .number()
+    .int()
+    .max(1_000_000_000)
+    .refine((n) => n === 0 || n >= 50, { message: 'must be 0 (off) or at least 50' })
+    .default(1_000),
+  /** The register grows by this factor from one retraining to the next. */
+  NEXUS_RETRAIN_GROWTH_FACTOR: z.coerce.number().min(1.1).max(100).default(2),
+  /** Share of the records held back from training to check a new model against. */
+  NEXUS_RETRAIN_HELD_BACK_SHARE: z.coerce.number().min(0.01).max(0.5).default(0.1),
+  /** Seconds between the server's checks whether a retraining is due; 0 turns the checks off. */
+  NEXUS_RETRAIN_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   // Retention (docs/decisions/0038-retention.md): days each kind of data is kept; 0 keeps it for ever.
   /** Raw payloads (as received) of decided records: purged this many days after the decision. */
   NEXUS_RETENTION_RAW_DAYS: retentionDays,

@@ -23,6 +23,8 @@ import { LiveHub } from './live/liveHub';
 import { LOG_REDACTION } from './privacy/logRedaction';
 import { retentionSettings } from './privacy/retention';
 import { RetentionSchedule } from './privacy/retentionSchedule';
+import { RetrainSchedule } from './training/retrainSchedule';
+import { retrainSettings } from './training/retrainSettings';
 import { createMetrics } from './metrics/metrics';
 import { startNotifications } from './notifications/notifications';
 import type { ServerDeps } from './trpc/context';
@@ -119,6 +121,14 @@ export async function startNexus(
     );
     retention.start();
     shutdown.register('retention', () => retention.stop());
+    const retraining = new RetrainSchedule(
+      db,
+      retrainSettings(config),
+      config.NEXUS_RETRAIN_INTERVAL_SECONDS,
+      logger,
+    );
+    retraining.start();
+    shutdown.register('model retraining', () => retraining.stop());
     const notifications = startNotifications(
       config,
       db,

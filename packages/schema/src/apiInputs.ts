@@ -149,3 +149,9 @@ export const batchProgressInput = z.object({ batchId: id, lastEventId });
 export const auditFeedInput = z
   .object({ lastEventId, entityType: text(64).optional(), action: text(200).optional() })
   .prefault({});
+
+/** The model versions list (docs/decisions/0040-self-retraining.md). */
+export const modelVersionsInput = z.object({ limit: limit(200, 50) }).optional();
+
+/** Retrain on demand: nothing to choose; the server's settings apply. */
+export const modelRetrainInput = z.object({}).strict().optional();

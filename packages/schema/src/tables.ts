@@ -156,7 +156,16 @@ export interface ModelVersionsTable {
   active: boolean;
   notes: string | null;
   created_at: Timestamp;
+  /** What made a self-retrained version (docs/decisions/0040-self-retraining.md); null otherwise. */
+  trigger: Generated<RetrainTrigger | null>;
+  /** Decided records in the register when it was trained. */
+  record_count: Generated<number | null>;
+  /** Its figures and the active model's on the held-back sample. */
+  evaluation: Generated<Json<Record<string, unknown>> | null>;
+  verdict: Generated<'accepted' | 'rejected' | null>;
 }
+
+export type RetrainTrigger = 'first_records' | 'growth' | 'on_demand';
 
 export interface BusPartitionsTable {
   topic: string;

@@ -11,6 +11,7 @@ import { registerKeys } from './keysCommand';
 import { registerWorker } from './workerCommand';
 import { registerStart } from './startCommand';
 import { registerTrain } from './trainCommand';
+import { registerRetrain } from './retrainCommand';
 import { registerUser } from './userCommand';
 
 /** `nexus` — every subcommand is a thin adapter over a service; errors end as one clear line. */
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerGenerate(program);
   registerMigrate(program);
   registerTrain(program);
+  registerRetrain(program);
   registerReindex(program);
   registerWorker(program);
   registerIngest(program);

@@ -61,6 +61,8 @@ export const DOMAIN_ERROR_STATUS = {
   'JOB.NOT_CANCELLABLE': 409,
   'JOB.SOURCE_BUSY': 409,
   'UPLOAD.NOT_FOUND': 404,
+  'MODEL.RETRAINING_BUSY': 409,
+  'MODEL.NOT_ENOUGH_DATA': 409,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 503>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;

@@ -5,6 +5,7 @@ import { analyticsPaths } from '../analytics/analyticsOpenApi';
 import { erasurePaths } from '../privacy/erasureOpenApi';
 import { NOTIFICATION_SCHEMA, notificationsPaths } from '../notifications/notificationsOpenApi';
 import { jobPaths } from '../jobs/jobsOpenApi';
+import { modelPaths } from '../models/modelsOpenApi';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -240,6 +241,7 @@ export function openApiDocument(): object {
       ...analyticsPaths(errors),
       ...notificationsPaths(errors),
       ...jobPaths(errors),
+      ...modelPaths(errors),
       '/api/openapi.json': {
         get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
       },

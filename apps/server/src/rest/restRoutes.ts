@@ -4,6 +4,7 @@ import { BATCH_ROUTES } from '../batches/batchRoutes';
 import { IDENTIFY_ROUTES } from '../identify/identifyRoutes';
 import { INGEST_ROUTES } from '../ingest/ingestRoutes';
 import { JOB_ROUTES } from '../jobs/jobRoutes';
+import { MODEL_ROUTES } from '../models/modelRoutes';
 import { WEBHOOK_ROUTES } from '../notifications/webhooksRoutes';
 import { ACCESS_ROUTES } from '../privacy/accessRoutes';
 import { ERASURE_ROUTES } from '../privacy/erasureRoutes';
@@ -25,6 +26,7 @@ export const REST_ROUTES: RestRoute[] = [
   ...ACCESS_ROUTES,
   ...WEBHOOK_ROUTES,
   ...JOB_ROUTES,
+  ...MODEL_ROUTES,
   {
     method: 'GET',
     path: '/api/openapi.json',

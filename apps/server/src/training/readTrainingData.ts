@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db, NormalisedRecord, TrainingData } from '@nexus/actors';
+import { heldBackRecord } from './heldBackSample';
 
 export interface ReadTrainingOptions {
   /** Records drawn at random for u and term frequencies. */
@@ -15,6 +16,8 @@ export interface ReadTrainingOptions {
   maxKeyRecords: number;
   /** Seed of the draws, so that a run on the same data repeats. */
   seed: number;
+  /** Share of the records held back to check the trained model (heldBackSample.ts): left out here. */
+  heldBackShare?: number;
 }
 
 const DECIDED = ['new', 'linked', 'review'] as const;
@@ -25,6 +28,9 @@ export async function readTrainingData(db: Db, options: ReadTrainingOptions): Pr
     // random(): random() numbers rows in the order a scan meets them, which follows where
     // updates left the tuples, so the same register drew different samples from run to run.
     const seed = String(Math.trunc(options.seed));
+    const share = options.heldBackShare ?? 0;
+    const kept = (id: ReturnType<typeof sql>) =>
+      share > 0 ? sql<boolean>`not ${heldBackRecord(id, share)}` : sql<boolean>`true`;
     const count = await trx
       .selectFrom('records')
       .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -36,6 +42,7 @@ export async function readTrainingData(db: Db, options: ReadTrainingOptions): Pr
       .select('normalised')
       .where('status', 'in', DECIDED)
       .where('normalised', 'is not', null)
+      .where(kept(sql`id`))
       .orderBy(sql`md5(${seed} || ':' || source || ':' || external_id)`)
       .limit(options.sample)
       .execute();
@@ -48,6 +55,7 @@ export async function readTrainingData(db: Db, options: ReadTrainingOptions): Pr
         from blocking_keys x
         join blocking_keys y on y.key = x.key and x.record_id < y.record_id
         where x.key in (select key from small_keys)
+          and ${kept(sql`x.record_id`)} and ${kept(sql`y.record_id`)}
       )
       select a, b, count(*) over () as total
       from pairs

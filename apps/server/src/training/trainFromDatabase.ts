@@ -43,34 +43,60 @@ export class NotEnoughDataError extends Error {
 /** Fewer decided records than this say too little about m and u. */
 const MIN_RECORDS = 50;
 
-export async function trainFromDatabase(db: Db, options: TrainOptions): Promise<TrainOutcome> {
-  const before = await loadActiveModel(db);
+export interface LearnedFromRegister {
+  result: TrainingResult;
+  recordsTotal: number;
+  sample: number;
+  /** What was learned from what, for the version's notes. */
+  notes: string;
+}
+
+/** The learning step alone (also the server's self-retraining, retraining.ts): nothing is stored. */
+export async function learnFromRegister(
+  db: Db,
+  options: Partial<ReadTrainingOptions> & { maxIterations?: number; version: string; activeVersion: string },
+): Promise<LearnedFromRegister> {
   const seed = options.seed ?? 1;
   const data = await readTrainingData(db, {
     sample: options.sample ?? DEFAULT_SAMPLE,
     maxPairs: options.maxPairs ?? DEFAULT_MAX_PAIRS,
     maxKeyRecords: options.maxKeyRecords ?? MAX_KEY_RECORDS,
     seed,
+    ...(options.heldBackShare === undefined ? {} : { heldBackShare: options.heldBackShare }),
   });
   if (data.recordsTotal < MIN_RECORDS) {
     throw new NotEnoughDataError(
       `only ${data.recordsTotal} decided records: train needs at least ${MIN_RECORDS}`,
     );
   }
-  const trainedAt = new Date().toISOString();
   const result = trainModel(DEFAULT_MODEL, data, {
-    version: `trained-${trainedAt.slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`,
+    version: options.version,
     seed,
     ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
   });
   const notes = [
-    `trained ${trainedAt} from the defaults ${DEFAULT_MODEL.version}; version ${before.version} (${before.params.version}) was active`,
+    `trained ${new Date().toISOString()} from the defaults ${DEFAULT_MODEL.version}; ${options.activeVersion} was active`,
     `records ${data.recordsTotal}, sample ${data.sample.length}`,
     `random pairs ${result.randomPairs} (${result.randomPairMatches.toFixed(1)} expected matches left out of u)`,
     `blocked pairs ${result.blockedPairs} of ${result.blockedPairsTotal}, patterns ${result.patterns}`,
     `EM ${result.iterations} iterations, ${result.converged ? 'converged' : 'NOT converged'}`,
     `match probability ${result.model.matchProbability.toExponential(3)} (${result.expectedMatches.toFixed(0)} expected matching pairs)`,
   ].join('; ');
+  return { result, recordsTotal: data.recordsTotal, sample: data.sample.length, notes };
+}
+
+/** A version string that says when it was trained: `<prefix>-YYYYMMDD-HHMMSS`. */
+export function trainedVersionName(prefix: string, at: Date = new Date()): string {
+  return `${prefix}-${at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`;
+}
+
+export async function trainFromDatabase(db: Db, options: TrainOptions): Promise<TrainOutcome> {
+  const before = await loadActiveModel(db);
+  const { result, recordsTotal, sample, notes } = await learnFromRegister(db, {
+    ...options,
+    version: trainedVersionName('trained'),
+    activeVersion: `version ${before.version} (${before.params.version})`,
+  });
   const versionId = await storeModelVersion(db, result.model, {
     kind: 'trained',
     notes,
@@ -81,7 +107,7 @@ export async function trainFromDatabase(db: Db, options: TrainOptions): Promise<
     activated: options.activate,
     before: { versionId: before.version, params: before.params },
     result,
-    recordsTotal: data.recordsTotal,
-    sample: data.sample.length,
+    recordsTotal,
+    sample,
   };
 }

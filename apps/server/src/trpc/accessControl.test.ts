@@ -105,6 +105,9 @@ const EXPECTED: Record<string, Level> = {
   'jobs.retry': 'operator',
   'jobs.testSource': 'operator',
   'jobs.progress': 'operator',
+  // Model versions (ADR 0040): operators watch them; a retraining changes every decision after it.
+  'models.versions': 'operator',
+  'models.retrain': 'admin',
 };
 
 interface ProcedureDef {

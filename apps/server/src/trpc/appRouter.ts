@@ -8,6 +8,7 @@ import { deadLettersRouter } from '../deadLetters/deadLettersRouter';
 import { ingestRouter } from '../ingest/ingestRouter';
 import { jobsRouter } from '../jobs/jobsRouter';
 import { liveRouter } from '../live/liveRouter';
+import { modelsRouter } from '../models/modelsRouter';
 import { accessRouter } from '../privacy/accessRouter';
 import { notificationsRouter } from '../notifications/notificationsRouter';
 import { recordsRouter } from '../records/recordsRouter';
@@ -34,6 +35,7 @@ export const appRouter = createRouter({
   access: accessRouter,
   notifications: notificationsRouter,
   jobs: jobsRouter,
+  models: modelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

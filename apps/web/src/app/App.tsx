@@ -27,6 +27,7 @@ const Sources = page(() => import('../pages/jobs/SourcesPage'), 'SourcesPage');
 const Jobs = page(() => import('../pages/jobs/JobsPage'), 'JobsPage');
 const JobDetail = page(() => import('../pages/jobs/JobDetailPage'), 'JobDetailPage');
 const Notifications = page(() => import('../pages/notifications/NotificationsPage'), 'NotificationsPage');
+const Models = page(() => import('../pages/models/ModelsPage'), 'ModelsPage');
 
 function Guard({ level, children }: { level: ProcedureLevel; children: ReactNode }) {
   const { state } = useSession();
@@ -169,6 +170,14 @@ const router = createBrowserRouter([
         element: (
           <Guard level="operator">
             <Notifications />
+          </Guard>
+        ),
+      },
+      {
+        path: 'model',
+        element: (
+          <Guard level="operator">
+            <Models />
           </Guard>
         ),
       },

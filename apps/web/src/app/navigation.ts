@@ -21,6 +21,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/sources', label: 'Sources', level: 'operator', key: 's' },
   { to: '/jobs', label: 'Jobs', level: 'operator', key: 'j' },
   { to: '/notifications', label: 'Notifications', level: 'operator', key: 'n' },
+  { to: '/model', label: 'Model', level: 'operator', key: 'm' },
   { to: '/users', label: 'Users', level: 'admin', key: 'u' },
 ];
 

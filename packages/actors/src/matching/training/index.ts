@@ -15,3 +15,5 @@ export type { Random } from './random';
 export { blockedPairIndexes, MAX_KEY_RECORDS } from './blockedPairs';
 export { trainOnRecords, seededSample, DEFAULT_MAX_SAMPLE } from './trainOnRecords';
 export type { TrainOnRecordsOptions } from './trainOnRecords';
+export { heldBackCheck, heldBackFigures } from './heldBackCheck';
+export type { HeldBackCase, HeldBackFigures, HeldBackSource, HeldBackVerdict } from './heldBackCheck';
