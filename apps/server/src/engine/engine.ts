@@ -67,6 +67,8 @@ export interface EngineOptions {
   tech5Client?: Partial<Tech5ClientOptions>;
   /** Folders face files may be read from besides NEXUS_FACE_DIRS (`nexus dedupe`: its input files' folders). */
   faceDirs?: string[];
+  /** False: no micro-batch transactions, each record alone (bench:throughput's comparison run). */
+  batchDecisions?: boolean;
 }
 
 /** The record engine of one process: the bus, the outbox relay, the partition actors, the search index. */
@@ -98,6 +100,7 @@ export async function startEngine(
       tech5Client: options.tech5Client,
       faces,
       enrichment: enrichmentConfig(config),
+      batchDecisions: options.batchDecisions,
     },
     beforeCommit: events
       ? (_partition, recordIds) => publishDecisionEvents(db, events, recordIds)

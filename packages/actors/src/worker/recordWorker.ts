@@ -85,6 +85,7 @@ async function setUp(config: WorkerConfig): Promise<PipelineContext> {
 async function decide(
   ctx: PipelineContext,
   task: Extract<WorkerTask, { type: 'decide' }>,
+  batched: boolean,
 ): Promise<WorkerReply> {
   const tech5 = ctx.biometrics instanceof Tech5Biometrics ? ctx.biometrics : undefined;
   const outcomes: RecordOutcome[] = [];
@@ -93,7 +94,7 @@ async function decide(
   while (next < messages.length) {
     // A run of records the batched path takes (no face, Postgres candidates), in offset order.
     let end = next;
-    while (end < messages.length && batchable(ctx, messages[end]!.value)) end++;
+    while (batched && end < messages.length && batchable(ctx, messages[end]!.value)) end++;
     if (end - next > 1) {
       const run = messages.slice(next, end);
       const started = performance.now();
@@ -140,12 +141,13 @@ function reply(outcomes: RecordOutcome[], tech5: Tech5Biometrics | undefined): W
 }
 
 export default (async () => {
-  const follower = new ModelFollower(await setUp(workerData as WorkerConfig));
+  const config = workerData as WorkerConfig;
+  const follower = new ModelFollower(await setUp(config));
   return async (task: WorkerTask): Promise<WorkerReply> => {
     const ctx = await follower.current();
     switch (task.type) {
       case 'decide':
-        return decide(ctx, task);
+        return decide(ctx, task, config.batchDecisions !== false);
       case 'ping':
         return { type: 'pong', threadId, modelVersion: ctx.model.version };
       default:

@@ -14,7 +14,7 @@ import type { BatchWrites } from './batchWrites';
 export class BatchConflictError extends Error {}
 
 interface GoldenState {
-  best: Record<string, string | unknown>;
+  best: Record<string, unknown>;
   members: SurvivorMember[];
   memberIds: Set<string>;
   created: boolean;
