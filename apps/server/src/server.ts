@@ -97,7 +97,7 @@ export async function startNexus(
     live.start();
     shutdown.register('live feeds', () => live.stop());
     const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-    shutdown.register('engine failure log', logEngineFailures(engine.supervisor, logger));
+    shutdown.register('engine failure log', logEngineFailures(engine, logger));
     const metrics = createMetrics(db, engine, logger, identify);
     shutdown.register('metrics', () => metrics.stop());
     const rollups = new RollupSchedule(

@@ -43,7 +43,7 @@ export async function startWorkerNode(
     const tech5 = await resolveTech5(config, shutdown, log);
     const engine = await startEngine({ ...config, ...tech5 }, db, config.DATABASE_URL);
     shutdown.register('engine', () => engine.stop());
-    shutdown.register('engine failure log', logEngineFailures(engine.supervisor, logger));
+    shutdown.register('engine failure log', logEngineFailures(engine, logger));
     const metrics = createMetrics(db, engine, logger);
     shutdown.register('metrics', () => metrics.stop());
     const server = http.createServer((req, res) => {

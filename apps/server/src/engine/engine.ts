@@ -14,7 +14,7 @@ import {
 import type { Config } from '../config';
 import { faceSourcePolicy, type FacePolicyConfig } from '../faces/faceSourcePolicy';
 import { enrichmentConfig, type EnrichmentEnv } from '../enrichment/enrichmentConfig';
-import { probeTech5 } from '../http/tech5Health';
+import { probeTech5 } from '../biometrics/tech5Health';
 import { ActorSupervisor } from './actorSupervisor';
 import { startRelay, type Relay } from './relay';
 import { startEngineSearch, type EngineSearch } from './search';

@@ -1,13 +1,19 @@
 import type { Logger } from 'pino';
 import type { ActorSupervisor } from './actorSupervisor';
+import type { Relay } from './relay';
 
 /**
  * The engine's failures as log lines, so an operator reading the logs sees what /health and the
  * dashboard show: a worker thread that died, a task or an actor that failed, a partition paused,
- * a record dead-lettered. Ids and error messages only, never a record's contents. Returns the
+ * a record dead-lettered, the outbox relay failing to publish and recovering. Ids and error
+ * messages only, never a record's contents. Returns the
  * function that stops logging.
  */
-export function logEngineFailures(supervisor: ActorSupervisor, logger: Logger): () => void {
+export function logEngineFailures(
+  engine: { supervisor: ActorSupervisor; relay: Relay },
+  logger: Logger,
+): () => void {
+  const { supervisor } = engine;
   const log = logger.child({ part: 'engine' });
   const onPoolError = (error: unknown) => log.error({ err: error }, 'worker thread died outside a task');
   const onTaskFailed = (partition: number, error: unknown) =>
@@ -23,7 +29,12 @@ export function logEngineFailures(supervisor: ActorSupervisor, logger: Logger): 
   supervisor.on('actorStopped', onActorStopped);
   supervisor.on('partitionPaused', onPaused);
   supervisor.on('deadLetter', onDeadLetter);
+  const stopRelayLog = engine.relay.onFailureChange((error) => {
+    if (error) log.error({ error }, 'outbox relay cannot publish accepted records: retrying');
+    else log.info('outbox relay publishing again');
+  });
   return () => {
+    stopRelayLog();
     supervisor.off('poolError', onPoolError);
     supervisor.off('taskFailed', onTaskFailed);
     supervisor.off('actorStopped', onActorStopped);

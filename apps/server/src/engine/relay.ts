@@ -31,6 +31,12 @@ export interface Relay {
   backlog(): Promise<number>;
   /** Why the last attempt failed, until one succeeds (shown by /health). */
   lastError(): string | undefined;
+  /**
+   * Tells the listener when the relay starts failing, fails differently, or recovers (undefined),
+   * not on every retry: a database down for an hour is a handful of log lines, not thousands.
+   * Returns the function that stops telling it.
+   */
+  onFailureChange(listener: (error: string | undefined) => void): () => void;
 }
 
 /**
@@ -48,6 +54,12 @@ export function startRelay(
   let stopped = false;
   let wake: (() => void) | undefined;
   let lastError: string | undefined;
+  const listeners = new Set<(error: string | undefined) => void>();
+  const setLastError = (error: string | undefined) => {
+    if (error === lastError) return;
+    lastError = error;
+    for (const listener of listeners) listener(error);
+  };
 
   async function relayOnce(): Promise<number> {
     return db.transaction().execute(async (trx) => {
@@ -88,9 +100,9 @@ export function startRelay(
       let relayed = 0;
       try {
         relayed = await relayOnce();
-        lastError = undefined;
+        setLastError(undefined);
       } catch (error) {
-        lastError = String(error);
+        setLastError(String(error));
       }
       if (relayed === batchSize || stopped) continue;
       await new Promise<void>((resolve) => {
@@ -106,6 +118,10 @@ export function startRelay(
 
   return {
     lastError: () => lastError,
+    onFailureChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     kick: () => wake?.(),
     stop: async () => {
       stopped = true;

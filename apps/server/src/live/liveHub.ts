@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ActorSnapshot, Db, RecordOutcome } from '@nexus/actors';
 import type { Engine } from '../engine/engine';
-import type { PartHealth } from '../http/tech5Health';
+import type { PartHealth } from '../biometrics/tech5Health';
 import type { IdentifyMonitor } from '../identify/identifyMonitor';
 import { countOpenDeadLetters, countReviewQueue } from '../metrics/operationalCounts';
 import { EventRing } from './eventRing';

@@ -195,11 +195,15 @@ describe('the API under fuzzing', () => {
         ),
       );
       const body = input === undefined ? undefined : salt % 7 === 0 ? asText(input) : JSON.stringify(input);
-      return call(`${who} ${t.r.method} ${path} ${body?.slice(0, 200)}`, `${ctx.server.url}${path}`, {
-        method: t.r.method,
-        headers: { ...headers, ...(salt % 5 !== 0 ? { 'content-type': 'application/json' } : {}) },
-        body: t.r.method === 'GET' ? undefined : body,
-      });
+      return call(
+        `${who} ${t.r.method} ${path} ${body?.slice(0, 200)}`,
+        `${ctx.server.url}${path}${t.r.query}`,
+        {
+          method: t.r.method,
+          headers: { ...headers, ...(salt % 5 !== 0 ? { 'content-type': 'application/json' } : {}) },
+          body: t.r.method === 'GET' ? undefined : body,
+        },
+      );
     });
     await inParallel(jobs);
     expect(findings).toEqual([]);

@@ -40,6 +40,18 @@ const REST_BODY_KEYS: Record<string, string[]> = {
   '/api/v1/ingest': ['source', 'record'],
 };
 
-export function restTargets(): Array<RestRoute & { keys: string[] }> {
-  return REST_ROUTES.map((route) => ({ ...route, keys: REST_BODY_KEYS[route.path] ?? [] }));
+/**
+ * A query string a route is always called with: the events long poll answers at once instead of
+ * holding each call for its default 30 s (the fuzz suite is about answers, not waiting).
+ */
+const REST_QUERY: Record<string, string> = {
+  '/api/v1/events': '?wait=0',
+};
+
+export function restTargets(): Array<RestRoute & { keys: string[]; query: string }> {
+  return REST_ROUTES.map((route) => ({
+    ...route,
+    keys: REST_BODY_KEYS[route.path] ?? [],
+    query: REST_QUERY[route.path] ?? '',
+  }));
 }
