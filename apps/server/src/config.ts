@@ -63,6 +63,11 @@ const envSchema = z.object({
   TECH5_LDS_URL: z.string().url().optional(),
   /** T5-ABIS (1:N, MOSIP ABIS messages) URL; with TECH5_LDS_URL. */
   TECH5_ABIS_URL: z.string().url().optional(),
+  /**
+   * The simulator started here (no TECH5_* URLs) answers every call after exactly this many ms,
+   * with next to no CPU of its own (apps/tech5-sim fixed-latency mode); 0: its normal work.
+   */
+  TECH5_SIM_FIXED_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   // Face images (docs/decisions/0024-face-image-policy.md).
   /** Folders face_image file paths may name, separated like PATH (`:`); unset: no files. */
   NEXUS_FACE_DIRS: z
@@ -101,6 +106,13 @@ const envSchema = z.object({
   NEXUS_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   /** Seals the generated JWT signing key in the database; unset: one generated once into <data folder>/secret-key (0600). */
   NEXUS_SECRET_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  // Encryption at rest (docs/decisions/0049-encryption-at-rest.md): off while neither is set.
+  /** The key-encryption key (32+ characters) wrapping the data keys of national ids, phones, emails, faces. */
+  NEXUS_ENCRYPTION_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  /** A file holding the key-encryption key (a mounted secret), read at start instead of NEXUS_ENCRYPTION_KEY. */
+  NEXUS_ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
+  /** The previous key-encryption key while `nexus keys rotate` re-wraps the data keys under the new one. */
+  NEXUS_ENCRYPTION_PREVIOUS_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   NEXUS_JWT_ISSUER: z.string().min(1).default('nexus'),
   NEXUS_JWT_AUDIENCE: z.string().min(1).default('nexus-api'),
   /** Lifetime of an access token, in seconds (short: a refresh token renews it). */

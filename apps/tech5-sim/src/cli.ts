@@ -5,9 +5,22 @@
 import { parseArgs } from 'node:util';
 import { startTech5Simulator } from './simulator';
 
-const USAGE = `usage: tech5-sim [--port N] [--host ADDR] [--latency-ms N] [--liveness-threshold X] [--seed-references N]`;
+const USAGE = `usage: tech5-sim [--port N] [--host ADDR] [--latency-ms N | --fixed-latency-ms N] [--liveness-threshold X] [--seed-references N]
+  --latency-ms N        add N ms to every answer, on top of the real image work
+  --fixed-latency-ms N  answer every call N ms after it arrived, with next to no CPU (each image
+                        read once, generated faces judged by their capture mark); default from
+                        TECH5_SIM_FIXED_LATENCY_MS`;
 
-export async function main(argv: string[]): Promise<number> {
+/** The option each parsed number came from, for the error that names it. */
+const FLAG_OF = {
+  port: 'port',
+  latencyMs: 'latency-ms',
+  fixedLatencyMs: 'fixed-latency-ms',
+  seed: 'seed-references',
+  threshold: 'liveness-threshold',
+} as const;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -16,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: 'string', default: '7005' },
         host: { type: 'string', default: '127.0.0.1' },
         'latency-ms': { type: 'string', default: '0' },
+        'fixed-latency-ms': { type: 'string', default: env.TECH5_SIM_FIXED_LATENCY_MS ?? '0' },
         'liveness-threshold': { type: 'string' },
         'seed-references': { type: 'string', default: '0' },
         help: { type: 'boolean', default: false },
@@ -32,18 +46,26 @@ export async function main(argv: string[]): Promise<number> {
   const numbers = {
     port: Number(values.port),
     latencyMs: Number(values['latency-ms']),
+    fixedLatencyMs: Number(values['fixed-latency-ms']),
     seed: Number(values['seed-references']),
     threshold: values['liveness-threshold'] === undefined ? undefined : Number(values['liveness-threshold']),
   };
   const bad = Object.entries(numbers).find(([, v]) => v !== undefined && !Number.isFinite(v));
   if (bad) {
-    process.stderr.write(`tech5-sim: --${bad[0]} must be a number\n${USAGE}\n`);
+    process.stderr.write(
+      `tech5-sim: --${FLAG_OF[bad[0] as keyof typeof numbers]} must be a number\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  if (numbers.latencyMs > 0 && numbers.fixedLatencyMs > 0) {
+    process.stderr.write(`tech5-sim: --latency-ms and --fixed-latency-ms exclude each other\n${USAGE}\n`);
     return 2;
   }
   const sim = await startTech5Simulator({
     port: numbers.port,
     host: values.host,
     latencyMs: numbers.latencyMs,
+    fixedLatencyMs: numbers.fixedLatencyMs,
     livenessThreshold: numbers.threshold,
   });
   if (numbers.seed > 0) sim.seedReferences(numbers.seed);

@@ -213,3 +213,50 @@ describe('failure injection', () => {
     expect(sim.stats().faults).toEqual({ unavailable: 1, timeouts: 1, drops: 1 });
   });
 });
+
+describe('fixed-latency mode (--fixed-latency-ms)', () => {
+  it('gives the same verdicts, reads each image once, and answers no sooner than the fixed time', async () => {
+    const fixed = await startTech5Simulator({ fixedLatencyMs: 120 });
+    try {
+      const liveness = async (image: string) =>
+        livenessResponseSchema.parse((await post(`${fixed.ldsUrl}/v1/liveness`, { image })).json);
+      const started = performance.now();
+      expect((await liveness(face(7, 1))).live).toBe(true);
+      // The answer is held for the fixed time, whatever the work took.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(115);
+      for (const kind of ['screen', 'print'] as const)
+        expect((await liveness(face(7, 1, kind))).live).toBe(false);
+      const insert = await post(
+        fixed.abisUrl,
+        message('mosip.abis.insert', { referenceId: 'fixed-7', referenceURL: face(7, 1) }),
+      );
+      expect(abisResponseSchema.parse(insert.json)).toMatchObject({ returnValue: 1 });
+      await post(
+        fixed.abisUrl,
+        message('mosip.abis.insert', { referenceId: 'fixed-8', referenceURL: face(8, 1) }),
+      );
+      // Another capture of person 7 finds person 7 only, as in the normal mode.
+      const found = abisIdentifyResponseSchema.parse(
+        (await post(fixed.abisUrl, message('mosip.abis.identify', { referenceUrl: face(7, 2) }))).json,
+      );
+      expect(found.candidateList?.candidates?.map((c) => c.referenceId)).toEqual(['fixed-7']);
+      expect((await liveness(face(7, 2))).live).toBe(true);
+      // Seven calls on five distinct images (7/1, its screen and print spoofs, 8/1, 7/2): the
+      // liveness and insert of 7/1, and the identify and liveness of 7/2, decoded each image once.
+      expect(fixed.stats().fixedLatency).toEqual({ imagesRead: 5, memoHits: 2 });
+      const bad = await post(`${fixed.ldsUrl}/v1/liveness`, {
+        image: Buffer.from('not an image').toString('base64'),
+      });
+      expect(livenessErrorSchema.parse(bad.json).error.code).toBe('LDS.UNREADABLE_IMAGE');
+    } finally {
+      await fixed.close();
+    }
+  });
+
+  it('refuses to add latency on top of a fixed latency', async () => {
+    await expect(startTech5Simulator({ fixedLatencyMs: 40, latencyMs: 40 })).rejects.toThrow(/exclude/);
+    const { main } = await import('./cli');
+    expect(await main(['--latency-ms', '40', '--fixed-latency-ms', '40'])).toBe(2);
+    expect(await main(['--fixed-latency-ms', 'soon'])).toBe(2);
+  });
+});

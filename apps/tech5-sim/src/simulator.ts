@@ -21,6 +21,7 @@ import {
   type Tech5Service,
 } from './server/faults';
 import { LdsService } from './server/ldsService';
+import { SampleMemo } from './server/sampleMemo';
 import { emptyStats, type SimulatorStats } from './server/stats';
 import { TEMPLATE_WORDS } from './biometrics/templates';
 
@@ -30,6 +31,13 @@ export interface Tech5SimulatorOptions {
   host?: string;
   /** Processing time added to every answer, in ms (a real ABIS is not instant). */
   latencyMs?: number;
+  /**
+   * Fixed-latency mode: every LDS and ABIS answer is sent this many ms after its request arrived,
+   * and the answers cost next to no CPU (each image read once, generated faces judged by their
+   * capture mark: server/sampleMemo.ts). For measuring how the engine overlaps its waits on
+   * Tech5 apart from the simulator's own work on the same cores. Not with latencyMs.
+   */
+  fixedLatencyMs?: number;
   /** Liveness decision threshold, 0..1. */
   livenessThreshold?: number;
   /** Largest request body, in bytes. */
@@ -60,10 +68,20 @@ class HttpError extends Error {
 }
 
 export async function startTech5Simulator(options: Tech5SimulatorOptions = {}): Promise<Tech5Simulator> {
+  const fixedLatencyMs = options.fixedLatencyMs ?? 0;
+  if (fixedLatencyMs > 0 && (options.latencyMs ?? 0) > 0)
+    throw new Error('fixedLatencyMs and latencyMs exclude each other: choose one');
   const stats = emptyStats();
   const faults = new FaultPlan();
-  const abis = new AbisService(stats);
-  const lds = new LdsService(stats, options.livenessThreshold ?? DEFAULT_LIVENESS_THRESHOLD);
+  const threshold = options.livenessThreshold ?? DEFAULT_LIVENESS_THRESHOLD;
+  const memo = fixedLatencyMs > 0 ? new SampleMemo(stats, threshold) : undefined;
+  const abis = new AbisService(stats, memo);
+  const lds = new LdsService(stats, threshold, memo);
+  /** In fixed-latency mode, waits out what is left of the answer's fixed time. */
+  const answerAt = async (arrived: number) => {
+    const left = fixedLatencyMs - (performance.now() - arrived);
+    if (fixedLatencyMs > 0 && left > 0) await sleep(left);
+  };
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const held = new Set<Socket>();
 
@@ -142,17 +160,21 @@ export async function startTech5Simulator(options: Tech5SimulatorOptions = {}): 
       return send(res, 200, { references: abis.gallery.size });
     }
     if (method === 'POST' && path === '/lds/v1/liveness') {
+      const arrived = performance.now();
       const body = await readJson(req);
       if (!(await injected('lds', 'liveness', req, res))) return;
       const reply = lds.handle(body);
+      await answerAt(arrived);
       return send(res, reply.status, reply.body);
     }
     if (method === 'POST' && path === '/abis') {
+      const arrived = performance.now();
       const body = await readJson(req);
       const id = (body as { id?: unknown } | null)?.id;
       const operation = typeof id === 'string' ? id.replace(/^mosip\.abis\./, '') : 'unknown';
       if (!(await injected('abis', operation, req, res))) return;
       const reply = await abis.handle(body);
+      await answerAt(arrived);
       return send(res, reply.status, reply.body);
     }
     throw new HttpError(404, `no route ${method} ${path}`);

@@ -48,3 +48,5 @@ export { normalisePhone } from './matching/phones';
 /** The Piscina worker entry (a .mjs shim that loads the TypeScript worker). */
 export const RECORD_WORKER_FILE = new URL('./worker/entry.mjs', import.meta.url).href;
 export * from './enrichment';
+export { decideStoredRecords, BATCH_PAGE } from './batch/decideStoredRecords';
+export * from './privacy';

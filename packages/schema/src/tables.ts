@@ -463,6 +463,26 @@ export interface Database {
   retention_runs: RetentionRunsTable;
 }
 
+// ---- Encryption at rest (migration 2026_12_03_0049_encryption_keys) ----
+
+/** A data key (encrypts values) or the blind-index key, wrapped under the key-encryption key. */
+export interface EncryptionKeysTable {
+  id: string;
+  purpose: 'data' | 'index';
+  /** AES-256-GCM under the key-encryption key: `iv.tag.body`, base64url. */
+  wrapped: string;
+  /** The fingerprint of the key-encryption key that wrapped it. */
+  kek_id: string;
+  active: boolean;
+  created_at: Timestamp;
+  /** Set by `nexus keys rotate` once no value is encrypted under it any more. */
+  retired_at: NullableTimestamp;
+}
+
+export interface Database {
+  encryption_keys: EncryptionKeysTable;
+}
+
 // ---- Notifications: outbox, subscriptions, deliveries (migration 2026_12_03_0035_notifications) ----
 
 export type SubscriptionKind = 'webhook' | 'slack' | 'email';

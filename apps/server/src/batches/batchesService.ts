@@ -2,13 +2,7 @@ import type { BatchStatus, RecordStatus } from '@nexus/schema';
 import type { Db, RecordBus } from '@nexus/actors';
 import { EVERYTHING, type Viewer } from '../auth/ownership';
 import { replayDeadLettered } from '../deadLetters/replayRecords';
-import {
-  getBatch,
-  settledStatus,
-  toBatchCounts,
-  visibleBatches,
-  type BatchView,
-} from './batchStatus';
+import { getBatch, settledStatus, toBatchCounts, visibleBatches, type BatchView } from './batchStatus';
 import { IngestError } from '../ingest/errors';
 
 export interface BatchFilter {

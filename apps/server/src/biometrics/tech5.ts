@@ -9,7 +9,8 @@ export type Tech5Urls = Required<Pick<Config, 'TECH5_LDS_URL' | 'TECH5_ABIS_URL'
  * (apps/tech5-sim) started here on a loopback port and closed by the shutdown registry.
  */
 export async function resolveTech5(
-  config: Pick<Config, 'TECH5_LDS_URL' | 'TECH5_ABIS_URL'>,
+  config: Pick<Config, 'TECH5_LDS_URL' | 'TECH5_ABIS_URL'> &
+    Partial<Pick<Config, 'TECH5_SIM_FIXED_LATENCY_MS'>>,
   shutdown: ShutdownRegistry,
   log: (line: string) => void,
 ): Promise<Tech5Urls> {
@@ -23,8 +24,10 @@ export async function resolveTech5(
       'invalid configuration: set TECH5_LDS_URL and TECH5_ABIS_URL together, or neither (the simulator)',
     );
   }
-  const simulator = await startTech5Simulator({ host: '127.0.0.1', port: 0 });
+  const fixedLatencyMs = config.TECH5_SIM_FIXED_LATENCY_MS ?? 0;
+  const simulator = await startTech5Simulator({ host: '127.0.0.1', port: 0, fixedLatencyMs });
   shutdown.register('tech5 simulator', () => simulator.close());
-  log(`tech5: simulator on ${simulator.url} (set TECH5_LDS_URL and TECH5_ABIS_URL for a real Tech5)`);
+  const mode = fixedLatencyMs > 0 ? `, every answer after ${fixedLatencyMs} ms` : '';
+  log(`tech5: simulator on ${simulator.url}${mode} (set TECH5_LDS_URL and TECH5_ABIS_URL for a real Tech5)`);
   return { TECH5_LDS_URL: simulator.ldsUrl, TECH5_ABIS_URL: simulator.abisUrl };
 }

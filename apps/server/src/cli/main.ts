@@ -7,6 +7,7 @@ import { registerMigrate } from './migrateCommand';
 import { registerReindex } from './reindexCommand';
 import { registerRollup } from './rollupCommand';
 import { registerRetention } from './retentionCommand';
+import { registerKeys } from './keysCommand';
 import { registerWorker } from './workerCommand';
 import { registerStart } from './startCommand';
 import { registerTrain } from './trainCommand';
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRollup(program);
   registerErase(program);
   registerRetention(program);
+  registerKeys(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '@nexus/actors';
+import { installedFieldCipher, type Db } from '@nexus/actors';
+import { bestHoldsIdentifier, identifierSearchKeys } from './identifierSearch';
 import type { RecordStatus } from '@nexus/schema';
 import { inTransaction } from '../db/transactions';
 import { CustomerError } from './customerErrors';
@@ -47,7 +48,18 @@ export async function searchCustomers(db: Db, s: CustomerSearch): Promise<Custom
       sql<boolean>`regexp_replace(coalesce(best->>'date_of_birth', ''), '[^0-9]', '', 'g') like ${`${dob}%`}`,
     );
   const identifier = (s.identifier ?? '').trim();
-  if (identifier) {
+  if (identifier && installedFieldCipher() !== undefined) {
+    // Identifiers are encrypted at rest (0049): found through the members' blind indexes.
+    const keys = identifierSearchKeys(identifier);
+    if (keys.length === 0) return [];
+    q = q.where('id', 'in', (eb) =>
+      eb
+        .selectFrom('golden_record_members as m')
+        .innerJoin('blocking_keys as k', 'k.record_id', 'm.record_id')
+        .select('m.golden_id')
+        .where('k.key', 'in', keys),
+    );
+  } else if (identifier) {
     const phone = digits(identifier);
     q = q.where((eb) =>
       eb.or([
@@ -59,7 +71,9 @@ export async function searchCustomers(db: Db, s: CustomerSearch): Promise<Custom
       ]),
     );
   }
-  const rows = await q.execute();
+  const rows = (await q.execute()).filter(
+    (g) => !identifier || installedFieldCipher() === undefined || bestHoldsIdentifier(g.best, identifier),
+  );
   return rows.map((g) => ({
     id: g.id,
     best: g.best,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { appendAudit, bestFields, changedBestFields, type Db } from '@nexus/actors';
+import { appendAudit, bestFields, changedBestFields, sealPersonal, type Db } from '@nexus/actors';
 import { bestOf, membersOf } from './customersRepository';
 
 /**
@@ -35,7 +35,7 @@ export async function linkRecordToGolden(
   await trx
     .updateTable('golden_records')
     .set({
-      best: JSON.stringify(best) as never,
+      best: JSON.stringify(sealPersonal(best)) as never,
       member_count: members.length,
       version: sql`version + 1`,
       updated_at: sql`now()`,
@@ -87,7 +87,7 @@ export async function foundGoldenRecord(trx: Db, recordId: string, actor: string
   const best = bestOf(await membersOf(trx, [goldenId]));
   await trx
     .updateTable('golden_records')
-    .set({ best: JSON.stringify(best) as never })
+    .set({ best: JSON.stringify(sealPersonal(best)) as never })
     .where('id', '=', goldenId)
     .execute();
   await appendAudit(trx, [

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { appendAudit, bestFields, changedBestFields, type AuditEntry, type Db } from '@nexus/actors';
+import {
+  appendAudit,
+  bestFields,
+  changedBestFields,
+  sealPersonal,
+  type AuditEntry,
+  type Db,
+} from '@nexus/actors';
 import { reResolveJoin } from './reResolveJoin';
 import { CustomerError } from './customerErrors';
 import {
@@ -127,7 +134,7 @@ export async function resettle(trx: Db, goldenId: string, members: Parameters<ty
   await trx
     .updateTable('golden_records')
     .set({
-      best: JSON.stringify(best) as never,
+      best: JSON.stringify(sealPersonal(best)) as never,
       member_count: members.length,
       version: sql`version + 1`,
       updated_at: sql`now()`,
@@ -166,7 +173,7 @@ export async function splitGoldenRecord(
       id: newGoldenId,
       status: 'active',
       merged_into: null,
-      best: JSON.stringify(newBest) as never,
+      best: JSON.stringify(sealPersonal(newBest)) as never,
       member_count: 1,
       version: 1,
     })

@@ -45,6 +45,76 @@ export function sourceFor(file: string, source: string | undefined): string {
   return source ?? path.basename(file).replace(/\.[^.]+$/, '');
 }
 
+export interface LoadedRecords {
+  read: number;
+  /** Records stored (duplicates of a stored record are not stored again). */
+  stored: number;
+  batchIds: string[];
+  invalid: Array<{ source: string; externalId: string | undefined }>;
+  /** Stored records with a face image: those need Tech5, so the stream decides them. */
+  faces: number;
+}
+
+/**
+ * Stores every file through the same path A as the API (batches of BATCH in one transaction each,
+ * status `received`), reporting bad rows; `afterBatch` runs after each batch is stored (the
+ * stream path wakes the relay there).
+ */
+export async function loadRecords(
+  db: Db,
+  partitions: number,
+  input: DedupeInput,
+  hooks: {
+    onProblem: (p: RowProblem) => void;
+    onProgress?: (p: DedupeProgress) => void;
+    afterBatch?: () => void;
+    decided?: (batchIds: string[]) => Promise<number>;
+  },
+): Promise<LoadedRecords> {
+  const loaded: LoadedRecords = { read: 0, stored: 0, batchIds: [], invalid: [], faces: 0 };
+  for (const file of input.files) {
+    const source = sourceFor(file, input.source);
+    let pending: Array<{ line: number; record: unknown }> = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const receipt = await submitBatch(db, partitions, {
+        source,
+        records: pending.map((p) => p.record),
+      });
+      for (const r of receipt.rejected) {
+        const row = pending[r.index]!;
+        hooks.onProblem({ file, line: row.line, errors: r.errors, severity: 'error' });
+        loaded.invalid.push({ source, externalId: (row.record as { external_id?: string }).external_id });
+      }
+      loaded.batchIds.push(receipt.batchId);
+      loaded.stored += receipt.accepted - receipt.duplicates.length;
+      pending = [];
+      hooks.afterBatch?.();
+    };
+    for await (const row of readRecordFile(file, { map: input.map, source })) {
+      loaded.read++;
+      if (!row.ok) {
+        hooks.onProblem({ file, line: row.line, errors: row.errors, severity: 'error' });
+        loaded.invalid.push({ source, externalId: row.externalId });
+        continue;
+      }
+      if (row.warnings.length > 0)
+        hooks.onProblem({ file, line: row.line, errors: row.warnings, severity: 'warning' });
+      if (row.record.face_image) loaded.faces++;
+      pending.push({ line: row.line, record: resolveFaceImagePath(row.record, file) });
+      if (pending.length >= BATCH) await flush();
+      if (loaded.read % 500 === 0)
+        hooks.onProgress?.({
+          read: loaded.read,
+          stored: loaded.stored,
+          decided: hooks.decided ? await hooks.decided(loaded.batchIds) : 0,
+        });
+    }
+    await flush();
+  }
+  return loaded;
+}
+
 /**
  * Loads every file through the same path A as the API (batches stored, relayed, decided) and
  * waits until the engine has decided every stored record. Bad rows are reported, good rows go on.
@@ -54,56 +124,28 @@ export async function loadAndDecide(
   engine: Engine,
   input: DedupeInput,
   hooks: { onProblem: (p: RowProblem) => void; onProgress: (p: DedupeProgress) => void },
-): Promise<{
-  read: number;
-  batchIds: string[];
-  invalid: Array<{ source: string; externalId: string | undefined }>;
-}> {
-  let read = 0;
-  const batchIds: string[] = [];
-  let stored = 0;
-  const invalid: Array<{ source: string; externalId: string | undefined }> = [];
-  for (const file of input.files) {
-    const source = sourceFor(file, input.source);
-    let pending: Array<{ line: number; record: unknown }> = [];
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const receipt = await submitBatch(db, engine.bus.partitions, {
-        source,
-        records: pending.map((p) => p.record),
-      });
-      for (const r of receipt.rejected) {
-        const row = pending[r.index]!;
-        hooks.onProblem({ file, line: row.line, errors: r.errors, severity: 'error' });
-        invalid.push({ source, externalId: (row.record as { external_id?: string }).external_id });
-      }
-      batchIds.push(receipt.batchId);
-      stored += receipt.accepted - receipt.duplicates.length;
-      pending = [];
-      engine.relay.kick();
-    };
-    for await (const row of readRecordFile(file, { map: input.map, source })) {
-      read++;
-      if (!row.ok) {
-        hooks.onProblem({ file, line: row.line, errors: row.errors, severity: 'error' });
-        invalid.push({ source, externalId: row.externalId });
-        continue;
-      }
-      if (row.warnings.length > 0)
-        hooks.onProblem({ file, line: row.line, errors: row.warnings, severity: 'warning' });
-      pending.push({ line: row.line, record: resolveFaceImagePath(row.record, file) });
-      if (pending.length >= BATCH) await flush();
-      if (read % 500 === 0) hooks.onProgress({ read, stored, decided: await countDecided(db, batchIds) });
-    }
-    await flush();
-  }
+): Promise<LoadedRecords> {
+  const loaded = await loadRecords(db, engine.bus.partitions, input, {
+    ...hooks,
+    afterBatch: () => engine.relay.kick(),
+    decided: (batchIds) => countDecided(db, batchIds),
+  });
+  await waitForDecisions(db, loaded, hooks.onProgress);
+  return loaded;
+}
+
+/** Waits until every stored record of the batches is decided (by the engine, elsewhere). */
+export async function waitForDecisions(
+  db: Db,
+  loaded: LoadedRecords,
+  onProgress: (p: DedupeProgress) => void,
+): Promise<void> {
   for (;;) {
-    const decided = await countDecided(db, batchIds);
-    hooks.onProgress({ read, stored, decided });
-    if (decided >= stored) break;
+    const decided = await countDecided(db, loaded.batchIds);
+    onProgress({ read: loaded.read, stored: loaded.stored, decided });
+    if (decided >= loaded.stored) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { read, batchIds, invalid };
 }
 
 async function countDecided(db: Db, batchIds: string[]): Promise<number> {

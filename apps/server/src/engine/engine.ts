@@ -3,6 +3,7 @@ import {
   KafkaRecordBus,
   PostgresRecordBus,
   publishDecisionEvents,
+  startEncryption,
   type BusLog,
   type Db,
   type EventPublisher,
@@ -12,6 +13,7 @@ import {
   type Tech5ClientOptions,
 } from '@nexus/actors';
 import type { Config } from '../config';
+import { encryptionKeySecrets } from '../privacy/encryptionKeys';
 import { faceSourcePolicy, type FacePolicyConfig } from '../faces/faceSourcePolicy';
 import { enrichmentConfig, type EnrichmentEnv } from '../enrichment/enrichmentConfig';
 import { probeTech5 } from '../biometrics/tech5Health';
@@ -51,6 +53,9 @@ export type EngineConfig = Pick<
       | 'NEXUS_SEARCH_INDEX'
       | 'TECH5_LDS_URL'
       | 'TECH5_ABIS_URL'
+      | 'NEXUS_ENCRYPTION_KEY'
+      | 'NEXUS_ENCRYPTION_KEY_FILE'
+      | 'NEXUS_ENCRYPTION_PREVIOUS_KEY'
     >
   > &
   Partial<EnrichmentEnv> &
@@ -78,6 +83,9 @@ export async function startEngine(
   databaseUrl: string,
   options: EngineOptions = {},
 ): Promise<Engine> {
+  // First: a missing or wrong key stops the start before anything is read or written (0049).
+  const encryption = encryptionKeySecrets(config);
+  const cipher = await startEncryption(db, encryption);
   const bus = options.bus ?? (await openBus(config, db, databaseUrl, options));
   const events = options.events ?? (bus instanceof KafkaRecordBus ? bus : undefined);
   const index = config.NEXUS_SEARCH_INDEX ?? 'nexus-golden-records';
@@ -100,6 +108,7 @@ export async function startEngine(
       tech5Client: options.tech5Client,
       faces,
       enrichment: enrichmentConfig(config),
+      encryption,
       batchDecisions: options.batchDecisions,
     },
     beforeCommit: events
@@ -133,6 +142,7 @@ export async function startEngine(
       await supervisor.stop();
       await search?.stop();
       await bus.close();
+      cipher?.stop();
     },
   };
 }

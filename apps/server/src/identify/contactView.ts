@@ -92,13 +92,14 @@ export async function contactFamiliesOfGoldenRecord(db: Db, goldenId: string): P
   const members = await db
     .selectFrom('golden_record_members as m')
     .innerJoin('records as r', 'r.id', 'm.record_id')
+    // Opened by the database's decrypting plugin, so trimmed and lower-cased here, not in SQL (0049).
     .select([
-      sql<string | null>`lower(btrim(r.payload->>'email'))`.as('email'),
+      sql<string | null>`r.payload->>'email'`.as('email'),
       sql<string | null>`r.normalised->>'phone'`.as('phone'),
     ])
     .where('m.golden_id', '=', goldenId)
     .execute();
-  const emails = [...new Set(members.flatMap((m) => (m.email ? [m.email] : [])))];
+  const emails = [...new Set(members.flatMap((m) => (m.email ? [emailKey(m.email)] : [])))].filter(Boolean);
   const phones = [...new Set(members.flatMap((m) => (m.phone ? [m.phone] : [])))];
   if (emails.length === 0 && phones.length === 0) return [];
   const primaries = await db

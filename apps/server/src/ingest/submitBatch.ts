@@ -7,7 +7,7 @@ import {
   type CanonicalRecord,
   type FieldError,
 } from '@nexus/schema';
-import { timeOrderedId, type Db } from '@nexus/actors';
+import { sealPersonal, timeOrderedId, type Db } from '@nexus/actors';
 import { EVERYTHING, viewerOf, type Submitter } from '../auth/ownership';
 import { IngestError } from './errors';
 import { claimSource } from './sourceOwners';
@@ -114,7 +114,7 @@ export async function submitBatch(
             source,
             external_id: record.external_id,
             partition: partitionFor(partitionKey(source, record.external_id), partitions),
-            payload: JSON.stringify(record) as never,
+            payload: JSON.stringify(sealPersonal(record)) as never,
             status: 'received' as const,
           })),
         )

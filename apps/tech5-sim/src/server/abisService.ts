@@ -16,8 +16,10 @@ import {
 } from '@nexus/schema';
 import type { z } from 'zod';
 import { TemplateGallery } from '../biometrics/gallery';
-import { fetchSample, SampleError, templateOf } from '../biometrics/samples';
+import { fetchSample, SampleError, templateOf, type SampleTemplate } from '../biometrics/samples';
+import { UnreadableImageError } from '../faces/png';
 import { internalScore, maxDistanceForTarget, scaledScore } from '../biometrics/scores';
+import type { SampleMemo } from './sampleMemo';
 import type { AbisOperationName, SimulatorStats } from './stats';
 
 export const DEFAULT_MAX_RESULTS = 10;
@@ -33,7 +35,22 @@ export class AbisService {
   readonly gallery = new TemplateGallery();
   private inFlight = 0;
 
-  constructor(private readonly stats: SimulatorStats) {}
+  constructor(
+    private readonly stats: SimulatorStats,
+    /** Fixed-latency mode: each image read once (see sampleMemo.ts). */
+    private readonly memo?: SampleMemo,
+  ) {}
+
+  private sampleOf(bytes: Uint8Array): SampleTemplate {
+    if (!this.memo || bytes.length === 0) return templateOf(bytes);
+    try {
+      return this.memo.read(bytes);
+    } catch (error) {
+      if (error instanceof UnreadableImageError)
+        throw new SampleError(ABIS_FAILURE_REASONS.INVALID_CBEFF_FORMAT, error.message);
+      throw error;
+    }
+  }
 
   async handle(raw: unknown): Promise<AbisReply> {
     const parsed = abisRequestSchema.safeParse(raw);
@@ -63,7 +80,7 @@ export class AbisService {
         if (this.gallery.has(message.referenceId)) {
           return this.failed(message, ABIS_FAILURE_REASONS.REFERENCE_ID_ALREADY_EXISTS);
         }
-        const sample = templateOf(await fetchSample(message.referenceURL));
+        const sample = this.sampleOf(await fetchSample(message.referenceURL));
         if (sample.spoof) this.stats.spoofSamplesAtAbis++;
         this.gallery.insert(message.referenceId, sample.template, sample.spoof);
         this.stats.references = this.gallery.size;
@@ -97,7 +114,7 @@ export class AbisService {
       // MOSIP spells it referenceUrl here and referenceURL in insert; accept either.
       const url = message.referenceUrl ?? (message as { referenceURL?: string }).referenceURL;
       if (!url) return this.failed(message, ABIS_FAILURE_REASONS.MISSING_REFERENCE_ID);
-      const sample = templateOf(await fetchSample(url));
+      const sample = this.sampleOf(await fetchSample(url));
       if (sample.spoof) this.stats.spoofSamplesAtAbis++;
       query = sample.template;
     }

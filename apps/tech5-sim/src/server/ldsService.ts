@@ -4,6 +4,7 @@ import { livenessRequestSchema, type LivenessResponse } from '@nexus/schema';
 import { decodeDataUrl, SampleError } from '../biometrics/samples';
 import { decodeImage, UnreadableImageError } from '../faces/png';
 import { assessLiveness } from '../liveness/livenessDetector';
+import type { SampleMemo } from './sampleMemo';
 import type { SimulatorStats } from './stats';
 
 export interface LdsReply {
@@ -20,6 +21,8 @@ export class LdsService {
   constructor(
     private readonly stats: SimulatorStats,
     private readonly threshold: number,
+    /** Fixed-latency mode: each image read once, the verdict from its capture mark. */
+    private readonly memo?: SampleMemo,
   ) {}
 
   handle(raw: unknown): LdsReply {
@@ -35,7 +38,9 @@ export class LdsService {
     const { image, requestId = randomUUID() } = parsed.data;
     try {
       const bytes = image.startsWith('data:') ? decodeDataUrl(image) : Buffer.from(image, 'base64');
-      const assessment = assessLiveness(decodeImage(bytes), this.threshold);
+      const assessment = this.memo
+        ? this.memo.read(bytes).liveness
+        : assessLiveness(decodeImage(bytes), this.threshold);
       if (assessment.live) this.stats.lds.live++;
       else this.stats.lds.spoof++;
       const body: LivenessResponse = {

@@ -18,6 +18,8 @@ export interface SimulatorStats {
   references: number;
   /** Time spent in the 1:N scan itself, without HTTP and image decoding. */
   search: LatencyStats;
+  /** Fixed-latency mode: images decoded (once each) and answers served from the memo. */
+  fixedLatency: { imagesRead: number; memoHits: number };
 }
 
 export function emptyStats(): SimulatorStats {
@@ -37,5 +39,6 @@ export function emptyStats(): SimulatorStats {
     faults: { unavailable: 0, timeouts: 0, drops: 0 },
     references: 0,
     search: { count: 0, totalMs: 0, maxMs: 0 },
+    fixedLatency: { imagesRead: 0, memoHits: 0 },
   };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { PENDING_RECORD_STATUSES, type RawRecordMessage } from '@nexus/schema';
 import type { Db } from '../db/database';
 import { appendAudit, ENGINE_ACTOR } from '../pipeline/audit';
+import { sealPersonal } from '../privacy/personalFields';
 
 /**
  * A record that failed its whole retry budget: kept with its error and attempts, and its record
@@ -25,7 +26,7 @@ export async function deadLetterRecord(
         source: message.source,
         external_id: message.record.external_id,
         partition,
-        payload: JSON.stringify(message.record) as never,
+        payload: JSON.stringify(sealPersonal(message.record)) as never,
         status: 'relayed',
         received_at: message.receivedAt,
       })
@@ -48,7 +49,7 @@ export async function deadLetterRecord(
         record_id: message.recordId,
         partition,
         bus_offset: String(offset),
-        payload: JSON.stringify(message) as never,
+        payload: JSON.stringify(sealPersonal(message)) as never,
         error,
         attempts,
         status: 'open',

@@ -8,6 +8,7 @@ import {
 } from '@nexus/schema';
 import type { Db } from '../db/database';
 import type { BusConsumer, BusMessage, RecordBus } from './recordBus';
+import { sealPersonal } from '../privacy/personalFields';
 
 const CHANNEL = 'nexus_bus';
 
@@ -77,7 +78,7 @@ export class PostgresRecordBus implements RecordBus {
               partition,
               msg_offset: String(first + i),
               key: m.key,
-              payload: JSON.stringify(m.value) as never,
+              payload: JSON.stringify(sealPersonal(m.value)) as never,
             })),
           )
           .execute();

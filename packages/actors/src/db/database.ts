@@ -1,6 +1,7 @@
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrationProvider, type Database } from '@nexus/schema';
+import { DecryptingPlugin } from '../privacy/decryptingPlugin';
 
 export type Db = Kysely<Database>;
 
@@ -18,7 +19,8 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   });
   // An idle client that loses its server (restart, kill) must not crash the process.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Values encrypted at rest come back opened (a no-op while encryption is off).
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new DecryptingPlugin()] });
 }
 
 export class MigrationError extends Error {

@@ -16,6 +16,7 @@
  *   sources write a surname alone in the given-name column ("chitty", born in dacorum) as often
  *   as in its own.
  */
+import { blindIdentifier } from '../privacy/personalFields';
 import { streetName } from './addresses';
 import { emailLocalPart } from './emails';
 import { phoneticCodes } from './names';
@@ -40,20 +41,33 @@ function fullDate(n: NormalisedRecord): string | undefined {
     : undefined;
 }
 
-export function blockingKeys(n: NormalisedRecord): string[] {
+/**
+ * The keys of a record's identifiers (normalised values). Identifiers are encrypted at rest, so
+ * their keys hold blind indexes (keyed hashes) that meet exactly as the values do; the values
+ * themselves when encryption is off (docs/decisions/0049-encryption-at-rest.md). Also how a
+ * search by identifier finds records without reading their encrypted values.
+ */
+export function identifierKeys(n: Pick<NormalisedRecord, 'national_id' | 'email' | 'phone'>): string[] {
   const keys: string[] = [];
+  if (n.national_id !== undefined && n.national_id.length >= MIN_IDENTIFIER_LENGTH) {
+    keys.push(`nid:${blindIdentifier('nid', n.national_id)}`);
+  }
+  if (n.email?.includes('@') === true) {
+    // A distinctive mailbox name survives a mistyped domain; a short one needs its domain.
+    const local = emailLocalPart(n.email);
+    if (local.length >= MIN_IDENTIFIER_LENGTH) keys.push(`el:${blindIdentifier('el', local)}`);
+    else keys.push(`em:${blindIdentifier('em', n.email)}`);
+  }
+  if (n.phone !== undefined && n.phone !== '') keys.push(`ph:${blindIdentifier('ph', n.phone)}`);
+  return keys;
+}
+
+export function blockingKeys(n: NormalisedRecord): string[] {
+  const keys: string[] = identifierKeys(n);
   const add = (...parts: Array<string | number | undefined>) => {
     if (parts.some((p) => p === undefined || p === '')) return;
     keys.push(parts.join(''));
   };
-  if ((n.national_id?.length ?? 0) >= MIN_IDENTIFIER_LENGTH) add('nid:', n.national_id);
-  if (n.email?.includes('@') === true) {
-    // A distinctive mailbox name survives a mistyped domain; a short one needs its domain.
-    const local = emailLocalPart(n.email);
-    if (local.length >= MIN_IDENTIFIER_LENGTH) add('el:', local);
-    else add('em:', n.email);
-  }
-  if (n.phone !== undefined) add('ph:', n.phone);
 
   const givenCode = n.givenCodes?.[0] ?? n.given;
   const familyCode = n.familyCodes?.[0] ?? n.family;

@@ -6,20 +6,34 @@
  */
 import { distance } from 'fastest-levenshtein';
 
+/**
+ * Flags of matched characters, kept between calls: a batch of decisions calls the comparators
+ * millions of times, and two fresh arrays per call cost more than the comparison itself. Single
+ * threaded (a worker thread has its own module), and never held across a call.
+ */
+let aFlags = new Uint8Array(64);
+let bFlags = new Uint8Array(64);
+
 /** Jaro similarity in [0, 1]; inputs are put in a fixed order so the result is symmetric. */
 export function jaro(s1: string, s2: string): number {
   if (s1 === s2) return 1;
-  const [a, b] = s1 <= s2 ? [s1, s2] : [s2, s1];
+  const a = s1 <= s2 ? s1 : s2;
+  const b = s1 <= s2 ? s2 : s1;
   if (a.length === 0 || b.length === 0) return 0;
   const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
-  const aMatched = new Uint8Array(a.length);
-  const bMatched = new Uint8Array(b.length);
+  if (aFlags.length < a.length) aFlags = new Uint8Array(a.length * 2);
+  else aFlags.fill(0, 0, a.length);
+  if (bFlags.length < b.length) bFlags = new Uint8Array(b.length * 2);
+  else bFlags.fill(0, 0, b.length);
+  const aMatched = aFlags;
+  const bMatched = bFlags;
   let matches = 0;
   for (let i = 0; i < a.length; i++) {
     const lo = Math.max(0, i - window);
     const hi = Math.min(b.length - 1, i + window);
+    const ai = a.charCodeAt(i);
     for (let j = lo; j <= hi; j++) {
-      if (bMatched[j] === 1 || a.charCodeAt(i) !== b.charCodeAt(j)) continue;
+      if (bMatched[j] === 1 || ai !== b.charCodeAt(j)) continue;
       aMatched[i] = 1;
       bMatched[j] = 1;
       matches++;
@@ -65,28 +79,38 @@ export function damerauLevenshtein(a: string, b: string): number {
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
   const cols = b.length + 1;
-  let prev2 = new Array<number>(cols).fill(0);
-  let prev = Array.from({ length: cols }, (_, j) => j);
-  let cur = new Array<number>(cols).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (
-        i > 1 &&
-        j > 1 &&
-        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
-        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
-      ) {
-        v = Math.min(v, (prev2[j - 2] ?? 0) + 1);
-      }
-      cur[j] = v;
-    }
-    [prev2, prev, cur] = [prev, cur, prev2];
+  // Three rows (two back, one back, current) in one array kept between calls (see aFlags).
+  if (osaRows.length < 3 * cols) osaRows = new Int32Array(6 * cols);
+  const rows = osaRows;
+  let prev2 = 0;
+  let prev = cols;
+  let cur = 2 * cols;
+  for (let j = 0; j < cols; j++) {
+    rows[prev2 + j] = 0;
+    rows[prev + j] = j;
   }
-  return prev[b.length] ?? 0;
+  for (let i = 1; i <= a.length; i++) {
+    rows[cur] = i;
+    const ai = a.charCodeAt(i - 1);
+    const aBefore = i > 1 ? a.charCodeAt(i - 2) : -1;
+    for (let j = 1; j <= b.length; j++) {
+      const bj = b.charCodeAt(j - 1);
+      const cost = ai === bj ? 0 : 1;
+      let v = Math.min(rows[prev + j]! + 1, rows[cur + j - 1]! + 1, rows[prev + j - 1]! + cost);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && aBefore === bj) {
+        v = Math.min(v, rows[prev2 + j - 2]! + 1);
+      }
+      rows[cur + j] = v;
+    }
+    const oldest = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = oldest;
+  }
+  return rows[prev + b.length]!;
 }
+
+let osaRows = new Int32Array(3 * 64);
 
 /** 1 - distance / longer length: a similarity in [0, 1] from an edit distance. */
 export function levenshteinSimilarity(a: string, b: string): number {

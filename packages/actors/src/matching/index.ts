@@ -3,7 +3,8 @@ export { normaliseRecord, normaliseIdentifier, NORMALISER_VERSION } from './norm
 export type { NormalisedRecord, NormaliseOptions } from './normaliseRecord';
 export type { NormalisedDate, DatePrecision } from './dates';
 export type { Gender } from './gender';
-export { blockingKeys, MAX_KEYS } from './blockingKeys';
+export { blockingKeys, identifierKeys, MAX_KEYS } from './blockingKeys';
+export { normaliseEmail } from './emails';
 export { jaro, jaroWinkler, levenshtein, damerauLevenshtein, levenshteinSimilarity } from './comparators';
 export { COMPARED_FIELDS, MISSING, levelWeight, log2BayesFactor, priorLog2Odds } from './model';
 export type {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { RawRecordMessage, RecordStatus } from '@nexus/schema';
 import type { Db } from '../db/database';
+import { sealPersonal } from '../privacy/personalFields';
 
 export class DuplicateExternalIdError extends Error {
   readonly code = 'RECORD.DUPLICATE_EXTERNAL_ID';
@@ -20,7 +21,7 @@ export async function claimRecordRow(
     const { rows } = await sql<{ status: RecordStatus }>`
       insert into records (id, batch_id, submitted_by_id, source, external_id, partition, payload, status, received_at)
       values (${message.recordId}, ${message.batchId}, ${message.submittedById ?? null}, ${message.source},
-              ${message.record.external_id}, ${partition}, ${JSON.stringify(message.record)}::jsonb, 'relayed',
+              ${message.record.external_id}, ${partition}, ${JSON.stringify(sealPersonal(message.record))}::jsonb, 'relayed',
               ${message.receivedAt})
       on conflict (id) do update set partition = records.partition
       returning status`.execute(trx);

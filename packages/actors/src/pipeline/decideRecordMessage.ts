@@ -42,6 +42,7 @@ import {
   insertReviewCase,
   WriteSet,
 } from './writeSet';
+import { sealPersonal } from '../privacy/personalFields';
 
 export interface PipelineContext {
   db: Db;
@@ -165,8 +166,8 @@ export async function decideRecordMessage(
         trx,
         sql`update records set
           status = ${status},
-          normalised = ${JSON.stringify(normalised)}::jsonb,
-          explanation = ${JSON.stringify(explain(decision, liveness, enriched?.contributions ?? []))}::jsonb,
+          normalised = ${JSON.stringify(sealPersonal(normalised))}::jsonb,
+          explanation = ${JSON.stringify(sealPersonal(explain(decision, liveness, enriched?.contributions ?? [])))}::jsonb,
           decision_rule = ${decision.explanation.rule},
           model_version = ${ctx.model.version},
           errors = ${parsed.warnings.length > 0 ? JSON.stringify(parsed.warnings) : null}::jsonb,

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import type { AuditEntry } from './audit';
+import { sealPersonal } from '../privacy/personalFields';
 
 /**
  * The writes of one decision, sent to Postgres as ONE statement: each write is a data-modifying
@@ -30,7 +31,8 @@ export class WriteSet {
   }
 }
 
-const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+/** Personal identifiers in best values and explanations are sealed here (encryption at rest, 0049). */
+const json = (value: unknown) => sql`${JSON.stringify(sealPersonal(value))}::jsonb`;
 
 export function insertGoldenRecord(goldenId: string, best: Record<string, string>) {
   return sql`insert into golden_records (id, status, best, member_count, version)

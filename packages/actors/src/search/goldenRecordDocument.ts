@@ -6,6 +6,10 @@
  */
 import { emailLocalPart } from '../matching/emails';
 import type { NormalisedRecord } from '../matching/normaliseRecord';
+import { blindIdentifier } from '../privacy/personalFields';
+
+const blindOf = (kind: string, value: string | undefined) =>
+  value === undefined ? undefined : blindIdentifier(kind, value);
 
 export interface GoldenRecordDocument {
   status: string;
@@ -78,10 +82,11 @@ export function goldenRecordDocument(
     dob: uniq(dates.map((d) => d.dob)),
     dob_year: uniq(dates.map((d) => d.year)),
     dob_md: uniq(dates.map((d) => d.md)),
-    national_id: uniq(members.map((m) => m.national_id)),
-    email: uniq(members.map((m) => m.email)),
-    email_local: uniq(members.map((m) => (m.email ? emailLocalPart(m.email) : undefined))),
-    phone: uniq(members.map((m) => m.phone)),
+    // Identifiers are indexed as their blind indexes when encryption is on (ADR 0049).
+    national_id: uniq(members.map((m) => blindOf('nid', m.national_id))),
+    email: uniq(members.map((m) => blindOf('em', m.email))),
+    email_local: uniq(members.map((m) => blindOf('el', m.email ? emailLocalPart(m.email) : undefined))),
+    phone: uniq(members.map((m) => blindOf('ph', m.phone))),
     postcode: uniq(members.map((m) => m.postcode)),
     place: uniq(members.flatMap((m) => [m.locality, m.city])),
     street: uniq(members.map((m) => m.street)),
@@ -113,10 +118,10 @@ export function candidateQuery(n: NormalisedRecord): Clause | undefined {
   const exact = (field: string, value: string | undefined, boost: number) => {
     if (value) should.push({ match: { [field]: { query: value, boost } } });
   };
-  term('national_id', n.national_id, 10);
-  term('email', n.email, 8);
-  if (n.email) term('email_local', emailLocalPart(n.email), 4);
-  term('phone', n.phone, 8);
+  term('national_id', blindOf('nid', n.national_id), 10);
+  term('email', blindOf('em', n.email), 8);
+  if (n.email) term('email_local', blindOf('el', emailLocalPart(n.email)), 4);
+  term('phone', blindOf('ph', n.phone), 8);
   fuzzy('family', n.family, 3);
   exact('given', n.given, 2);
   exact('family', n.given, 1);

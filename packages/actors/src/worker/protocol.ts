@@ -1,3 +1,4 @@
+import type { KeyEncryptionSecret } from '../privacy/startEncryption';
 import type { RawRecordMessage, RecordStatus } from '@nexus/schema';
 import type { StageTimings } from '../pipeline/stageClock';
 import type { Tech5CallReport } from '../tech5/callMetrics';
@@ -61,6 +62,8 @@ export interface WorkerConfig {
   batchDecisions?: boolean;
   /** The enrichment stage's adapters (unset or none: off; docs/decisions/0041-enrichment-stage.md). */
   enrichment?: EnrichmentConfig;
+  /** Key-encryption keys (current first); empty or unset: encryption at rest is off (ADR 0049). */
+  encryption?: KeyEncryptionSecret[];
 }
 
 export function assertNever(value: never): never {

@@ -1,5 +1,6 @@
 import { threadId, workerData } from 'node:worker_threads';
 import { createDb } from '../db/database';
+import { startEncryption } from '../privacy/startEncryption';
 import { activeModelVersion, loadActiveModel } from '../pipeline/activeModel';
 import { batchable, decideRecordBatch } from '../pipeline/batch/decideRecordBatch';
 import { decideRecordMessage, type PipelineContext } from '../pipeline/decideRecordMessage';
@@ -62,6 +63,8 @@ async function setUp(config: WorkerConfig): Promise<PipelineContext> {
     maxConnections: config.poolSize,
     applicationName: `nexus-worker-${threadId}`,
   });
+  // Each thread holds its own keys: it seals what it writes and opens what it reads (ADR 0049).
+  await startEncryption(db, config.encryption ?? []);
   const model = await loadActiveModel(db);
   const candidates = config.search
     ? new ElasticsearchCandidateSearch(

@@ -13,6 +13,7 @@ import * as notifications from './2026_12_03_0035_notifications';
 import * as erasure from './2026_12_03_0036_erasure';
 import * as accessRecords from './2026_12_03_0037_access_records';
 import * as retention from './2026_12_03_0038_retention';
+import * as encryptionKeys from './2026_12_03_0049_encryption_keys';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0036_erasure': erasure,
   '2026_12_03_0037_access_records': accessRecords,
   '2026_12_03_0038_retention': retention,
+  '2026_12_03_0049_encryption_keys': encryptionKeys,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,213 @@
+/**
+ * `nexus dedupe` as a batch job (docs/decisions/0045-dedupe-as-a-batch-job.md): the records of
+ * these batches, already stored, are decided in id order (file order: ids are time-ordered and
+ * were given in file order) by the stream's rules, with the register held in memory
+ * (FileOrderRegister) instead of read back per record, and written a page at a time in one
+ * transaction of set-based statements (BatchWrites). What each record goes through is what
+ * decideRecordMessage does on one partition: parse the stored payload, normalise, enrich,
+ * blocking keys, candidates, decideRecord, then the same rows (golden record, member, audit
+ * entries, review case, merge proposal, blocking keys, the record's decision).
+ *
+ * Only for a database this run owns and that held no golden record before (the register starts
+ * empty), and records without a face image (no Tech5 here): the caller makes sure of it.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { parseCanonicalRecord, type CanonicalRecord } from '@nexus/schema';
+import type { Db } from '../db/database';
+import { timeOrderedId } from '../db/timeOrderedId';
+import { noEnrichment, type Enricher } from '../enrichment';
+import { blockingKeys, decideRecord, normaliseRecord, type Decision } from '../matching';
+import type { ActiveModel } from '../pipeline/activeModel';
+import { bestFields, changedBestFields, ENGINE_ACTOR } from '../pipeline/audit';
+import { fieldQuality } from '../pipeline/fieldQuality';
+import { proposalKey } from '../pipeline/mergeProposals';
+import { survivingValues, type SurvivorMember } from '../pipeline/survivorship';
+import { BatchWrites } from './batchWrites';
+import { FileOrderRegister } from './fileOrderRegister';
+
+/** Records decided and written per transaction. */
+export const BATCH_PAGE = 5_000;
+
+export interface BatchDecideOptions {
+  model: ActiveModel;
+  defaultCountry?: string;
+  enrichment?: Enricher;
+  /** Records per page (default BATCH_PAGE). */
+  pageSize?: number;
+  /** After each page is committed: records decided so far. */
+  onProgress?: (decided: number) => void;
+}
+
+interface GoldenState {
+  best: Record<string, string>;
+  members: SurvivorMember[];
+}
+
+export async function decideStoredRecords(
+  db: Db,
+  batchIds: readonly string[],
+  options: BatchDecideOptions,
+): Promise<number> {
+  const { model } = options;
+  const enrichment = options.enrichment ?? noEnrichment;
+  const register = new FileOrderRegister();
+  const golden = new Map<string, GoldenState>();
+  const proposals = new Set<string>();
+  let linkClock = 0;
+  let decided = 0;
+  let writing: Promise<void> = Promise.resolve();
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    // One read per page: the stored records not yet decided, in id (file) order.
+    const page = await sql<{ id: string; source: string; payload: unknown }>`
+      select id, source, payload from records
+      where batch_id = any(${[...batchIds]}::uuid[]) and id > ${after}::uuid and status in ('received', 'relayed')
+      order by id limit ${options.pageSize ?? BATCH_PAGE}`.execute(db);
+    if (page.rows.length === 0) break;
+    const writes = new BatchWrites();
+    const touched = new Set<string>();
+    for (const row of page.rows) {
+      const parsed = parseCanonicalRecord(row.payload, { source: row.source });
+      if (!parsed.ok) {
+        writes.decided(row.id, { status: 'rejected', rule: 'invalid_record', errors: parsed.errors });
+        continue;
+      }
+      const plain = normaliseRecord(parsed.record, { defaultCountry: options.defaultCountry });
+      const enriched = await enrichment.enrich(parsed.record, plain);
+      const normalised = enriched.normalised;
+      const keys = blockingKeys(normalised);
+      const decision = decideRecord(
+        normalised,
+        register.candidates(keys),
+        model.params,
+        model.policy,
+        model.tf,
+      );
+      const linkedAt = new Date(++linkClock);
+      const goldenId = plan(row.id, parsed.record, decision, linkedAt);
+      if (goldenId !== null) touched.add(goldenId);
+      register.addDecided(row.id, keys, normalised, goldenId);
+      writes.blockingKeys(row.id, keys);
+      writes.decided(row.id, {
+        status: decision.kind === 'new' ? 'new' : decision.kind === 'link' ? 'linked' : 'review',
+        rule: decision.explanation.rule,
+        normalised,
+        explanation: {
+          ...decision.explanation,
+          liveness: null,
+          ...(enriched.contributions.length > 0 ? { enrichment: enriched.contributions } : {}),
+        },
+        errors: parsed.warnings.length > 0 ? parsed.warnings : null,
+        quality: fieldQuality(parsed.record, normalised),
+      });
+
+      /** The rows of the decision, as pipeline/goldenRecords.ts and decideRecordMessage write them. */
+      function plan(recordId: string, record: CanonicalRecord, d: Decision, at: Date): string | null {
+        switch (d.kind) {
+          case 'new': {
+            const id = timeOrderedId();
+            const best = survivingValues([{ record, linkedAt: at }]);
+            golden.set(id, { best, members: [{ record, linkedAt: at }] });
+            writes.member(recordId, id, 'primary', null);
+            writes.auditEntry({
+              actor: ENGINE_ACTOR,
+              action: 'golden_record.created',
+              entity_type: 'golden_record',
+              entity_id: id,
+              record_id: recordId,
+              before: null,
+              after: { ...bestFields(best), members: [recordId] },
+            });
+            return id;
+          }
+          case 'link': {
+            const g = golden.get(d.goldenId);
+            if (g === undefined) throw new Error(`golden record ${d.goldenId} is not in this run's register`);
+            const before = g.best;
+            g.members.push({ record, linkedAt: at });
+            g.best = survivingValues(g.members);
+            writes.member(recordId, d.goldenId, 'secondary', d.score);
+            writes.auditEntry({
+              actor: ENGINE_ACTOR,
+              action: 'golden_record.linked',
+              entity_type: 'golden_record',
+              entity_id: d.goldenId,
+              record_id: recordId,
+              before: { ...bestFields(before), member_count: g.members.length - 1 },
+              after: {
+                ...changedBestFields(before, g.best),
+                member_count: g.members.length,
+                linked: recordId,
+                score: d.score,
+              },
+            });
+            if (d.mergeProposal && !proposals.has(proposalKey(d.mergeProposal.goldenIds))) {
+              const key = proposalKey(d.mergeProposal.goldenIds);
+              proposals.add(key);
+              const caseId = randomUUID();
+              const byGolden = new Map(d.explanation.candidates.map((s) => [s.goldenId, s]));
+              writes.reviewCase(caseId, null, 'merge_proposal', d.mergeProposal.score, key);
+              for (const id of d.mergeProposal.goldenIds)
+                writes.caseCandidate(caseId, id, byGolden.get(id)?.score ?? d.mergeProposal.score, {
+                  bridgingRecord: recordId,
+                  bestMember: byGolden.get(id)?.recordId ?? null,
+                });
+              writes.auditEntry({
+                actor: ENGINE_ACTOR,
+                action: 'review_case.opened',
+                entity_type: 'review_case',
+                entity_id: caseId,
+                record_id: recordId,
+                before: null,
+                after: {
+                  kind: 'merge_proposal',
+                  candidates: d.mergeProposal.goldenIds,
+                  score: d.mergeProposal.score,
+                  bridgingRecord: recordId,
+                },
+              });
+            }
+            return d.goldenId;
+          }
+          case 'review': {
+            const caseId = randomUUID();
+            const scores = new Map(d.explanation.candidates.map((c) => [c.goldenId, c]));
+            writes.reviewCase(caseId, recordId, d.reviewKind, d.score);
+            for (const id of d.goldenIds)
+              writes.caseCandidate(caseId, id, scores.get(id)?.score ?? d.score, {
+                bestMember: scores.get(id)?.recordId ?? null,
+              });
+            writes.auditEntry({
+              actor: ENGINE_ACTOR,
+              action: 'review_case.opened',
+              entity_type: 'review_case',
+              entity_id: caseId,
+              record_id: recordId,
+              before: null,
+              after: { kind: d.reviewKind, candidates: d.goldenIds, score: d.score },
+            });
+            return null;
+          }
+        }
+      }
+    }
+    for (const id of touched) {
+      const g = golden.get(id)!;
+      writes.goldenRecord(id, g.best, g.members.length);
+    }
+    // Postgres writes this page while the next is decided (the decisions read only memory);
+    // pages are written one after another, so a golden record is inserted before it is updated.
+    await writing;
+    options.onProgress?.(decided);
+    writing = db.transaction().execute((trx) => writes.execute(trx, model.version));
+    writing.catch(() => undefined); // awaited (and thrown) before the next page or the end
+    decided += page.rows.length;
+    after = page.rows.at(-1)!.id;
+  }
+  await writing;
+  options.onProgress?.(decided);
+  await sql`update batches set status = 'completed', completed_at = now(), updated_at = now()
+    where id = any(${[...batchIds]}::uuid[]) and status in ('received', 'processing')`.execute(db);
+  return decided;
+}
