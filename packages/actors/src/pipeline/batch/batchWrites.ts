@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { RecordStatus } from '@nexus/schema';
 import type { Db } from '../../db/database';
 import type { AuditEntry } from '../audit';
+import { sealPersonal } from '../../privacy/personalFields';
 import { WriteSet } from '../writeSet';
 
 /**
@@ -50,18 +51,26 @@ export class BatchWrites {
   }> = [];
 
   async execute(trx: Db): Promise<void> {
+    // Personal identifiers in best values, explanations and normalised forms are sealed as the
+    // one-record path seals them (encryption at rest, ADR 0049).
+    const sealed = <T extends object>(list: readonly T[], fields: ReadonlyArray<keyof T>) =>
+      list.map((row) => {
+        const out = { ...row };
+        for (const f of fields) out[f] = sealPersonal(row[f]);
+        return out;
+      });
     // One clock reading for the statement; rows are a microsecond apart in the order they were
     // decided, so decided_at and linked_at keep the offset order (invariant 7) and the link order.
     const writes = new WriteSet().add(sql`select clock_timestamp() as at`, CLOCK);
     const parts: Array<RawBuilder<unknown> | null> = [
       rows(
-        this.goldenInserts,
+        sealed(this.goldenInserts, ['best']),
         (t) => sql`insert into golden_records (id, status, best, member_count, version)
           select t.id, 'active', t.best, t.member_count, t.version
           from ${t} as t(id uuid, best jsonb, member_count int, version int)`,
       ),
       rows(
-        this.goldenUpdates,
+        sealed(this.goldenUpdates, ['best']),
         (t) => sql`update golden_records g
           set best = t.best, member_count = t.member_count, version = g.version + t.links, updated_at = now()
           from ${t} as t(id uuid, best jsonb, member_count int, links int)
@@ -88,7 +97,7 @@ export class BatchWrites {
           from ${t} as t(id uuid, record_id uuid, kind text, score float8)`,
       ),
       rows(
-        this.reviewCandidates,
+        sealed(this.reviewCandidates, ['explanation']),
         (t) => sql`insert into review_case_candidates (case_id, golden_id, score, explanation)
           select t.case_id, t.golden_id, t.score, t.explanation
           from ${t} as t(case_id uuid, golden_id uuid, score float8, explanation jsonb)`,
@@ -99,7 +108,7 @@ export class BatchWrites {
           select t.key, t.record_id from ${t} as t(record_id uuid, key text) on conflict do nothing`,
       ),
       rows(
-        this.rejected,
+        sealed(this.rejected, ['explanation']),
         (t) => sql`update records r
           set status = 'rejected', decision_rule = t.decision_rule, errors = t.errors,
             explanation = coalesce(t.explanation, r.explanation), decided_at = ${at}
@@ -111,7 +120,7 @@ export class BatchWrites {
     // The records' own update closes the statement (every batch decides at least one record).
     const last =
       rows(
-        this.decided,
+        sealed(this.decided, ['normalised', 'explanation']),
         (t) => sql`update records r
           set status = t.status, normalised = t.normalised, explanation = t.explanation,
             decision_rule = t.decision_rule, model_version = t.model_version, errors = t.errors,

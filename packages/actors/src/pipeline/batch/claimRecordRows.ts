@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { RawRecordMessage, RecordStatus } from '@nexus/schema';
 import type { Db } from '../../db/database';
+import { sealPersonal } from '../../privacy/personalFields';
 
 /**
  * claimRecordRow for a whole micro-batch in one statement: writes the rows path B has not written
@@ -19,7 +20,7 @@ export async function claimRecordRows(
     submitted_by_id: m.submittedById ?? null,
     source: m.source,
     external_id: m.record.external_id,
-    payload: m.record,
+    payload: sealPersonal(m.record),
     received_at: m.receivedAt,
   }));
   // Ordered by id so two claims of overlapping rows (a partition changing hands) lock alike.
