@@ -126,6 +126,7 @@ export async function startNexus(
       async () => (await serverSecretKey()).key,
       logger,
       shutdown,
+      engine.events,
     );
     const jobs = new JobService({
       db,

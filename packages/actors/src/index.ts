@@ -6,7 +6,7 @@ export * from './bus/kafkaBus';
 export { DEFAULT_KAFKA_TOPICS, TopicPartitionsError, type KafkaTopics } from './bus/kafkaTopics';
 export type { BusLog, BusLogLevel } from './bus/kafkaClient';
 export type { EventPublisher } from './events/eventPublisher';
-export * from './events/decisionEvents';
+export * from './events/deadLetterMessages';
 export * from './search/candidateSearch';
 export * from './search/elasticsearchSearch';
 export * from './search/elasticsearchClient';

@@ -104,3 +104,19 @@ export const jobRejectionsInput = z.object({
   afterLine: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+
+/**
+ * Test the connection: a saved source, an unsaved spec, or a saved source with changed settings
+ * (secrets left out keep their saved values, as in updateSourceInput).
+ */
+export const testSourceInput = z
+  .object({
+    sourceId: id.optional(),
+    source: sourceSpec.optional(),
+    /** Rows to read and show. */
+    rows: z.coerce.number().int().min(1).max(50).default(5),
+  })
+  .refine((v) => v.sourceId !== undefined || v.source !== undefined, {
+    message: 'give sourceId, source, or both',
+    path: ['source'],
+  });

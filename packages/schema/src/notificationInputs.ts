@@ -18,6 +18,22 @@ const events = z
   .max(50)
   .transform((list) => [...new Set(list)]);
 
+/** Only events from these data sources (a record's `source`); left out: every source. */
+const sources = z
+  .array(
+    z
+      .string({ message: 'must be a list of source names' })
+      .trim()
+      .min(1, { message: 'a source name may not be empty' })
+      .max(200)
+      .refine(isStorableText, { message: UNSTORABLE_TEXT_MESSAGE }),
+    { message: 'must be a list of source names' },
+  )
+  .min(1, { message: 'name at least one source, or leave sources out for every source' })
+  .max(50)
+  .transform((list) => [...new Set(list)])
+  .optional();
+
 const url = z
   .string({ message: 'is required (an http or https URL)' })
   .trim()
@@ -52,9 +68,9 @@ const email = z
 export const createSubscriptionInput = z.discriminatedUnion(
   'kind',
   [
-    z.object({ kind: z.literal('webhook'), url, events, secret: secret.optional() }).strict(),
-    z.object({ kind: z.literal('slack'), url, events }).strict(),
-    z.object({ kind: z.literal('email'), to: email, events }).strict(),
+    z.object({ kind: z.literal('webhook'), url, events, sources, secret: secret.optional() }).strict(),
+    z.object({ kind: z.literal('slack'), url, events, sources }).strict(),
+    z.object({ kind: z.literal('email'), to: email, events, sources }).strict(),
   ],
   { message: 'kind must be webhook, slack or email' },
 );
@@ -103,4 +119,6 @@ export const eventsInput = z.object({
   /** Seconds to wait when nothing is there yet (long poll); 0 answers at once. */
   wait: z.coerce.number().int().min(0).max(60).default(30),
   type: z.string().trim().max(100).optional(),
+  /** Only events of this data source. */
+  source: z.string().trim().min(1).max(200).optional(),
 });

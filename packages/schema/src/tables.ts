@@ -492,10 +492,27 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'dead_lettered';
 export interface NotificationsTable {
   /** The outbox position: ids commit in order (written under one lock), so `id > cursor` skips nothing. */
   id: Generated<string>;
-  event_id: Generated<string>;
+  /** `audit:<id>`, `record.decided:<record id>` for engine events, a UUID for notify()'s. */
+  event_id: string;
   type: string;
   key: string;
   sequence: number;
+  schema_version: Generated<number>;
+  /** The data source the event came from (a record's source), for subscription filters. */
+  source: string | null;
+  data: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+/** The transactional outbox (migration 2026_12_03_0048_event_stream): written with the change, moved by the event relay. */
+export interface EventOutboxTable {
+  id: Generated<string>;
+  event_id: string;
+  type: string;
+  key: string;
+  sequence: number;
+  schema_version: number;
+  source: string | null;
   data: Json<Record<string, unknown>>;
   created_at: Generated<Date>;
 }
@@ -511,6 +528,8 @@ export interface NotificationSubscriptionsTable {
   /** The URL (webhook, slack) or the email address. */
   target: string;
   event_types: string[];
+  /** Only events from these data sources; null: every source (and events with none). */
+  sources: string[] | null;
   /** Sealed under the server's secret key; null for email. */
   secret: string | null;
   paused: Generated<boolean>;
@@ -553,6 +572,7 @@ export interface NotificationDeliveryAttemptsTable {
 
 export interface Database {
   notifications: NotificationsTable;
+  event_outbox: EventOutboxTable;
   notification_keys: NotificationKeysTable;
   notification_subscriptions: NotificationSubscriptionsTable;
   notification_deliveries: NotificationDeliveriesTable;

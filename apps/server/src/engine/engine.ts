@@ -2,7 +2,7 @@ import {
   DEFAULT_SUPERVISION,
   KafkaRecordBus,
   PostgresRecordBus,
-  publishDecisionEvents,
+  publishDeadLetters,
   startEncryption,
   type BusLog,
   type Db,
@@ -18,12 +18,15 @@ import { faceSourcePolicy, type FacePolicyConfig } from '../faces/faceSourcePoli
 import { enrichmentConfig, type EnrichmentEnv } from '../enrichment/enrichmentConfig';
 import { probeTech5 } from '../biometrics/tech5Health';
 import { ActorSupervisor } from './actorSupervisor';
+import { startEventRelay, type EventRelay } from './eventRelay';
 import { startRelay, type Relay } from './relay';
 import { startEngineSearch, type EngineSearch } from './search';
 
 export interface Engine {
   bus: RecordBus;
   relay: Relay;
+  /** Carries the event outbox to Kafka (when configured) and to the log subscribers read. */
+  events: EventRelay;
   supervisor: ActorSupervisor;
   /** Elasticsearch candidate search, when ELASTICSEARCH_URL is set. */
   search?: EngineSearch;
@@ -66,7 +69,7 @@ export interface EngineOptions {
   bus?: RecordBus;
   /** Kafka topic names (tests use fresh ones) and where kafkajs logs go. */
   kafka?: { topics?: Partial<KafkaTopics>; log?: BusLog };
-  /** Where decision events go; default: Kafka's `nexus.events` with Kafka, nowhere without. */
+  /** Where events and dead letters go besides the Postgres log; default: Kafka with Kafka, nowhere without. */
   events?: EventPublisher;
   /** Timeouts, retries and circuit breaker of the workers' Tech5 clients. */
   tech5Client?: Partial<Tech5ClientOptions>;
@@ -111,13 +114,18 @@ export async function startEngine(
       encryption,
       batchDecisions: options.batchDecisions,
     },
-    beforeCommit: events
-      ? (_partition, recordIds) => publishDecisionEvents(db, events, recordIds)
-      : undefined,
+    // The decisions' events are in the outbox already (written with them); the relay is woken
+    // to carry them on, and dead letters go to their Kafka topic before the position commits.
+    beforeCommit: async (_partition, recordIds) => {
+      eventRelay.kick();
+      if (events) await publishDeadLetters(db, events, recordIds);
+    },
   });
+  const eventRelay = startEventRelay(db, events);
   try {
     await supervisor.start();
   } catch (error) {
+    await eventRelay.stop();
     if (!options.bus) await bus.close();
     throw error;
   }
@@ -126,6 +134,7 @@ export async function startEngine(
   return {
     bus,
     relay,
+    events: eventRelay,
     supervisor,
     search,
     faces,
@@ -140,6 +149,7 @@ export async function startEngine(
     stop: async () => {
       await relay.stop();
       await supervisor.stop();
+      await eventRelay.stop();
       await search?.stop();
       await bus.close();
       cipher?.stop();

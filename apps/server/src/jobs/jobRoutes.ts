@@ -9,6 +9,7 @@ import {
   createSourceInput,
   jobRejectionsInput,
   listJobsInput,
+  testSourceInput,
   updateSourceInput,
 } from '@nexus/schema';
 import { AuthError } from '../auth/authErrors';
@@ -126,6 +127,27 @@ export const JOB_ROUTES: RestRoute[] = [
     handle: async (ctx, _req, params) => {
       await ctx.deps.jobs.sources.remove(parse(idParams, params).id);
       return { status: 200, body: { deleted: true } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sources/test',
+    level: 'operator',
+    summary:
+      'Test the connection: {"sourceId"} or {"source": {...}} (or both: changed settings of a saved source), "rows"?; reads the first rows, stores nothing; 200 {"ok": true, "columns", "mapped", "unmapped", "rows", "more"} or {"ok": false, "error": {"code", "message", "retryable"}}',
+    handle: async (ctx, req) => ({
+      status: 200,
+      body: await ctx.deps.jobs.testSource(await body(ctx, req, testSourceInput)),
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sources/:id/test',
+    level: 'operator',
+    summary: 'Test the connection of a saved source (no body; ?rows= to show, default 5), as above',
+    handle: async (ctx, req, params) => {
+      const input = parse(testSourceInput, { ...queryOf(req), sourceId: parse(idParams, params).id });
+      return { status: 200, body: await ctx.deps.jobs.testSource(input) };
     },
   },
   {

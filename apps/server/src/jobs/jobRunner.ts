@@ -372,10 +372,11 @@ export class JobRunner {
         externalId: good[r.index]!.record.external_id,
         errors: r.errors,
       }));
+      // In line order, so the cap keeps the first rejections of the source, whichever step refused them.
       const rejections = [
         ...bad.map((r) => ({ line: r.line, externalId: r.externalId ?? null, errors: r.errors })),
         ...refused,
-      ];
+      ].sort((a, b) => a.line - b.line);
       const updated = await trx
         .updateTable('jobs')
         .set({

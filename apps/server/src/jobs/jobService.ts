@@ -2,12 +2,15 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '@nexus/actors';
 import type { SourceSpec } from '@nexus/schema';
+import { openSecrets, secretName } from './sourceSecrets';
+import { previewSource, type SourcePreview } from './sourcePreview';
+import type { FetchEnvironment, OpenedSource } from './sourceRows';
 import { silentNotifier, type Notifier } from '../notifications/notifier';
 import { JobRunner, type JobRunnerSettings } from './jobRunner';
 import { startDueRuns } from './jobSchedule';
 import { JobStore, type JobView } from './jobStore';
 import { SourceHosts } from './sourceHosts';
-import { SourceStore } from './sourceStore';
+import { checkSpec, SourceStore } from './sourceStore';
 
 export interface JobServiceConfig {
   NEXUS_SOURCE_URL_HOSTS: readonly string[];
@@ -43,6 +46,7 @@ export class JobService {
   readonly runner: JobRunner;
   readonly uploadDir: string;
   private scheduleTimer: NodeJS.Timeout | undefined;
+  private readonly fetchEnvironment: Omit<FetchEnvironment, 'signal'>;
 
   constructor(private readonly deps: JobServiceDeps) {
     const c = deps.config;
@@ -56,6 +60,13 @@ export class JobService {
       retryBaseMs: c.NEXUS_JOB_RETRY_BASE_MS,
       leaseSeconds: c.NEXUS_JOB_LEASE_SECONDS,
     };
+    this.fetchEnvironment = {
+      hosts: new SourceHosts(c.NEXUS_SOURCE_URL_HOSTS),
+      importDirs: c.NEXUS_IMPORT_DIRS,
+      uploadDir: this.uploadDir,
+      idleTimeoutMs: c.NEXUS_JOB_FETCH_TIMEOUT_MS,
+      chunkRows: Math.min(1_000, c.NEXUS_JOB_BATCH_ROWS),
+    };
     this.runner = new JobRunner({
       db: deps.db,
       partitions: deps.partitions,
@@ -64,13 +75,7 @@ export class JobService {
       notifier: deps.notifier ?? silentNotifier,
       logger: deps.logger,
       settings,
-      fetch: {
-        hosts: new SourceHosts(c.NEXUS_SOURCE_URL_HOSTS),
-        importDirs: c.NEXUS_IMPORT_DIRS,
-        uploadDir: this.uploadDir,
-        idleTimeoutMs: c.NEXUS_JOB_FETCH_TIMEOUT_MS,
-        chunkRows: Math.min(1_000, c.NEXUS_JOB_BATCH_ROWS),
-      },
+      fetch: this.fetchEnvironment,
       onChange: () => deps.onChange?.(),
     });
   }
@@ -115,6 +120,49 @@ export class JobService {
       : await this.jobs.copy(old, creator);
     this.runner.nudge();
     return job;
+  }
+
+  /**
+   * Test the connection: reads a source's first rows as a job would, stores nothing. A saved
+   * source, an unsaved spec, or a saved source with changed settings (its secrets kept when the
+   * spec leaves them out and the kind is the same, as an update keeps them).
+   */
+  async testSource(input: {
+    sourceId?: string | undefined;
+    source?: SourceSpec | undefined;
+    rows: number;
+  }): Promise<SourcePreview> {
+    let opened: OpenedSource;
+    const saved = input.sourceId ? await this.sources.row(input.sourceId) : undefined;
+    if (input.source) {
+      const split = checkSpec(input.source);
+      const kept =
+        saved && saved.kind === split.kind
+          ? openSecrets(this.deps.key, secretName('source', saved.id), saved.secrets)
+          : {};
+      opened = {
+        kind: split.kind,
+        settings: split.settings,
+        secrets: { ...kept, ...split.secrets },
+        map: split.map,
+        recordSource: split.recordSource ?? saved?.record_source ?? 'connection-test',
+      };
+    } else {
+      opened = {
+        kind: saved!.kind,
+        settings: saved!.settings,
+        secrets: this.sources.secretsOf(saved!),
+        map: saved!.map,
+        recordSource: saved!.record_source,
+      };
+    }
+    // A test waits no longer than one silence of a fetch, connecting included.
+    return previewSource(
+      opened,
+      this.fetchEnvironment,
+      input.rows,
+      this.deps.config.NEXUS_JOB_FETCH_TIMEOUT_MS,
+    );
   }
 
   async cancelJob(jobId: string, actor: string): Promise<JobView> {

@@ -140,4 +140,36 @@ describe('jobs from an S3-compatible store', () => {
     );
     expect(empty).toMatchObject({ status: 'failed', errorCode: 'FETCH.NOT_FOUND' });
   });
+
+  it('tests the connection: the first rows of an object, or why the store refused, and nothing stored', async () => {
+    const before = await tdb.db
+      .selectFrom('records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const ok = await jobs.testSource({ source: spec({ key: 'one/people.csv' }), rows: 3 });
+    expect(ok).toMatchObject({
+      ok: true,
+      columns: ['external_id', 'given_name', 'family_name', 'date_of_birth'],
+      unmapped: [],
+      more: true,
+    });
+    expect(ok.ok && ok.rows.map((r) => r.ok && r.record.external_id)).toEqual(['p1', 'p2', 'p3']);
+    const denied = await jobs.testSource({
+      source: spec({
+        key: 'one/people.csv',
+        accessKeyId: 'NOBODY',
+        secretAccessKey: 'not-the-secret',
+      }),
+      rows: 3,
+    });
+    expect(denied).toMatchObject({ ok: false, error: { code: 'FETCH.UNAUTHORIZED', retryable: false } });
+    expect(JSON.stringify(denied)).not.toContain('not-the-secret');
+    const missing = await jobs.testSource({ source: spec({ key: 'nope.csv' }), rows: 3 });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'FETCH.NOT_FOUND' } });
+    const after = await tdb.db
+      .selectFrom('records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createJobInput, createSourceInput, updateSourceInput } from '@nexus/schema';
+import { createJobInput, createSourceInput, testSourceInput, updateSourceInput } from '@nexus/schema';
 import { JOB_ROUTES } from './jobRoutes';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -8,6 +8,7 @@ const BODIES: Record<string, object> = {
   'POST /api/v1/sources': json(createSourceInput),
   'PUT /api/v1/sources/:id': json(updateSourceInput.omit({ sourceId: true })),
   'POST /api/v1/jobs': json(createJobInput),
+  'POST /api/v1/sources/test': json(testSourceInput),
 };
 
 const jobCounts = [
@@ -71,7 +72,7 @@ export function jobPaths(errors: (...statuses: number[]) => object) {
       responses: {
         [route.method === 'POST' && route.path.startsWith('/api/v1/jobs')
           ? 202
-          : route.method === 'POST'
+          : route.method === 'POST' && !route.path.endsWith('/test')
             ? 201
             : 200]: csv
           ? { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }

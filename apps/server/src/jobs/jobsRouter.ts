@@ -7,6 +7,7 @@ import {
   jobRejectionsInput,
   listJobsInput,
   sourceIdInput,
+  testSourceInput,
   updateSourceInput,
 } from '@nexus/schema';
 import { domainErrorsMapped } from '../live/domainErrorsMapped';
@@ -36,6 +37,10 @@ export const jobsRouter = {
     await ctx.deps.jobs.sources.remove(input.sourceId);
     return { deleted: true };
   }),
+  /** Test the connection: the first rows as a job would read them; nothing stored. */
+  testSource: operatorProcedure
+    .input(testSourceInput)
+    .mutation(({ ctx, input }) => ctx.deps.jobs.testSource(input)),
   list: operatorProcedure.input(listJobsInput).query(({ ctx, input }) => ctx.deps.jobs.jobs.list(input)),
   get: operatorProcedure.input(jobIdInput).query(({ ctx, input }) => ctx.deps.jobs.jobs.get(input.jobId)),
   runs: operatorProcedure.input(jobIdInput).query(({ ctx, input }) => ctx.deps.jobs.jobs.runs(input.jobId)),

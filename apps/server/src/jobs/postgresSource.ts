@@ -14,6 +14,7 @@ export interface PostgresFetch {
   chunkRows: number;
   idleTimeoutMs: number;
   signal: AbortSignal;
+  onColumns?: ((columns: string[]) => void) | undefined;
 }
 
 /** Every value as Postgres writes it in text: dates stay dates, not local-midnight instants. */
@@ -56,6 +57,7 @@ export async function* postgresRows(fetch: PostgresFetch): AsyncGenerator<Record
         if (names.length === 0 && rows.length === 0)
           throw new FetchFailure('FILE.EMPTY', 'the query returned no rows', false);
         columns = resolveHeader(names, map, 'the query');
+        fetch.onColumns?.(columns.filter((c) => c !== ''));
       }
       if (rows.length === 0) break;
       for (const row of rows) {

@@ -26,6 +26,8 @@ export interface FetchEnvironment {
   /** Rows per cursor read (Postgres). */
   chunkRows: number;
   signal: AbortSignal;
+  /** Told the column names records are keyed by (after the map), once, before the first row. */
+  onColumns?: ((columns: string[]) => void) | undefined;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -40,7 +42,12 @@ const format = (s: Record<string, unknown>): 'csv' | 'ndjson' | undefined => {
  */
 export function sourceRows(source: OpenedSource, env: FetchEnvironment): AsyncIterable<RecordRow> {
   const s = source.settings;
-  const options = { map: source.map, source: source.recordSource, format: format(s) };
+  const options = {
+    map: source.map,
+    source: source.recordSource,
+    format: format(s),
+    onColumns: env.onColumns,
+  };
   switch (source.kind) {
     case 'url': {
       const url = str(s.url)!;
@@ -81,6 +88,7 @@ export function sourceRows(source: OpenedSource, env: FetchEnvironment): AsyncIt
         chunkRows: env.chunkRows,
         idleTimeoutMs: env.idleTimeoutMs,
         signal: env.signal,
+        onColumns: env.onColumns,
       });
     case 's3': {
       const fetch: S3Fetch = {

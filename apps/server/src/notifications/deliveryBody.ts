@@ -1,23 +1,22 @@
-/** An outbox row as subscribers see it. */
-export interface NotificationMessage {
-  type: string;
-  /** The notification's own id (a UUID): receivers drop a repeat they have already seen by it. */
-  id: string;
-  key: string;
-  sequence: number;
-  data: Record<string, unknown>;
-  createdAt: string;
-}
+import type { EventEnvelope } from '@nexus/schema';
 
-/** The webhook body: exactly these keys, in this order. */
+/**
+ * An event as subscribers see it: the envelope of packages/schema's events.ts, the same on Kafka,
+ * in webhooks and from `GET /api/v1/events`. Receivers drop a repeat they have already seen by `id`.
+ */
+export type NotificationMessage = EventEnvelope;
+
+/** The webhook body: exactly the envelope's keys, in the envelope's order (as on Kafka). */
 export function webhookBody(message: NotificationMessage): string {
   return JSON.stringify({
-    type: message.type,
     id: message.id,
+    type: message.type,
     key: message.key,
     sequence: message.sequence,
-    data: message.data,
+    schemaVersion: message.schemaVersion,
+    source: message.source,
     createdAt: message.createdAt,
+    data: message.data,
   });
 }
 

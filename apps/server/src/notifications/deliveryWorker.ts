@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '@nexus/actors';
 import type { SubscriptionKind } from '@nexus/schema';
 import type { DeliveryChannels } from './deliveryChannels';
+import { envelopeOf } from '../engine/eventRelay';
 import { fanOut } from './fanOut';
 import { retryDelayMs, type NotificationSettings } from './notificationSettings';
 import type { SubscriptionSecrets } from './subscriptionSecrets';
@@ -19,6 +20,8 @@ interface ClaimedDelivery {
   type: string;
   key: string;
   sequence: number;
+  schema_version: number;
+  source: string | null;
   data: Record<string, unknown>;
   created_at: Date;
 }
@@ -94,7 +97,7 @@ export class DeliveryWorker {
       const found = await sql<ClaimedDelivery>`
         select d.id, d.subscription_id, d.attempts, d.first_attempt_at,
                s.kind, s.target, s.secret,
-               n.event_id, n.type, n.key, n.sequence, n.data, n.created_at
+               n.event_id, n.type, n.key, n.sequence, n.schema_version, n.source, n.data, n.created_at
         from notification_deliveries d
         join notification_subscriptions s on s.id = d.subscription_id
         join notifications n on n.id = d.notification_id
@@ -117,14 +120,7 @@ export class DeliveryWorker {
       const startedAt = new Date();
       const outcome = await this.channels.send(
         { id: claimed.subscription_id, kind: claimed.kind, target: claimed.target, secret },
-        {
-          type: claimed.type,
-          id: claimed.event_id,
-          key: claimed.key,
-          sequence: claimed.sequence,
-          data: claimed.data,
-          createdAt: claimed.created_at.toISOString(),
-        },
+        envelopeOf(claimed),
         claimed.id,
       );
       const durationMs = Date.now() - startedAt.getTime();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createDb, type Db } from '@nexus/actors';
 import type { Config } from '../config';
+import type { EventRelay } from '../engine/eventRelay';
 import type { ShutdownRegistry } from '../lifecycle/shutdown';
 import { DeliveryChannels } from './deliveryChannels';
 import { DeliveryWorker } from './deliveryWorker';
@@ -13,7 +14,7 @@ import type { SubscriptionsDeps } from './subscriptionsService';
 export interface Notifications {
   notifier: OutboxNotifier;
   subscriptions: SubscriptionsDeps;
-  /** Calls `listener` after each notification this server stores; answers the unsubscribe. */
+  /** Calls `listener` after events reach the log on this server; answers the unsubscribe. */
   news(listener: () => void): () => void;
 }
 
@@ -31,6 +32,8 @@ export function startNotifications(
   resolveKey: () => Promise<Buffer>,
   logger: Logger,
   shutdown: ShutdownRegistry,
+  /** The engine's event relay: told when notify() wrote, tells when the log grew. */
+  events: Pick<EventRelay, 'kick' | 'onRelayed'>,
 ): Notifications {
   const settings = notificationSettings(config);
   const db = createDb(databaseUrl, {
@@ -42,10 +45,12 @@ export function startNotifications(
   const worker = new DeliveryWorker(db, settings, new DeliveryChannels(settings), secrets, logger);
   const notifier = createOutboxNotifier(db);
   const listeners = new Set<() => void>();
-  notifier.onStored(() => {
+  notifier.onStored(() => events.kick());
+  const unsubscribe = events.onRelayed(() => {
     worker.wake();
     for (const listener of [...listeners]) listener();
   });
+  shutdown.register('notification wake-ups', () => void unsubscribe());
   worker.start();
   shutdown.register('notification delivery', () => worker.stop());
   return {

@@ -1,4 +1,5 @@
 import type { Db } from '@nexus/actors';
+import { envelopeOf } from '../engine/eventRelay';
 import type { NotificationMessage } from './deliveryBody';
 
 /** How often a long poll looks again for rows written by other servers. */
@@ -18,7 +19,13 @@ export interface EventsPage {
  */
 export async function readEvents(
   db: Db,
-  query: { after: string; limit: number; waitSeconds: number; type?: string | undefined },
+  query: {
+    after: string;
+    limit: number;
+    waitSeconds: number;
+    type?: string | undefined;
+    source?: string | undefined;
+  },
   news: (listener: () => void) => () => void,
   closed: AbortSignal,
 ): Promise<EventsPage> {
@@ -26,21 +33,14 @@ export async function readEvents(
   for (;;) {
     let select = db
       .selectFrom('notifications')
-      .select(['id', 'event_id', 'type', 'key', 'sequence', 'data', 'created_at'])
+      .select(['id', 'event_id', 'type', 'key', 'sequence', 'schema_version', 'source', 'data', 'created_at'])
       .where('id', '>', query.after);
     if (query.type) select = select.where('type', '=', query.type);
+    if (query.source) select = select.where('source', '=', query.source);
     const rows = await select.orderBy('id').limit(query.limit).execute();
     if (rows.length > 0)
       return {
-        events: rows.map((r) => ({
-          cursor: String(r.id),
-          type: r.type,
-          id: r.event_id,
-          key: r.key,
-          sequence: r.sequence,
-          data: r.data,
-          createdAt: r.created_at.toISOString(),
-        })),
+        events: rows.map((r) => ({ cursor: String(r.id), ...envelopeOf(r) })),
         cursor: String(rows.at(-1)!.id),
       };
     const left = deadline - Date.now();

@@ -17,13 +17,11 @@ export interface OutboxNotifier extends Notifier {
 }
 
 /**
- * The Notifier behind the port: notify() writes one outbox row in a short transaction of its own
+ * The Notifier behind the port: notify() writes one row to the event outbox (the same one the
+ * engine's changes write to, with the key's next sequence) in a short transaction of its own
  * (never the caller's) and returns. Nothing about subscribers happens here, so a receiver that is
- * down, slow or hanging cannot block or fail the caller; the delivery worker does the rest.
- *
- * Rows are written under one transaction-level advisory lock, so outbox ids commit in id order:
- * a reader's cursor (`id > n`) never passes a row that commits later. The sequence per key comes
- * from notification_keys in the same transaction.
+ * down, slow or hanging cannot block or fail the caller; the event relay carries the row to Kafka
+ * and the log, and the delivery worker does the rest (docs/decisions/0048-one-event-stream.md).
  */
 export function createOutboxNotifier(db: Db): OutboxNotifier {
   const listeners: Array<() => void> = [];
@@ -38,20 +36,10 @@ export function createOutboxNotifier(db: Db): OutboxNotifier {
       if (key === '' || key.length > MAX_KEY_LENGTH)
         throw new NotificationInvalid(`notification key must be 1 to ${MAX_KEY_LENGTH} characters`);
       // Serialised once here, so a value JSON cannot carry fails now, in the feature's own test.
-      const data = JSON.parse(JSON.stringify(notification.data ?? {})) as Record<string, unknown>;
-      await db.transaction().execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtext('nexus.notifications.outbox'))`.execute(trx);
-        const { sequence } = await trx
-          .insertInto('notification_keys')
-          .values({ key, sequence: 1 })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ sequence: sql`notification_keys.sequence + 1` }))
-          .returning('sequence')
-          .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('notifications')
-          .values({ type, key, sequence, data: JSON.stringify(data) as never })
-          .execute();
-      });
+      const data = JSON.stringify(JSON.parse(JSON.stringify(notification.data ?? {})));
+      await sql`select nexus_stage_event(gen_random_uuid()::text, ${type}, ${key}, null, ${data}::jsonb, now())`.execute(
+        db,
+      );
       for (const listener of listeners) listener();
     },
   };

@@ -22,6 +22,8 @@ export interface SubscriptionView {
   /** The address (email); null otherwise. */
   to: string | null;
   events: string[];
+  /** Only events of these data sources; null: every source. */
+  sources: string[] | null;
   paused: boolean;
   state: SubscriptionState;
   deadLetteredAt: string | null;
@@ -103,6 +105,7 @@ export async function createSubscription(
       kind: input.kind,
       target: input.kind === 'email' ? input.to : input.kind === 'slack' ? maskedUrl(input.url) : input.url,
       event_types: input.events,
+      sources: input.sources ?? null,
       secret: sealed ? await deps.secrets.seal(id, sealed) : null,
       cursor: end?.last ?? '0',
       created_by: createdBy,
@@ -252,6 +255,7 @@ function selectViews(db: Db) {
       's.kind',
       's.target',
       's.event_types',
+      's.sources',
       's.paused',
       's.state',
       's.dead_lettered_at',
@@ -279,6 +283,7 @@ function toView(row: ViewRow): SubscriptionView {
     url: row.kind === 'email' ? null : row.kind === 'slack' ? row.target : withoutPassword(row.target),
     to: row.kind === 'email' ? row.target : null,
     events: row.event_types,
+    sources: row.sources,
     paused: row.paused,
     state: row.state,
     deadLetteredAt: row.dead_lettered_at?.toISOString() ?? null,

@@ -111,12 +111,14 @@ describe('webhook delivery', () => {
     });
     const body = delivery!.body;
     expect(Object.keys(JSON.parse(body) as object)).toEqual([
-      'type',
       'id',
+      'type',
       'key',
       'sequence',
-      'data',
+      'schemaVersion',
+      'source',
       'createdAt',
+      'data',
     ]);
     expect(JSON.parse(body)).toMatchObject({
       type: 'job.completed',
@@ -229,12 +231,17 @@ describe('webhook delivery', () => {
     await eventually(() => expect(r.refused.length).toBeGreaterThanOrEqual(1));
     await notify('job.completed', 'job-hang-2');
     await notify('job.completed', 'job-hang-1');
-    const stored = await suite.tdb.db
-      .selectFrom('notifications')
-      .select(['key', 'sequence'])
-      .where('key', 'like', 'job-hang-%')
-      .orderBy('id')
-      .execute();
+    // The event relay moves them from the outbox into the log, in order.
+    const stored = await eventually(async () => {
+      const rows = await suite.tdb.db
+        .selectFrom('notifications')
+        .select(['key', 'sequence'])
+        .where('key', 'like', 'job-hang-%')
+        .orderBy('id')
+        .execute();
+      expect(rows).toHaveLength(3);
+      return rows;
+    });
     expect(stored).toEqual([
       { key: 'job-hang-1', sequence: 1 },
       { key: 'job-hang-2', sequence: 1 },

@@ -133,7 +133,8 @@ export const WEBHOOK_ROUTES: RestRoute[] = [
     method: 'GET',
     path: '/api/v1/events',
     level: 'operator',
-    summary: 'The notifications outbox after a cursor, in order (long poll): ?after=&limit=&wait=&type=',
+    summary:
+      'The notifications outbox after a cursor, in order (long poll): ?after=&limit=&wait=&type=&source=',
     handle: async (ctx, req) => {
       const input = parse(eventsInput, queryOf(req));
       const closed = new AbortController();
@@ -142,7 +143,13 @@ export const WEBHOOK_ROUTES: RestRoute[] = [
       try {
         const page = await readEvents(
           ctx.deps.db,
-          { after: input.after, limit: input.limit, waitSeconds: input.wait, type: input.type },
+          {
+            after: input.after,
+            limit: input.limit,
+            waitSeconds: input.wait,
+            type: input.type,
+            source: input.source,
+          },
           (listener) => ctx.deps.notifications.news(listener),
           closed.signal,
         );

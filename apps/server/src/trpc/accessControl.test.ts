@@ -103,6 +103,7 @@ const EXPECTED: Record<string, Level> = {
   'jobs.create': 'operator',
   'jobs.cancel': 'operator',
   'jobs.retry': 'operator',
+  'jobs.testSource': 'operator',
   'jobs.progress': 'operator',
 };
 

@@ -23,6 +23,9 @@ const Contacts = page(() => import('../pages/contacts/ContactsPage'), 'ContactsP
 const Audit = page(() => import('../pages/audit/AuditPage'), 'AuditPage');
 const Users = page(() => import('../pages/users/UsersPage'), 'UsersPage');
 const Reports = page(() => import('../pages/reports/ReportsPage'), 'ReportsPage');
+const Sources = page(() => import('../pages/jobs/SourcesPage'), 'SourcesPage');
+const Jobs = page(() => import('../pages/jobs/JobsPage'), 'JobsPage');
+const JobDetail = page(() => import('../pages/jobs/JobDetailPage'), 'JobDetailPage');
 const Notifications = page(() => import('../pages/notifications/NotificationsPage'), 'NotificationsPage');
 
 function Guard({ level, children }: { level: ProcedureLevel; children: ReactNode }) {
@@ -134,6 +137,30 @@ const router = createBrowserRouter([
         element: (
           <Guard level="reviewer">
             <Audit />
+          </Guard>
+        ),
+      },
+      {
+        path: 'sources',
+        element: (
+          <Guard level="operator">
+            <Sources />
+          </Guard>
+        ),
+      },
+      {
+        path: 'jobs',
+        element: (
+          <Guard level="operator">
+            <Jobs />
+          </Guard>
+        ),
+      },
+      {
+        path: 'jobs/:jobId',
+        element: (
+          <Guard level="operator">
+            <JobDetail />
           </Guard>
         ),
       },

@@ -18,6 +18,8 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/dead-letters', label: 'Dead letters', level: 'operator', key: 'd' },
   { to: '/audit', label: 'Audit log', level: 'reviewer', key: 'a' },
   { to: '/reports', label: 'Reports', level: 'reviewer', key: 'p' },
+  { to: '/sources', label: 'Sources', level: 'operator', key: 's' },
+  { to: '/jobs', label: 'Jobs', level: 'operator', key: 'j' },
   { to: '/notifications', label: 'Notifications', level: 'operator', key: 'n' },
   { to: '/users', label: 'Users', level: 'admin', key: 'u' },
 ];

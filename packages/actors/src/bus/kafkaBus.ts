@@ -1,5 +1,10 @@
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
-import { partitionFor, type DeadLetterMessage, type NexusEvent, type RawRecordMessage } from '@nexus/schema';
+import {
+  partitionFor,
+  type DeadLetterMessage,
+  type EventEnvelope,
+  type RawRecordMessage,
+} from '@nexus/schema';
 import { createKafka, withTimeout, type BusLog } from './kafkaClient';
 import { KafkaBusConsumer, type KafkaConsumerTuning } from './kafkaConsumer';
 import { DEFAULT_KAFKA_TOPICS, ensureTopics, type KafkaTopics } from './kafkaTopics';
@@ -66,7 +71,7 @@ export class KafkaRecordBus implements RecordBus {
   }
 
   /** `nexus.events`: keyed by the entity, so each entity's events stay in order. */
-  async publishEvents(events: readonly NexusEvent[]): Promise<void> {
+  async publishEvents(events: readonly EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
     await this.send(
       this.topics.events,

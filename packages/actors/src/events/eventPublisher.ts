@@ -1,11 +1,11 @@
-import type { DeadLetterMessage, NexusEvent } from '@nexus/schema';
+import type { DeadLetterMessage, EventEnvelope } from '@nexus/schema';
 
 /**
- * Where decision events go outside the process (the live WebSocket feed is fed in-process).
- * Kafka: `nexus.events` and `nexus.dead-letters`. Without Kafka nothing is published: the
- * audit log and the records table are the durable history, and the API reads them.
+ * Where events go outside Postgres. Kafka: `nexus.events` (fed by the event relay from the
+ * outbox, so it carries exactly what subscribers and `GET /api/v1/events` see) and
+ * `nexus.dead-letters` (the failed messages themselves, for tools that replay them).
  */
 export interface EventPublisher {
-  publishEvents(events: readonly NexusEvent[]): Promise<void>;
+  publishEvents(events: readonly EventEnvelope[]): Promise<void>;
   publishDeadLetters(letters: readonly DeadLetterMessage[]): Promise<void>;
 }

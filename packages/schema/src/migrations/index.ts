@@ -13,6 +13,7 @@ import * as notifications from './2026_12_03_0035_notifications';
 import * as erasure from './2026_12_03_0036_erasure';
 import * as accessRecords from './2026_12_03_0037_access_records';
 import * as retention from './2026_12_03_0038_retention';
+import * as eventStream from './2026_12_03_0048_event_stream';
 import * as encryptionKeys from './2026_12_03_0049_encryption_keys';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0036_erasure': erasure,
   '2026_12_03_0037_access_records': accessRecords,
   '2026_12_03_0038_retention': retention,
+  '2026_12_03_0048_event_stream': eventStream,
   '2026_12_03_0049_encryption_keys': encryptionKeys,
 };
 
