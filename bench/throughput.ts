@@ -1,5 +1,7 @@
 // npm run bench:throughput [-- --records=N] — generated people (20% duplicates) through the full
-// pipeline on the embedded defaults: records/s, decision latency, peak memory.
+// pipeline on the embedded defaults: records/s, decision latency, peak memory. Then the same
+// records again on a fresh database with every record in its own transaction (the path before
+// the micro-batch transactions, docs/decisions/0046-batched-decision-path.md), same run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +24,18 @@ function percentile(sorted: number[], p: number): number {
     : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function main() {
+interface Run {
+  population: number;
+  byStatus: Record<string, number>;
+  seconds: number;
+  submitted: number;
+  processing: number[];
+  e2eMs: number[];
+  peakRss: number;
+  stages: Record<string, number>;
+}
+
+async function run(batchDecisions: boolean): Promise<Run> {
   const config = loadConfig({});
   const server = await startEmbeddedPostgres({
     dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-tp-')),
@@ -33,10 +46,13 @@ async function main() {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
   try {
     await migrateToLatest(db);
-    const engine = await startEngine(config, db, server.url);
+    const engine = await startEngine(config, db, server.url, { batchDecisions });
     const processing: number[] = [];
+    const stages: Record<string, number> = {};
     engine.supervisor.on('outcome', (_p, o) => {
-      if (o.result === 'decided' && !o.replayed) processing.push(o.ms);
+      if (o.result !== 'decided' || o.replayed) return;
+      processing.push(o.ms);
+      for (const [stage, ms] of Object.entries(o.stages ?? {})) stages[stage] = (stages[stage] ?? 0) + ms;
     });
     // ~1.2 records per person at a 20% duplicate rate.
     const population = generatePopulation({ people: Math.round(target / 1.2), dupRate: 0.2, seed: 2026 });
@@ -73,37 +89,78 @@ async function main() {
       .groupBy('status')
       .execute();
     processing.sort((a, b) => a - b);
-    const e2eMs = e2e.rows.map((r) => Number(r.ms));
-    const perSecond = population.length / seconds;
-    const byStatus = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)]));
-    const lines = [
-      `records: ${population.length} (${byStatus.new ?? 0} new, ${byStatus.linked ?? 0} linked, ${byStatus.review ?? 0} review)`,
-      `all decided in ${seconds.toFixed(1)} s: ${perSecond.toFixed(0)} records/s (submitting took ${submitted.toFixed(1)} s)`,
-      `decision (worker, one record) p50 ${percentile(processing, 50).toFixed(1)} ms, p95 ${percentile(processing, 95).toFixed(1)} ms`,
-      `received -> decided in a ${population.length} backlog: p50 ${(percentile(e2eMs, 50) / 1000).toFixed(1)} s, p95 ${(percentile(e2eMs, 95) / 1000).toFixed(1)} s`,
-      `peak RSS of the Nexus process (main + worker threads): ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
-    ];
-    for (const l of lines) console.log(l);
-    writeBenchmarkSection(
-      'Throughput (npm run bench:throughput)',
-      `${machineLine()}. Generated people with 20% duplicates, submitted as batches of 1,000 (path A) as
-fast as the API takes them, decided by the full pipeline on the embedded defaults
-(Postgres bus, ${config.NEXUS_PARTITIONS} partitions, ${config.NEXUS_WORKERS} worker thread(s) x ${config.NEXUS_WORKER_CONCURRENCY} concurrent records,
-micro-batches of ${config.NEXUS_BATCH_SIZE}, Postgres candidates, no faces), all on this 2-core machine.
-
-| figure | value |
-|---|---|
-| records | ${population.length.toLocaleString('en')} (${byStatus.new ?? 0} new, ${byStatus.linked ?? 0} linked, ${byStatus.review ?? 0} review) |
-| records/s, submit to last decision | **${perSecond.toFixed(0)}** |
-| decision latency in the worker, p50 / p95 | ${percentile(processing, 50).toFixed(1)} ms / ${percentile(processing, 95).toFixed(1)} ms |
-| received -> decided while draining the backlog, p50 / p95 | ${(percentile(e2eMs, 50) / 1000).toFixed(1)} s / ${(percentile(e2eMs, 95) / 1000).toFixed(1)} s |
-| peak RSS, Nexus process | ${(peakRss / 2 ** 20).toFixed(0)} MiB |`,
-    );
+    return {
+      population: population.length,
+      byStatus: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
+      seconds,
+      submitted,
+      processing,
+      e2eMs: e2e.rows.map((r) => Number(r.ms)),
+      peakRss,
+      stages: Object.fromEntries(Object.entries(stages).map(([k, ms]) => [k, ms / population.length])),
+    };
   } finally {
     clearInterval(sampler);
     await db.destroy();
     await server.stop();
   }
+}
+
+function describe(r: Run) {
+  const perSecond = r.population / r.seconds;
+  const stageLine = Object.entries(r.stages)
+    .map(([k, ms]) => `${k} ${ms.toFixed(2)}`)
+    .join(', ');
+  return {
+    perSecond,
+    stageLine,
+    latency: `${percentile(r.processing, 50).toFixed(1)} ms / ${percentile(r.processing, 95).toFixed(1)} ms`,
+    e2e: `${(percentile(r.e2eMs, 50) / 1000).toFixed(1)} s / ${(percentile(r.e2eMs, 95) / 1000).toFixed(1)} s`,
+    rss: `${(r.peakRss / 2 ** 20).toFixed(0)} MiB`,
+    counts: `${r.population.toLocaleString('en')} (${r.byStatus.new ?? 0} new, ${r.byStatus.linked ?? 0} linked, ${r.byStatus.review ?? 0} review)`,
+  };
+}
+
+async function main() {
+  const config = loadConfig({});
+  const loadBefore = os.loadavg()[0]!.toFixed(1);
+  const batched = await run(true);
+  const single = await run(false);
+  const loadAfter = os.loadavg()[0]!.toFixed(1);
+  const b = describe(batched);
+  const s = describe(single);
+  for (const [name, d, r] of [
+    ['micro-batch transactions', b, batched],
+    ['one transaction per record', s, single],
+  ] as const) {
+    console.log(
+      `${name}: records ${d.counts}; ${d.perSecond.toFixed(0)} records/s (submitting took ${r.submitted.toFixed(1)} s)`,
+    );
+    console.log(
+      `  worker task p50/p95 ${d.latency}; received -> decided p50/p95 ${d.e2e}; peak RSS ${d.rss}`,
+    );
+    console.log(`  worker ms per record by stage: ${d.stageLine}`);
+  }
+  writeBenchmarkSection(
+    'Throughput (npm run bench:throughput)',
+    `${machineLine()}, load average ${loadBefore} at the start and ${loadAfter} at the end (other work
+shares these 2 cores). Generated people with 20% duplicates, submitted as batches of 1,000 (path A)
+as fast as the API takes them, decided by the full pipeline on the embedded defaults (Postgres bus,
+${config.NEXUS_PARTITIONS} partitions, ${config.NEXUS_WORKERS} worker thread(s) x ${config.NEXUS_WORKER_CONCURRENCY} concurrent tasks, tasks of up to
+${config.NEXUS_BATCH_SIZE} records, Postgres candidates, no faces), all on this 2-core machine. The same records run twice,
+each on a fresh embedded Postgres: with micro-batch transactions (a task's face-less records
+decided in one transaction, docs/decisions/0046-batched-decision-path.md) and with one transaction
+per record (the path before it).
+
+| figure | micro-batch transactions | one transaction per record |
+|---|---|---|
+| records | ${b.counts} | ${s.counts} |
+| records/s, submit to last decision | **${b.perSecond.toFixed(0)}** | ${s.perSecond.toFixed(0)} |
+| worker task latency (a record's wait in the worker), p50 / p95 | ${b.latency} | ${s.latency} |
+| received -> decided while draining the backlog, p50 / p95 | ${b.e2e} | ${s.e2e} |
+| worker ms per record by stage | ${b.stageLine} | ${s.stageLine} |
+| peak RSS, Nexus process | ${b.rss} | ${s.rss} |`,
+  );
 }
 
 await main();

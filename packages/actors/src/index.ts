@@ -18,6 +18,12 @@ export * from './actor/supervision';
 export * from './actor/deadLetters';
 export * from './worker/protocol';
 export * from './pipeline/activeModel';
+export {
+  decideRecordMessage,
+  type PipelineContext,
+  type RecordDecided,
+} from './pipeline/decideRecordMessage';
+export { decideRecordBatch } from './pipeline/batch/decideRecordBatch';
 export { PIPELINE_STAGES, type PipelineStage, type StageTimings } from './pipeline/stageClock';
 export * from './pipeline/audit';
 export { blockingKeyLockIds } from './pipeline/advisoryLocks';

@@ -75,6 +75,8 @@ export interface EngineOptions {
   tech5Client?: Partial<Tech5ClientOptions>;
   /** Folders face files may be read from besides NEXUS_FACE_DIRS (`nexus dedupe`: its input files' folders). */
   faceDirs?: string[];
+  /** False: no micro-batch transactions, each record alone (bench:throughput's comparison run). */
+  batchDecisions?: boolean;
 }
 
 /** The record engine of one process: the bus, the outbox relay, the partition actors, the search index. */
@@ -110,6 +112,7 @@ export async function startEngine(
       faces,
       enrichment: enrichmentConfig(config),
       encryption,
+      batchDecisions: options.batchDecisions,
     },
     // The decisions' events are in the outbox already (written with them); the relay is woken
     // to carry them on, and dead letters go to their Kafka topic before the position commits.

@@ -17,13 +17,13 @@ import {
 } from '../matching';
 import type { ActiveModel } from './activeModel';
 import { lockBlockingKeys } from './advisoryLocks';
-import { ENGINE_ACTOR } from './audit';
+import { explain, reviewCandidatesOf, reviewOpenedAudit } from './decisionRows';
 import { insertBiometricReference } from './biometricReferences';
-import { noBiometrics, type BiometricStages, type LivenessResult } from './biometricStages';
+import { noBiometrics, type BiometricStages } from './biometricStages';
 import { completeEnrolment, priorDecision } from './faceEnrolment';
 import { faceEvidence } from './faceEvidence';
 import type { CandidateSearch } from '../search/candidateSearch';
-import { noEnrichment, type Contribution, type Enricher } from '../enrichment';
+import { noEnrichment, type Enricher } from '../enrichment';
 import { findCandidates } from './candidates';
 import { fieldQuality } from './fieldQuality';
 import { claimRecordRow, DuplicateExternalIdError } from './claimRecordRow';
@@ -188,10 +188,6 @@ export async function decideRecordMessage(
   return result;
 }
 
-function explain(decision: Decision, liveness: LivenessResult | null, enrichment: Contribution[]) {
-  return { ...decision.explanation, liveness, ...(enrichment.length > 0 ? { enrichment } : {}) };
-}
-
 async function rejectRecord(
   trx: Db,
   recordId: string,
@@ -247,41 +243,11 @@ async function planDecision(
     }
     case 'review': {
       const caseId = randomUUID();
-      const scores = new Map(decision.explanation.candidates.map((c) => [c.goldenId, c]));
       writes
         .add(insertReviewCase(caseId, recordId, decision.reviewKind, decision.score))
-        .add(
-          insertReviewCandidates(
-            caseId,
-            decision.goldenIds.map((goldenId) => ({
-              goldenId,
-              score: scores.get(goldenId)?.score ?? decision.score,
-              explanation: {
-                bestMember: scores.get(goldenId)?.recordId ?? null,
-                ...faceOf(scores.get(goldenId)),
-              },
-            })),
-          ),
-        )
-        .add(
-          insertAuditEntries([
-            {
-              actor: ENGINE_ACTOR,
-              action: 'review_case.opened',
-              entity_type: 'review_case',
-              entity_id: caseId,
-              record_id: recordId,
-              before: null,
-              after: { kind: decision.reviewKind, candidates: decision.goldenIds, score: decision.score },
-            },
-          ]),
-        );
+        .add(insertReviewCandidates(caseId, reviewCandidatesOf(decision)))
+        .add(insertAuditEntries([reviewOpenedAudit(caseId, recordId, decision)]));
       return { status: 'review', goldenId: null };
     }
   }
-}
-
-/** The demographic and face parts of a candidate's score, when the face was searched. */
-function faceOf(score: { demographic?: number; biometric?: unknown } | undefined) {
-  return score?.biometric ? { demographic: score.demographic, biometric: score.biometric } : {};
 }

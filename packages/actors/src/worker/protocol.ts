@@ -58,6 +58,8 @@ export interface WorkerConfig {
   tech5Client?: Partial<Tech5ClientOptions>;
   /** Where face images may be read from (docs/decisions/0024-face-image-policy.md). */
   faces: FaceSourcePolicy;
+  /** False: every record in its own transaction, as before the batched path (benchmarks compare both). */
+  batchDecisions?: boolean;
   /** The enrichment stage's adapters (unset or none: off; docs/decisions/0041-enrichment-stage.md). */
   enrichment?: EnrichmentConfig;
   /** Key-encryption keys (current first); empty or unset: encryption at rest is off (ADR 0049). */

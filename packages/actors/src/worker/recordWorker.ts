@@ -2,6 +2,7 @@ import { threadId, workerData } from 'node:worker_threads';
 import { createDb } from '../db/database';
 import { startEncryption } from '../privacy/startEncryption';
 import { activeModelVersion, loadActiveModel } from '../pipeline/activeModel';
+import { batchable, decideRecordBatch } from '../pipeline/batch/decideRecordBatch';
 import { decideRecordMessage, type PipelineContext } from '../pipeline/decideRecordMessage';
 import { isInfrastructureError, isRetriable } from '../pipeline/errors';
 import { Tech5Biometrics } from '../pipeline/tech5Biometrics';
@@ -19,7 +20,9 @@ import {
 /**
  * A Piscina worker thread. Its long-lived state (a pg pool, the matching model) is set up once
  * when the thread starts; each task decides a micro-batch of one partition's records in offset
- * order and stops at the first failure, so nothing after it is decided out of order.
+ * order and stops at the first failure, so nothing after it is decided out of order. Runs of
+ * records without a face are decided together in one transaction (pipeline/batch/); the others,
+ * and a run whose batch failed, one at a time.
  *
  * The model follows the active version (`nexus train --activate`): at most every
  * MODEL_CHECK_MS a task asks which version is active and loads it if it changed. Each task
@@ -85,36 +88,69 @@ async function setUp(config: WorkerConfig): Promise<PipelineContext> {
 async function decide(
   ctx: PipelineContext,
   task: Extract<WorkerTask, { type: 'decide' }>,
+  batched: boolean,
 ): Promise<WorkerReply> {
   const tech5 = ctx.biometrics instanceof Tech5Biometrics ? ctx.biometrics : undefined;
   const outcomes: RecordOutcome[] = [];
-  for (const { offset, value } of task.messages) {
-    const started = performance.now();
-    try {
-      const decided = await decideRecordMessage(ctx, task.partition, value);
-      outcomes.push({ result: 'decided', offset, ...decided, ms: performance.now() - started });
-    } catch (error) {
-      outcomes.push({
-        result: 'failed',
-        offset,
-        recordId: value.recordId,
-        error: error instanceof Error ? error.message : String(error),
-        retriable: isRetriable(error),
-        infrastructure: isInfrastructureError(error),
-      });
-      break;
+  const { messages } = task;
+  let next = 0;
+  while (next < messages.length) {
+    // A run of records the batched path takes (no face, Postgres candidates), in offset order.
+    let end = next;
+    while (batched && end < messages.length && batchable(ctx, messages[end]!.value)) end++;
+    if (end - next > 1) {
+      const run = messages.slice(next, end);
+      const started = performance.now();
+      try {
+        const decided = await decideRecordBatch(
+          ctx,
+          task.partition,
+          run.map((m) => m.value),
+        );
+        const ms = performance.now() - started;
+        decided.forEach((d, i) => outcomes.push({ result: 'decided', offset: run[i]!.offset, ...d, ms }));
+        next = end;
+        continue;
+      } catch {
+        // Nothing of the batch was written: decide its records one at a time below, where a
+        // failure is the record's own and supervision sees exactly which one.
+      }
+    }
+    end = Math.max(end, next + 1);
+    for (; next < end; next++) {
+      const { offset, value } = messages[next]!;
+      const started = performance.now();
+      try {
+        const decided = await decideRecordMessage(ctx, task.partition, value);
+        outcomes.push({ result: 'decided', offset, ...decided, ms: performance.now() - started });
+      } catch (error) {
+        outcomes.push({
+          result: 'failed',
+          offset,
+          recordId: value.recordId,
+          error: error instanceof Error ? error.message : String(error),
+          retriable: isRetriable(error),
+          infrastructure: isInfrastructureError(error),
+        });
+        return reply(outcomes, tech5);
+      }
     }
   }
+  return reply(outcomes, tech5);
+}
+
+function reply(outcomes: RecordOutcome[], tech5: Tech5Biometrics | undefined): WorkerReply {
   return { type: 'decided', outcomes, ...(tech5 ? { tech5: tech5.takeCallReport() } : {}) };
 }
 
 export default (async () => {
-  const follower = new ModelFollower(await setUp(workerData as WorkerConfig));
+  const config = workerData as WorkerConfig;
+  const follower = new ModelFollower(await setUp(config));
   return async (task: WorkerTask): Promise<WorkerReply> => {
     const ctx = await follower.current();
     switch (task.type) {
       case 'decide':
-        return decide(ctx, task);
+        return decide(ctx, task, config.batchDecisions !== false);
       case 'ping':
         return { type: 'pong', threadId, modelVersion: ctx.model.version };
       default:
