@@ -12,36 +12,13 @@ import {
   testSourceInput,
   updateSourceInput,
 } from '@nexus/schema';
-import { AuthError } from '../auth/authErrors';
 import { RequestError } from '../errors/domainError';
-import { zodFieldErrors } from '../errors/errorMapping';
-import type { RestContext, RestRoute } from '../rest/restRoute';
-import { readJsonBody } from '../rest/readJsonBody';
-
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success)
-    throw new RequestError('REQUEST.INVALID', 'the request is invalid', {
-      fields: zodFieldErrors(parsed.error),
-    });
-  return parsed.data;
-}
+import { jsonBody, parse, queryOf, signedIn, type RestContext, type RestRoute } from '../rest/restRoute';
 
 const idParams = z.object({ id: z.string().uuid({ message: 'must be an id (a UUID)' }) });
 
-function queryOf(req: IncomingMessage): Record<string, string> {
-  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
-  return Object.fromEntries([...params].filter(([, v]) => v !== ''));
-}
-
-const body = async <S extends z.ZodType>(ctx: RestContext, req: IncomingMessage, schema: S) =>
-  parse(schema, await readJsonBody(req, ctx.deps.config.NEXUS_MAX_BODY_BYTES, '(NEXUS_MAX_BODY_BYTES)'));
-
-function caller(ctx: RestContext) {
-  if (!ctx.principal)
-    throw new AuthError('AUTH.UNAUTHENTICATED', 'sign in first: send Authorization: Bearer TOKEN');
-  return ctx.principal;
-}
+const body = <S extends z.ZodType>(ctx: RestContext, req: IncomingMessage, schema: S) =>
+  jsonBody(ctx, req, schema, '(NEXUS_MAX_BODY_BYTES)');
 
 /** Streams a request body to a file, at most maxBytes; a larger or broken body leaves no file. */
 async function saveBody(req: IncomingMessage, file: string, maxBytes: number): Promise<number> {
@@ -88,7 +65,10 @@ export const JOB_ROUTES: RestRoute[] = [
       'Saves a source: {"name", "schedule"?, "source": {"kind", ...settings, "map"}}; secrets are never answered',
     handle: async (ctx, req) => ({
       status: 201,
-      body: await ctx.deps.jobs.sources.create(await body(ctx, req, createSourceInput), caller(ctx).username),
+      body: await ctx.deps.jobs.sources.create(
+        await body(ctx, req, createSourceInput),
+        signedIn(ctx).username,
+      ),
     }),
   },
   {
@@ -169,7 +149,7 @@ export const JOB_ROUTES: RestRoute[] = [
     summary: 'Starts a job: {"sourceId"} or {"source": {...}}, optional "name"; 202 {"jobId", "status"}',
     handle: async (ctx, req) => {
       const input = await body(ctx, req, createJobInput);
-      const p = caller(ctx);
+      const p = signedIn(ctx);
       const job = await ctx.deps.jobs.createJob(input, { username: p.username, userId: p.userId });
       return { status: 202, body: { jobId: job.id, status: job.status } };
     },
@@ -201,7 +181,7 @@ export const JOB_ROUTES: RestRoute[] = [
     summary: 'Cancels a job: stops fetching, cancels undecided records, keeps decided ones',
     handle: async (ctx, _req, params) => ({
       status: 200,
-      body: await ctx.deps.jobs.cancelJob(parse(idParams, params).id, caller(ctx).username),
+      body: await ctx.deps.jobs.cancelJob(parse(idParams, params).id, signedIn(ctx).username),
     }),
   },
   {
@@ -210,7 +190,7 @@ export const JOB_ROUTES: RestRoute[] = [
     level: 'operator',
     summary: 'A new job with the same source and settings',
     handle: async (ctx, _req, params) => {
-      const p = caller(ctx);
+      const p = signedIn(ctx);
       const job = await ctx.deps.jobs.retryJob(parse(idParams, params).id, {
         username: p.username,
         userId: p.userId,
