@@ -57,6 +57,12 @@ describe('names', () => {
     expect(phoneticCodes('123')).toEqual([]);
   });
 
+  it('does not make a title out of letters written apart (found by the property below)', () => {
+    expect(normaliseFamilyName('M r')).toBeUndefined();
+    expect(normaliseName({ given_name: '', family_name: 'M r', full_name: '' }).family).toBeUndefined();
+    expect(normaliseFamilyName('Mc Donald')).toBe('mcdonald');
+  });
+
   it('never throws, and normalising a normalised family name changes nothing', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.string(), fc.string(), (a, b, c) => {

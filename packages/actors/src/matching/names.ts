@@ -149,7 +149,11 @@ export function normaliseFamilyName(value: string): string | undefined {
   const words = dropAffixes(foldWords(value));
   const core = words.filter((w) => !PARTICLES.has(w));
   const kept = core.length > 0 ? core : words;
-  return kept.length === 0 ? undefined : kept.join('');
+  if (kept.length === 0) return undefined;
+  // Letters written apart can join into a title ("M r" -> "mr"), which is never a name: what
+  // comes out must be a name that normalising again keeps.
+  const joined = kept.join('');
+  return dropAffixes([joined]).length === 0 ? undefined : joined;
 }
 
 /** Folded given name split into the first name and whatever follows it (treated as middle). */
