@@ -26,9 +26,7 @@ export {
 export { decideRecordBatch } from './pipeline/batch/decideRecordBatch';
 export { PIPELINE_STAGES, type PipelineStage, type StageTimings } from './pipeline/stageClock';
 export * from './pipeline/audit';
-export { blockingKeyLockIds } from './pipeline/advisoryLocks';
-export * from './pipeline/goldenRecords';
-export * from './pipeline/survivorship';
+export * from './goldenRecords';
 export { NonRetriableError, InfrastructureError, isInfrastructureError } from './pipeline/errors';
 export * from './tech5';
 export * from './faces/faceSourcePolicy';

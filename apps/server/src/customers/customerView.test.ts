@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit, type Db } from '@nexus/actors';
+import { appendAudit, foundGoldenRecord, linkRecordToGolden, type Db } from '@nexus/actors';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { getCustomer, splitCustomer } from './customersService';
-import { foundGoldenRecord, linkRecordToGolden } from './goldenRecordWrites';
 
 async function insertRecord(db: Db, externalId: string, status: 'new' | 'linked') {
   const id = randomUUID();

@@ -1,23 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import {
   appendAudit,
   bestFields,
+  bestOf,
   changedBestFields,
-  sealPersonal,
+  insertGoldenRecord,
+  lockKeysOfRecords,
+  membersOf,
+  newGoldenId,
+  retireGoldenRecords,
+  settleGoldenRecord,
   type AuditEntry,
   type Db,
+  type MemberRow,
 } from '@nexus/actors';
 import { reResolveJoin } from './reResolveJoin';
 import { CustomerError } from './customerErrors';
-import {
-  bestOf,
-  lockActiveGoldenRecords,
-  lockKeysOfRecords,
-  membersOf,
-  settlePrimary,
-  type MemberRow,
-} from './customersRepository';
+import { lockActiveGoldenRecords } from './customersRepository';
 
 const memberIds = (members: readonly MemberRow[], goldenId: string) =>
   members.filter((m) => m.golden_id === goldenId).map((m) => m.record_id);
@@ -65,18 +64,8 @@ export async function mergeGoldenRecords(
   // Compared as they were before the move: which golden record each member came from.
   const reResolution = await reResolveJoin(trx, all, members);
   const after = members.map((m) => ({ ...m, golden_id: input.survivorId }));
-  const best = await resettle(trx, input.survivorId, after);
-  await trx
-    .updateTable('golden_records')
-    .set({
-      status: 'merged',
-      merged_into: input.survivorId,
-      member_count: 0,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-    })
-    .where('id', 'in', merged)
-    .execute();
+  const best = await settleGoldenRecord(trx, input.survivorId, after);
+  await retireGoldenRecords(trx, merged, { status: 'merged', into: input.survivorId });
   const entries: AuditEntry[] = [
     {
       actor: input.actor,
@@ -127,23 +116,6 @@ export interface SplitInput {
   actor: string;
 }
 
-/** After members moved (or were erased): the primary settled, the best values recomputed, the version bumped. */
-export async function resettle(trx: Db, goldenId: string, members: Parameters<typeof bestOf>[0]) {
-  await settlePrimary(trx, goldenId, members);
-  const best = bestOf(members);
-  await trx
-    .updateTable('golden_records')
-    .set({
-      best: JSON.stringify(sealPersonal(best)) as never,
-      member_count: members.length,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', goldenId)
-    .execute();
-  return best;
-}
-
 /**
  * Manual split, inside the caller's transaction: one member leaves its golden record and founds
  * a new one; both recompute their best values, the old one keeps (or promotes) its oldest member
@@ -164,24 +136,13 @@ export async function splitGoldenRecord(
   if (members.length < 2)
     throw new CustomerError('CUSTOMER.LAST_MEMBER', 'a customer with one member cannot be split');
   const staying = members.filter((m) => m.record_id !== input.recordId);
-  const newGoldenId = randomUUID();
-  const linkedAt = new Date();
-  const newBest = bestOf([{ ...leaving, linked_at: linkedAt }]);
-  await trx
-    .insertInto('golden_records')
-    .values({
-      id: newGoldenId,
-      status: 'active',
-      merged_into: null,
-      best: JSON.stringify(sealPersonal(newBest)) as never,
-      member_count: 1,
-      version: 1,
-    })
-    .execute();
+  const newId = newGoldenId();
+  const newBest = bestOf([{ ...leaving, linked_at: new Date() }]);
+  await insertGoldenRecord(newId, newBest).execute(trx);
   await trx
     .updateTable('golden_record_members')
     .set({
-      golden_id: newGoldenId,
+      golden_id: newId,
       precedence: 'primary',
       linked_at: sql`clock_timestamp()`,
       link_score: null,
@@ -191,10 +152,10 @@ export async function splitGoldenRecord(
   // Its face goes with it: an ABIS match on that reference must lead to the new golden record.
   await trx
     .updateTable('biometric_references')
-    .set({ golden_id: newGoldenId })
+    .set({ golden_id: newId })
     .where('reference_id', '=', input.recordId)
     .execute();
-  const best = await resettle(trx, input.goldenId, staying);
+  const best = await settleGoldenRecord(trx, input.goldenId, staying);
   // The record now founds a golden record of its own.
   await trx
     .updateTable('records')
@@ -218,7 +179,7 @@ export async function splitGoldenRecord(
         ...changedBestFields(old.best, best),
         member_count: staying.length,
         members: staying.map((m) => m.record_id),
-        splitInto: newGoldenId,
+        splitInto: newId,
         reason: input.reason,
       },
     },
@@ -226,7 +187,7 @@ export async function splitGoldenRecord(
       actor: input.actor,
       action: 'golden_record.created_by_split',
       entity_type: 'golden_record',
-      entity_id: newGoldenId,
+      entity_id: newId,
       record_id: input.recordId,
       before: null,
       after: {
@@ -237,5 +198,5 @@ export async function splitGoldenRecord(
       },
     },
   ]);
-  return { goldenId: input.goldenId, newGoldenId };
+  return { goldenId: input.goldenId, newGoldenId: newId };
 }

@@ -1,5 +1,11 @@
-import { loadActiveModel, reResolve, type Db, type NormalisedRecord, type ReResolution } from '@nexus/actors';
-import type { MemberRow } from './customersRepository';
+import {
+  loadActiveModel,
+  reResolve,
+  type Db,
+  type MemberRow,
+  type NormalisedRecord,
+  type ReResolution,
+} from '@nexus/actors';
 
 /**
  * Re-resolution of golden records being joined (docs/decisions/0021-merge-proposals-of-golden-records.md):

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '@nexus/actors';
+import { foundGoldenRecord, linkRecordToGolden, type Db } from '@nexus/actors';
 import type { RecordStatus } from '@nexus/schema';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { startTestServer, type TestServer } from '../../../../test/serverHarness';
 import { createNexusClient, type NexusClient } from '../client/createNexusClient';
-import { foundGoldenRecord, linkRecordToGolden } from '../customers/goldenRecordWrites';
 import { addUser } from '../users/usersService';
 
 const PNG =

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Db } from '@nexus/actors';
+import { lockKeysOfRecords, type Db } from '@nexus/actors';
 import type { ErasureInput } from '@nexus/schema';
-import { activeGoldenId, lockKeysOfRecords } from '../customers/customersRepository';
+import { activeGoldenId } from '../customers/customersRepository';
 import { CustomerError } from '../customers/customerErrors';
 import { DomainError } from '../errors/domainError';
 

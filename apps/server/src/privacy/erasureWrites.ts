@@ -1,7 +1,13 @@
 import { sql } from 'kysely';
-import { appendAudit, changedBestFields, type AuditEntry, type Db } from '@nexus/actors';
-import { membersOf } from '../customers/customersRepository';
-import { resettle } from '../customers/mergeAndSplit';
+import {
+  appendAudit,
+  changedBestFields,
+  membersOf,
+  retireGoldenRecords,
+  settleGoldenRecord,
+  type AuditEntry,
+  type Db,
+} from '@nexus/actors';
 import type { ErasurePlan } from './erasurePlan';
 
 /** A decision's explanation without the values it compared: fields, levels and weights stay. */
@@ -103,7 +109,7 @@ export async function writeErasure(
       .executeTakeFirstOrThrow();
     const members = await membersOf(trx, [g.goldenId]);
     if (members.length > 0) {
-      const best = await resettle(trx, g.goldenId, members);
+      const best = await settleGoldenRecord(trx, g.goldenId, members);
       entries.push({
         actor,
         action: 'golden_record.resettled',
@@ -115,17 +121,7 @@ export async function writeErasure(
       });
       continue;
     }
-    await trx
-      .updateTable('golden_records')
-      .set({
-        status: 'erased',
-        best: JSON.stringify({}) as never,
-        member_count: 0,
-        version: sql`version + 1`,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', g.goldenId)
-      .execute();
+    await retireGoldenRecords(trx, [g.goldenId], { status: 'erased' });
     entries.push({
       actor,
       action: 'golden_record.erased',

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foundGoldenRecord } from '@nexus/actors';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { startTestServer, type TestServer } from '../../../../test/serverHarness';
 import { createNexusClient, type NexusClient } from '../client/createNexusClient';
-import { foundGoldenRecord } from '../customers/goldenRecordWrites';
 
 let tdb: TestDatabase;
 let server: TestServer;

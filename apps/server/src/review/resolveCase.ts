@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
-import { appendAudit, type Db } from '@nexus/actors';
 import {
-  activeGoldenId,
-  lockActiveGoldenRecords,
+  appendAudit,
+  foundGoldenRecord,
+  linkRecordToGolden,
   lockKeysOfRecords,
   membersOf,
-} from '../customers/customersRepository';
-import { foundGoldenRecord, linkRecordToGolden } from '../customers/goldenRecordWrites';
+  type Db,
+} from '@nexus/actors';
+import { activeGoldenId, lockActiveGoldenRecords } from '../customers/customersRepository';
 import { mergeGoldenRecords } from '../customers/mergeAndSplit';
 import { ReviewError } from './reviewErrors';
 import { caseCandidates, explainUnavailableCase, markResolved } from './reviewRepository';

@@ -49,7 +49,7 @@ export class BatchWrites {
   }
 
   /** A golden record as it stands after the page: its final best values and member count. */
-  goldenRecord(id: string, best: Record<string, string>, memberCount: number): void {
+  goldenRecord(id: string, best: Record<string, unknown>, memberCount: number): void {
     this.golden.id.push(id);
     this.golden.best.push(JSON.stringify(best));
     this.golden.members.push(memberCount);

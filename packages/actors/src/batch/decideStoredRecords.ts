@@ -15,14 +15,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { parseCanonicalRecord, type CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../db/database';
-import { timeOrderedId } from '../db/timeOrderedId';
 import { noEnrichment, type Enricher } from '../enrichment';
 import { blockingKeys, decideRecord, normaliseRecord, type Decision } from '../matching';
 import type { ActiveModel } from '../pipeline/activeModel';
-import { bestFields, changedBestFields, ENGINE_ACTOR } from '../pipeline/audit';
+import { ENGINE_ACTOR } from '../pipeline/audit';
 import { fieldQuality } from '../pipeline/fieldQuality';
 import { proposalKey } from '../pipeline/mergeProposals';
-import { survivingValues, type SurvivorMember } from '../pipeline/survivorship';
+import { foundTally, joinTally, newGoldenId, type GoldenTally } from '../goldenRecords';
 import { BatchWrites } from './batchWrites';
 import { FileOrderRegister } from './fileOrderRegister';
 
@@ -39,11 +38,6 @@ export interface BatchDecideOptions {
   onProgress?: (decided: number) => void;
 }
 
-interface GoldenState {
-  best: Record<string, string>;
-  members: SurvivorMember[];
-}
-
 export async function decideStoredRecords(
   db: Db,
   batchIds: readonly string[],
@@ -52,7 +46,7 @@ export async function decideStoredRecords(
   const { model } = options;
   const enrichment = options.enrichment ?? noEnrichment;
   const register = new FileOrderRegister();
-  const golden = new Map<string, GoldenState>();
+  const golden = new Map<string, GoldenTally>();
   const proposals = new Set<string>();
   let linkClock = 0;
   let decided = 0;
@@ -106,42 +100,18 @@ export async function decideStoredRecords(
       function plan(recordId: string, record: CanonicalRecord, d: Decision, at: Date): string | null {
         switch (d.kind) {
           case 'new': {
-            const id = timeOrderedId();
-            const best = survivingValues([{ record, linkedAt: at }]);
-            golden.set(id, { best, members: [{ record, linkedAt: at }] });
+            const id = newGoldenId();
+            const { tally, entry } = foundTally(id, recordId, record, ENGINE_ACTOR, at);
+            golden.set(id, tally);
             writes.member(recordId, id, 'primary', null);
-            writes.auditEntry({
-              actor: ENGINE_ACTOR,
-              action: 'golden_record.created',
-              entity_type: 'golden_record',
-              entity_id: id,
-              record_id: recordId,
-              before: null,
-              after: { ...bestFields(best), members: [recordId] },
-            });
+            writes.auditEntry(entry);
             return id;
           }
           case 'link': {
             const g = golden.get(d.goldenId);
             if (g === undefined) throw new Error(`golden record ${d.goldenId} is not in this run's register`);
-            const before = g.best;
-            g.members.push({ record, linkedAt: at });
-            g.best = survivingValues(g.members);
             writes.member(recordId, d.goldenId, 'secondary', d.score);
-            writes.auditEntry({
-              actor: ENGINE_ACTOR,
-              action: 'golden_record.linked',
-              entity_type: 'golden_record',
-              entity_id: d.goldenId,
-              record_id: recordId,
-              before: { ...bestFields(before), member_count: g.members.length - 1 },
-              after: {
-                ...changedBestFields(before, g.best),
-                member_count: g.members.length,
-                linked: recordId,
-                score: d.score,
-              },
-            });
+            writes.auditEntry(joinTally(g, d.goldenId, recordId, record, d.score, ENGINE_ACTOR, at).entry);
             if (d.mergeProposal && !proposals.has(proposalKey(d.mergeProposal.goldenIds))) {
               const key = proposalKey(d.mergeProposal.goldenIds);
               proposals.add(key);

@@ -16,7 +16,6 @@ import {
   type NormalisedRecord,
 } from '../matching';
 import type { ActiveModel } from './activeModel';
-import { lockBlockingKeys } from './advisoryLocks';
 import { explain, reviewCandidatesOf, reviewOpenedAudit } from './decisionRows';
 import { insertBiometricReference } from './biometricReferences';
 import { noBiometrics, type BiometricStages } from './biometricStages';
@@ -32,8 +31,9 @@ import {
   createGoldenRecord,
   GoldenRecordErasedError,
   linkToGoldenRecord,
+  lockBlockingKeys,
   lockGoldenRecord,
-} from './goldenRecords';
+} from '../goldenRecords';
 import { addMergeProposal } from './mergeProposals';
 import {
   insertAuditEntries,

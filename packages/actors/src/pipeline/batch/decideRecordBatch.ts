@@ -8,7 +8,7 @@ import {
 } from '@nexus/schema';
 import { noEnrichment, type Contribution } from '../../enrichment';
 import { blockingKeys, decideRecord, normaliseRecord, type NormalisedRecord } from '../../matching';
-import { lockBlockingKeys } from '../advisoryLocks';
+import { lockBlockingKeys } from '../../goldenRecords';
 import { noBiometrics, type LivenessResult } from '../biometricStages';
 import type { PipelineContext, RecordDecided } from '../decideRecordMessage';
 import { explain, reviewCandidatesOf, reviewOpenedAudit } from '../decisionRows';

@@ -1,9 +1,15 @@
-import { sql } from 'kysely';
-import { canonicalRecordSchema, type CanonicalRecord } from '@nexus/schema';
+import type { CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../../db/database';
-import { timeOrderedId } from '../../db/timeOrderedId';
-import { bestFields, changedBestFields, ENGINE_ACTOR } from '../audit';
-import { survivingValues, type SurvivorMember } from '../survivorship';
+import {
+  foundTally,
+  joinTally,
+  lockGoldenRows,
+  membersOf,
+  newGoldenId,
+  survivorOf,
+  type GoldenTally,
+} from '../../goldenRecords';
+import { ENGINE_ACTOR } from '../audit';
 import type { BatchWrites } from './batchWrites';
 
 /**
@@ -13,9 +19,7 @@ import type { BatchWrites } from './batchWrites';
  */
 export class BatchConflictError extends Error {}
 
-interface GoldenState {
-  best: Record<string, unknown>;
-  members: SurvivorMember[];
+interface GoldenState extends GoldenTally {
   memberIds: Set<string>;
   created: boolean;
   links: number;
@@ -43,7 +47,7 @@ export class GoldenLedger {
   private readonly steps: Step[] = [];
 
   create(recordId: string, record: CanonicalRecord): string {
-    const goldenId = timeOrderedId();
+    const goldenId = newGoldenId();
     this.steps.push({ kind: 'new', goldenId, recordId, record });
     return goldenId;
   }
@@ -59,29 +63,21 @@ export class GoldenLedger {
     for (const step of this.steps) {
       const linkedAt = new Date();
       if (step.kind === 'new') {
-        const best = survivingValues([{ record: step.record, linkedAt }]);
-        state.set(step.goldenId, {
-          best,
-          members: [{ record: step.record, linkedAt }],
-          memberIds: new Set([step.recordId]),
-          created: true,
-          links: 0,
-        });
+        const { tally, entry } = foundTally(
+          step.goldenId,
+          step.recordId,
+          step.record,
+          ENGINE_ACTOR,
+          linkedAt,
+        );
+        state.set(step.goldenId, { ...tally, memberIds: new Set([step.recordId]), created: true, links: 0 });
         writes.members.push({
           record_id: step.recordId,
           golden_id: step.goldenId,
           precedence: 'primary',
           link_score: null,
         });
-        writes.audit.push({
-          actor: ENGINE_ACTOR,
-          action: 'golden_record.created',
-          entity_type: 'golden_record',
-          entity_id: step.goldenId,
-          record_id: step.recordId,
-          before: null,
-          after: { ...bestFields(best), members: [step.recordId] },
-        });
+        writes.audit.push(entry);
         continue;
       }
       const golden = state.get(step.goldenId);
@@ -89,10 +85,16 @@ export class GoldenLedger {
       if (!golden || !golden.memberIds.has(step.matched)) {
         throw new BatchConflictError(`golden record ${step.goldenId} changed while the batch was decided`);
       }
-      const before = golden.best;
-      golden.members.push({ record: step.record, linkedAt });
+      const { entry } = joinTally(
+        golden,
+        step.goldenId,
+        step.recordId,
+        step.record,
+        step.score,
+        ENGINE_ACTOR,
+        linkedAt,
+      );
       golden.memberIds.add(step.recordId);
-      golden.best = survivingValues(golden.members);
       golden.links++;
       writes.members.push({
         record_id: step.recordId,
@@ -100,20 +102,7 @@ export class GoldenLedger {
         precedence: 'secondary',
         link_score: step.score,
       });
-      writes.audit.push({
-        actor: ENGINE_ACTOR,
-        action: 'golden_record.linked',
-        entity_type: 'golden_record',
-        entity_id: step.goldenId,
-        record_id: step.recordId,
-        before: { ...bestFields(before), member_count: golden.members.length - 1 },
-        after: {
-          ...changedBestFields(before, golden.best),
-          member_count: golden.members.length,
-          linked: step.recordId,
-          score: step.score,
-        },
-      });
+      writes.audit.push(entry);
     }
     for (const [id, g] of state) {
       if (g.created) {
@@ -125,38 +114,23 @@ export class GoldenLedger {
   }
 }
 
-/** Locks the stored golden records the batch links to and reads their members, in two statements. */
+/** Locks the stored golden records the batch links to (one statement) and reads their members (one). */
 async function lockStored(trx: Db, ids: readonly string[]): Promise<Map<string, GoldenState>> {
   const state = new Map<string, GoldenState>();
   if (ids.length === 0) return state;
-  const { rows: locked } = await sql<{ id: string; best: Record<string, unknown>; status: string }>`
-    select id, best, status from golden_records where id = any(${[...ids]}::uuid[]) order by id for update`.execute(
-    trx,
-  );
+  const locked = await lockGoldenRows(trx, ids);
   // Merged or erased since the candidate read: the one-record path follows or refuses it.
-  const active = locked.filter((g) => g.status === 'active');
+  const active = [...locked.values()].filter((g) => g.status === 'active');
   if (active.length !== ids.length) {
     throw new BatchConflictError('a golden record the batch links to is no longer active');
   }
   for (const g of active) {
     state.set(g.id, { best: g.best, members: [], memberIds: new Set(), created: false, links: 0 });
   }
-  const { rows: members } = await sql<{
-    golden_id: string;
-    record_id: string;
-    payload: Record<string, unknown>;
-    linked_at: Date;
-  }>`
-    select g.id as golden_id, m.record_id, r.payload, m.linked_at
-    from unnest(${[...ids]}::uuid[]) as g(id)
-    cross join lateral (
-      select gm.record_id, gm.linked_at from golden_record_members gm where gm.golden_id = g.id
-    ) as m
-    cross join lateral (select rr.payload from records rr where rr.id = m.record_id) as r`.execute(trx);
-  for (const m of members) {
+  for (const m of await membersOf(trx, ids)) {
     const golden = state.get(m.golden_id);
     if (!golden) continue;
-    golden.members.push({ record: canonicalRecordSchema.parse(m.payload), linkedAt: m.linked_at });
+    golden.members.push(survivorOf(m));
     golden.memberIds.add(m.record_id);
   }
   return state;

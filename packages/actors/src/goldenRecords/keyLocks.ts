@@ -25,3 +25,21 @@ export function blockingKeyLockIds(keys: readonly string[]): Array<readonly [num
     .map((k) => [murmur2(`lock:${k}`), murmur2(`key:${k}`)] as const)
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
+
+/**
+ * The same locks on every blocking key of stored records, for a reviewer's or an erasure's change
+ * to their golden records: an engine decision that could link to one of them either finishes
+ * first or reads its candidates after this transaction commits (invariant 3).
+ */
+export async function lockKeysOfRecords(trx: Db, recordIds: readonly string[]): Promise<void> {
+  if (recordIds.length === 0) return;
+  const keys = await trx
+    .selectFrom('blocking_keys')
+    .select('key')
+    .where('record_id', 'in', [...recordIds])
+    .execute();
+  await lockBlockingKeys(
+    trx,
+    keys.map((k) => k.key),
+  );
+}
