@@ -20,7 +20,8 @@ import { blockingKeys, decideRecord, normaliseRecord, type Decision } from '../m
 import type { ActiveModel } from '../pipeline/activeModel';
 import { ENGINE_ACTOR } from '../pipeline/audit';
 import { fieldQuality } from '../pipeline/fieldQuality';
-import { proposalKey } from '../pipeline/mergeProposals';
+import { proposalCandidates, proposalKey, proposalOpened } from '../pipeline/mergeProposals';
+import { reviewCandidatesOf, reviewOpenedAudit } from '../pipeline/decisionRows';
 import { foundTally, joinTally, newGoldenId, type GoldenTally } from '../goldenRecords';
 import { BatchWrites } from './batchWrites';
 import { FileOrderRegister } from './fileOrderRegister';
@@ -116,47 +117,19 @@ export async function decideStoredRecords(
               const key = proposalKey(d.mergeProposal.goldenIds);
               proposals.add(key);
               const caseId = randomUUID();
-              const byGolden = new Map(d.explanation.candidates.map((s) => [s.goldenId, s]));
               writes.reviewCase(caseId, null, 'merge_proposal', d.mergeProposal.score, key);
-              for (const id of d.mergeProposal.goldenIds)
-                writes.caseCandidate(caseId, id, byGolden.get(id)?.score ?? d.mergeProposal.score, {
-                  bridgingRecord: recordId,
-                  bestMember: byGolden.get(id)?.recordId ?? null,
-                });
-              writes.auditEntry({
-                actor: ENGINE_ACTOR,
-                action: 'review_case.opened',
-                entity_type: 'review_case',
-                entity_id: caseId,
-                record_id: recordId,
-                before: null,
-                after: {
-                  kind: 'merge_proposal',
-                  candidates: d.mergeProposal.goldenIds,
-                  score: d.mergeProposal.score,
-                  bridgingRecord: recordId,
-                },
-              });
+              for (const c of proposalCandidates(recordId, d.mergeProposal, d.explanation.candidates))
+                writes.caseCandidate(caseId, c.goldenId, c.score, c.explanation);
+              writes.auditEntry({ ...proposalOpened(recordId, d.mergeProposal), entity_id: caseId });
             }
             return d.goldenId;
           }
           case 'review': {
             const caseId = randomUUID();
-            const scores = new Map(d.explanation.candidates.map((c) => [c.goldenId, c]));
             writes.reviewCase(caseId, recordId, d.reviewKind, d.score);
-            for (const id of d.goldenIds)
-              writes.caseCandidate(caseId, id, scores.get(id)?.score ?? d.score, {
-                bestMember: scores.get(id)?.recordId ?? null,
-              });
-            writes.auditEntry({
-              actor: ENGINE_ACTOR,
-              action: 'review_case.opened',
-              entity_type: 'review_case',
-              entity_id: caseId,
-              record_id: recordId,
-              before: null,
-              after: { kind: d.reviewKind, candidates: d.goldenIds, score: d.score },
-            });
+            for (const c of reviewCandidatesOf(d))
+              writes.caseCandidate(caseId, c.goldenId, c.score, c.explanation);
+            writes.auditEntry(reviewOpenedAudit(caseId, recordId, d));
             return null;
           }
         }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CandidateScore, MergeProposal } from '../matching';
-import { ENGINE_ACTOR } from './audit';
+import { ENGINE_ACTOR, type AuditEntry } from './audit';
 import {
   insertMergeProposal,
   insertProposalAudit,
@@ -29,29 +29,41 @@ export function addMergeProposal(
   proposal: MergeProposal,
   scores: readonly CandidateScore[],
 ): void {
+  const opened = proposalOpened(recordId, proposal);
+  writes
+    .add(insertMergeProposal(randomUUID(), proposalKey(proposal.goldenIds), proposal.score), PROPOSAL)
+    .add(insertProposalCandidates(PROPOSAL, proposalCandidates(recordId, proposal, scores)))
+    .add(insertProposalAudit(PROPOSAL, opened));
+}
+
+/** The golden records of a proposal, each with its score and which member the record matched best. */
+export function proposalCandidates(
+  recordId: string,
+  proposal: MergeProposal,
+  scores: readonly CandidateScore[],
+) {
   const byGolden = new Map(scores.map((s) => [s.goldenId, s]));
-  const candidates = proposal.goldenIds.map((goldenId) => ({
+  return proposal.goldenIds.map((goldenId) => ({
     goldenId,
     score: byGolden.get(goldenId)?.score ?? proposal.score,
     // The record that matched them all, and which member of each it matched best.
     explanation: { bridgingRecord: recordId, bestMember: byGolden.get(goldenId)?.recordId ?? null },
   }));
-  writes
-    .add(insertMergeProposal(randomUUID(), proposalKey(proposal.goldenIds), proposal.score), PROPOSAL)
-    .add(insertProposalCandidates(PROPOSAL, candidates))
-    .add(
-      insertProposalAudit(PROPOSAL, {
-        actor: ENGINE_ACTOR,
-        action: 'review_case.opened',
-        entity_type: 'review_case',
-        record_id: recordId,
-        before: null,
-        after: {
-          kind: 'merge_proposal',
-          candidates: proposal.goldenIds,
-          score: proposal.score,
-          bridgingRecord: recordId,
-        },
-      }),
-    );
+}
+
+/** The proposal's `review_case.opened` entry, less the case id (known once the case is written). */
+export function proposalOpened(recordId: string, proposal: MergeProposal): Omit<AuditEntry, 'entity_id'> {
+  return {
+    actor: ENGINE_ACTOR,
+    action: 'review_case.opened',
+    entity_type: 'review_case',
+    record_id: recordId,
+    before: null,
+    after: {
+      kind: 'merge_proposal',
+      candidates: proposal.goldenIds,
+      score: proposal.score,
+      bridgingRecord: recordId,
+    },
+  };
 }
