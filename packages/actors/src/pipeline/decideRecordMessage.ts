@@ -19,7 +19,8 @@ import type { ActiveModel } from './activeModel';
 import { explain, reviewCandidatesOf, reviewOpenedAudit } from './decisionRows';
 import { insertBiometricReference } from './biometricReferences';
 import { noBiometrics, type BiometricStages } from './biometricStages';
-import { completeEnrolment, priorDecision } from './faceEnrolment';
+import { completeEnrolment } from './faceEnrolment';
+import { runFaceStages } from './faceStages';
 import { faceEvidence } from './faceEvidence';
 import type { CandidateSearch } from '../search/candidateSearch';
 import { noEnrichment, type Enricher } from '../enrichment';
@@ -86,21 +87,22 @@ export async function decideRecordMessage(
   const normalised = enriched?.normalised ?? null;
   const keys = normalised ? blockingKeys(normalised) : [];
   clock.lap('validate');
-  // A redelivered record with a face skips Tech5; one not yet decided goes liveness first, and
-  // only a live face is searched (invariant 4: a spoof never reaches ABIS).
-  const prior = parsed.ok && parsed.record.face_image ? await priorDecision(ctx.db, message.recordId) : null;
-  const face = prior !== null && !prior.decided;
-  const liveness =
-    parsed.ok && (face || !parsed.record.face_image) ? await biometrics.checkLiveness(parsed.record) : null;
-  if (liveness?.checked) clock.lap('liveness');
-  else clock.skip();
-  const search = parsed.ok && face && liveness?.live ? await biometrics.identify(parsed.record) : null;
-  if (search) clock.lap('biometric_search');
-  const replayed = (status: RecordStatus): RecordDecided => ({
+  const face = await runFaceStages(
+    ctx.db,
+    biometrics,
+    message.recordId,
+    parsed.ok ? parsed.record : null,
+    clock,
+  );
+  const outcome = (
+    status: RecordStatus,
+    goldenId: string | null = null,
+    replayed = false,
+  ): RecordDecided => ({
     recordId: message.recordId,
     status,
-    goldenId: null,
-    replayed: true,
+    goldenId,
+    replayed,
     stages: clock.timings,
   });
 
@@ -114,40 +116,23 @@ export async function decideRecordMessage(
     result = await ctx.db.transaction().execute(async (trx): Promise<RecordDecided> => {
       const existing = await claimRecordRow(trx, partition, message);
       clock.lap('persist');
-      if (isTerminalRecordStatus(existing)) return replayed(existing);
+      if (isTerminalRecordStatus(existing)) return outcome(existing, null, true);
       if (!parsed.ok || !normalised) {
         await rejectRecord(trx, message.recordId, 'invalid_record', parsed.ok ? [] : parsed.errors);
-        return {
-          recordId: message.recordId,
-          status: 'rejected',
-          goldenId: null,
-          replayed: false,
-          stages: clock.timings,
-        };
+        return outcome('rejected');
       }
-      if (liveness && !liveness.live) {
-        await rejectRecord(
-          trx,
-          message.recordId,
-          'liveness_failed',
-          [{ field: 'face_image', message: liveness.reason }],
-          {
-            liveness,
-          },
-        );
-        return {
-          recordId: message.recordId,
-          status: 'rejected',
-          goldenId: null,
-          replayed: false,
-          stages: clock.timings,
-        };
+      if (face.kind === 'spoof') {
+        const { liveness } = face;
+        const reason = [{ field: 'face_image', message: liveness.reason }];
+        await rejectRecord(trx, message.recordId, 'liveness_failed', reason, { liveness });
+        return outcome('rejected');
       }
       await lockBlockingKeys(trx, keys);
       const candidates = ctx.candidates
         ? await ctx.candidates.find<NormalisedRecord>(trx, normalised, keys, prefetched)
         : await findCandidates<NormalisedRecord>(trx, keys);
-      const faces = search && prior ? await faceEvidence(trx, search, candidates, prior.at) : null;
+      const faces =
+        face.kind === 'searched' ? await faceEvidence(trx, face.search, candidates, face.since) : null;
       clock.lap('candidates');
       const decision = decideRecord(
         normalised,
@@ -161,13 +146,14 @@ export async function decideRecordMessage(
       const writes = new WriteSet();
       const { status, goldenId } = await planDecision(trx, writes, message.recordId, parsed.record, decision);
       writes.add(insertBlockingKeys(message.recordId, keys));
-      if (search && goldenId) writes.add(insertBiometricReference(message.recordId, goldenId));
+      if (face.kind === 'searched' && goldenId)
+        writes.add(insertBiometricReference(message.recordId, goldenId));
       await writes.execute(
         trx,
         sql`update records set
           status = ${status},
           normalised = ${JSON.stringify(sealPersonal(normalised))}::jsonb,
-          explanation = ${JSON.stringify(sealPersonal(explain(decision, liveness, enriched?.contributions ?? [])))}::jsonb,
+          explanation = ${JSON.stringify(sealPersonal(explain(decision, face.liveness, enriched?.contributions ?? [])))}::jsonb,
           decision_rule = ${decision.explanation.rule},
           model_version = ${ctx.model.version},
           errors = ${parsed.warnings.length > 0 ? JSON.stringify(parsed.warnings) : null}::jsonb,
@@ -175,14 +161,14 @@ export async function decideRecordMessage(
           decided_at = clock_timestamp()
         where id = ${message.recordId}`,
       );
-      return { recordId: message.recordId, status, goldenId, replayed: false, stages: clock.timings };
+      return outcome(status, goldenId);
     });
   } catch (error) {
     // Another record id already holds this (source, external_id): the same record, resubmitted.
-    if (error instanceof DuplicateExternalIdError) return replayed('rejected');
+    if (error instanceof DuplicateExternalIdError) return outcome('rejected', null, true);
     throw error;
   }
-  if (parsed.ok) await completeEnrolment(ctx.db, biometrics, result, search !== null, parsed.record);
+  if (parsed.ok) await completeEnrolment(ctx.db, biometrics, result, face.kind === 'searched', parsed.record);
   // The commit and the enrolment finish persisting; rejected records end here too.
   clock.lap('persist');
   return result;
