@@ -97,7 +97,7 @@ export async function decideStoredRecords(
         quality: fieldQuality(parsed.record, normalised),
       });
 
-      /** The rows of the decision, as pipeline/goldenRecords.ts and decideRecordMessage write them. */
+      /** The rows of the decision, as goldenRecords/createAndLink.ts and decideRecordMessage write them. */
       function plan(recordId: string, record: CanonicalRecord, d: Decision, at: Date): string | null {
         switch (d.kind) {
           case 'new': {

@@ -41,7 +41,7 @@ type Step =
  * ids at once (later records of the batch may link to them); links to stored golden records are
  * applied after ONE statement has locked them all (sorted by id, so batches never deadlock on
  * them) and one has read their members. Each step is audited as the one-record path audits it
- * (pipeline/goldenRecords.ts), and each golden record is written once, with its final values.
+ * (goldenRecords/goldenTally.ts), and each golden record is written once, with its final values.
  */
 export class GoldenLedger {
   private readonly steps: Step[] = [];
