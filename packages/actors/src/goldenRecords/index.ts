@@ -8,5 +8,6 @@ export * from './goldenRecordRows';
 export * from './goldenTally';
 export * from './keyLocks';
 export * from './members';
+export * from './mergeAndSplit';
 export * from './survivorship';
 export { insertGoldenRecord } from '../pipeline/writeSet';
