@@ -14,6 +14,7 @@ export * from './search/searchIndexer';
 export { indexLagSeconds, syncedThrough } from './search/searchIndexState';
 export { findCandidates, MAX_CANDIDATE_GOLDEN_RECORDS } from './pipeline/candidates';
 export * from './actor/partitionActor';
+export * from './actor/actorSupervisor';
 export * from './actor/supervision';
 export * from './actor/deadLetters';
 export * from './worker/protocol';
@@ -42,9 +43,6 @@ export {
 export type { BiometricSearch, BiometricStages, LivenessResult } from './pipeline/biometricStages';
 export * from './matching';
 export { normalisePhone } from './matching/phones';
-
-/** The Piscina worker entry (a .mjs shim that loads the TypeScript worker). */
-export const RECORD_WORKER_FILE = new URL('./worker/entry.mjs', import.meta.url).href;
 export * from './enrichment';
 export { decideStoredRecords, BATCH_PAGE } from './batch/decideStoredRecords';
 export * from './privacy';

@@ -1,4 +1,5 @@
 import {
+  ActorSupervisor,
   DEFAULT_SUPERVISION,
   KafkaRecordBus,
   PostgresRecordBus,
@@ -17,7 +18,6 @@ import { encryptionKeySecrets } from '../privacy/encryptionKeys';
 import { faceSourcePolicy, type FacePolicyConfig } from '../faces/faceSourcePolicy';
 import { enrichmentConfig, type EnrichmentEnv } from '../enrichment/enrichmentConfig';
 import { probeTech5 } from '../biometrics/tech5Health';
-import { ActorSupervisor } from './actorSupervisor';
 import { startEventRelay, type EventRelay } from './eventRelay';
 import { startRelay, type Relay } from './relay';
 import { startEngineSearch, type EngineSearch } from './search';
@@ -90,7 +90,7 @@ export async function startEngine(
   const encryption = encryptionKeySecrets(config);
   const cipher = await startEncryption(db, encryption);
   const bus = options.bus ?? (await openBus(config, db, databaseUrl, options));
-  const events = options.events ?? (bus instanceof KafkaRecordBus ? bus : undefined);
+  const events = options.events ?? bus.events;
   const index = config.NEXUS_SEARCH_INDEX ?? 'nexus-golden-records';
   const url = config.ELASTICSEARCH_URL;
   const faces = faceSourcePolicy(config, options.faceDirs);
@@ -140,7 +140,7 @@ export async function startEngine(
     faces,
     health: async () => {
       const parts: Record<string, { ok: boolean; detail?: string }> = {};
-      if (bus instanceof KafkaRecordBus) parts.kafka = await bus.health();
+      Object.assign(parts, await bus.outsideHealth?.());
       if (search) parts.elasticsearch = await search.health();
       if (config.TECH5_LDS_URL && config.TECH5_ABIS_URL)
         parts.tech5 = await probeTech5({ lds: config.TECH5_LDS_URL, abis: config.TECH5_ABIS_URL });

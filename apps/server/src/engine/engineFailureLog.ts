@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ActorSupervisor } from './actorSupervisor';
+import type { ActorSupervisor } from '@nexus/actors';
 import type { Relay } from './relay';
 
 /**

@@ -1,5 +1,6 @@
 import {
   createSearchClient,
+  type ActorSupervisor,
   indexLagSeconds,
   searchHealth,
   startSearchIndexer,
@@ -7,7 +8,6 @@ import {
   type SearchClient,
   type SearchIndexer,
 } from '@nexus/actors';
-import type { ActorSupervisor } from './actorSupervisor';
 
 export interface EngineSearch {
   client: SearchClient;

@@ -9,6 +9,7 @@ import { createKafka, withTimeout, type BusLog } from './kafkaClient';
 import { KafkaBusConsumer, type KafkaConsumerTuning } from './kafkaConsumer';
 import { DEFAULT_KAFKA_TOPICS, ensureTopics, type KafkaTopics } from './kafkaTopics';
 import type { BusConsumer, RecordBus } from './recordBus';
+import type { EventPublisher } from '../events/eventPublisher';
 
 export interface KafkaBusOptions extends KafkaConsumerTuning {
   brokers: readonly string[];
@@ -25,7 +26,7 @@ export interface KafkaBusOptions extends KafkaConsumerTuning {
  * (murmur2 of the key, as the Postgres bus and Kafka's Java client do), through an idempotent
  * producer with acks=all. Decision events and dead letters go out through the same producer.
  */
-export class KafkaRecordBus implements RecordBus {
+export class KafkaRecordBus implements RecordBus, EventPublisher {
   private producer: Producer | undefined;
   private connecting: Promise<Producer> | undefined;
   private readonly consumers = new Set<KafkaBusConsumer>();
@@ -109,6 +110,15 @@ export class KafkaRecordBus implements RecordBus {
       throw error;
     }
     return consumer;
+  }
+
+  /** Decision events and dead letters go out through the same producer as the records. */
+  get events(): EventPublisher {
+    return this;
+  }
+
+  async outsideHealth(): Promise<Record<string, { ok: boolean; detail?: string }>> {
+    return { kafka: await this.health() };
   }
 
   /** Is the cluster answering? For /health. */

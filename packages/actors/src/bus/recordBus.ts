@@ -1,4 +1,5 @@
 import type { RawRecordMessage } from '@nexus/schema';
+import type { EventPublisher } from '../events/eventPublisher';
 
 export interface BusMessage {
   partition: number;
@@ -17,6 +18,10 @@ export interface RecordBus {
   /** Appends messages (acks=all semantics: resolved once durable). */
   publish(messages: Array<{ key: string; value: RawRecordMessage }>): Promise<void>;
   openConsumer(groupId: string): Promise<BusConsumer>;
+  /** Where events and dead letters go besides the Postgres log: the broker's topics (Kafka). */
+  readonly events?: EventPublisher;
+  /** The health of the outside part the bus stands on, by its name, for /health (Kafka). */
+  outsideHealth?(): Promise<Record<string, { ok: boolean; detail?: string }>>;
   close(): Promise<void>;
 }
 

@@ -1,20 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import { Piscina } from 'piscina';
-import {
-  PartitionActor,
-  RECORD_WORKER_FILE,
-  type ActorSnapshot,
-  type BusConsumer,
-  type Db,
-  type RecordBus,
-  type RecordOutcome,
-  type SupervisionPolicy,
-  type Tech5CallReport,
-  type WorkerConfig,
-  type WorkerReply,
-  type WorkerTask,
-} from '@nexus/actors';
+import type { BusConsumer, RecordBus } from '../bus/recordBus';
+import type { Db } from '../db/database';
+import type { Tech5CallReport } from '../tech5/callMetrics';
+import type { RecordOutcome, WorkerConfig, WorkerReply, WorkerTask } from '../worker/protocol';
+import { PartitionActor, type ActorSnapshot } from './partitionActor';
+import type { SupervisionPolicy } from './supervision';
+
+/** The Piscina worker entry (a .mjs shim that loads the TypeScript worker). */
+const RECORD_WORKER_FILE = new URL('../worker/entry.mjs', import.meta.url).href;
 
 export interface SupervisorOptions {
   db: Db;
