@@ -1,25 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, foundGoldenRecord, linkRecordToGolden, type Db } from '@nexus/actors';
+import { insertStoredRecord } from '../../../../test/storedRecords';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { getCustomer, splitCustomer } from './customersService';
 
-async function insertRecord(db: Db, externalId: string, status: 'new' | 'linked') {
-  const id = randomUUID();
-  await db
-    .insertInto('records')
-    .values({
-      id,
-      batch_id: null,
-      source: 'fixture',
-      external_id: externalId,
-      partition: 0,
-      payload: JSON.stringify({ external_id: externalId, given_name: 'Ada', family_name: 'Byron' }) as never,
-      status,
-    })
-    .execute();
-  return id;
-}
+const insertRecord = (db: Db, externalId: string, status: 'new' | 'linked') =>
+  insertStoredRecord(db, { external_id: externalId, given_name: 'Ada', family_name: 'Byron' }, status);
 
 describe('customers.get: biometric references and review history', () => {
   let tdb: TestDatabase;

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReResolution } from '../matching';
 import type { Db } from '../db/database';
+import { insertStoredRecord } from '../../../../test/storedRecords';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { foundGoldenRecord, linkRecordToGolden, lockGoldenRecord } from './createAndLink';
 import { followMerged, lockGoldenRows } from './goldenRecordRows';
@@ -17,26 +17,8 @@ const NO_RE_RESOLUTION: ReResolution = {
   members: [],
 };
 
-async function insertRecord(db: Db, externalId: string, givenName: string): Promise<string> {
-  const id = randomUUID();
-  await db
-    .insertInto('records')
-    .values({
-      id,
-      batch_id: null,
-      source: 'fixture',
-      external_id: externalId,
-      partition: 0,
-      payload: JSON.stringify({
-        external_id: externalId,
-        given_name: givenName,
-        family_name: 'Byron',
-      }) as never,
-      status: 'new',
-    })
-    .execute();
-  return id;
-}
+const insertRecord = (db: Db, externalId: string, givenName: string) =>
+  insertStoredRecord(db, { external_id: externalId, given_name: givenName, family_name: 'Byron' }, 'new');
 
 async function mergeInto(db: Db, survivorId: string, mergedId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
