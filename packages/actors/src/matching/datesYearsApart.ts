@@ -1,0 +1,36 @@
+/**
+ * Dates of birth years apart: a contradiction no resemblance of name or address overrules
+ * (docs/decisions/0052-dates-of-birth-years-apart-contradict.md). Fellegi-Sunter adds field
+ * weights as if the fields were independent, but a household is not: a father and his son of
+ * the same name, a mother and her daughter, share a family name and every address field, so
+ * their agreement adds up to +30 bits or more while the one field that tells them apart, a
+ * date of birth years off, weighs about -6. Only something a person does not share with their
+ * household overrules the dates: a national id or an e-mail address.
+ */
+import type { FieldScore } from './comparePair';
+import type { NormalisedRecord } from './normaliseRecord';
+
+/** Levels of a personal identifier that say "the same person" (a landline phone is shared, so not phone). */
+const PERSONAL_IDENTIFIER: Readonly<Record<string, readonly string[]>> = {
+  national_id: ['exact', 'typo'],
+  email: ['exact', 'same_local_part'],
+};
+
+/** Date levels that are neither agreement nor missing: a full date more than a year and two keying errors off. */
+const YEARS_APART = 'different';
+
+/** Both dates of birth are full, valid dates and the comparison found them years apart. */
+export function fullDatesYearsApart(a: NormalisedRecord, b: NormalisedRecord, fields: FieldScore[]): boolean {
+  if (a.dob?.precision !== 'day' || b.dob?.precision !== 'day') return false;
+  return fields.some((f) => f.field === 'date_of_birth' && f.level === YEARS_APART);
+}
+
+/** Some date level other than years apart or missing: the two dates may be one written two ways. */
+export function datesMayAgree(fields: FieldScore[]): boolean {
+  return fields.some((f) => f.field === 'date_of_birth' && f.level !== YEARS_APART && f.level !== 'missing');
+}
+
+/** A national id or e-mail address agrees: evidence a household does not share. */
+export function personalIdentifierAgrees(fields: FieldScore[]): boolean {
+  return fields.some((f) => PERSONAL_IDENTIFIER[f.field]?.includes(f.level) === true);
+}
