@@ -30,6 +30,18 @@ export function datesMayAgree(fields: FieldScore[]): boolean {
   return fields.some((f) => f.field === 'date_of_birth' && f.level !== YEARS_APART && f.level !== 'missing');
 }
 
+/** Given-name levels that say "one name, written two ways" (phonetic, similar or an initial do not: JOHN and ANNA sound alike). */
+const SAME_GIVEN_NAME: readonly string[] = ['exact', 'nickname', 'close', 'swapped'];
+
+/**
+ * The given names are one name written two ways: then the dates are weighed, not vetoed, since a
+ * record's date is mistyped or replaced more often than a person shares given name, family and
+ * address with another. A missing given name does not agree.
+ */
+export function givenNamesAgree(fields: FieldScore[]): boolean {
+  return fields.some((f) => f.field === 'given_name' && SAME_GIVEN_NAME.includes(f.level));
+}
+
 /** A national id or e-mail address agrees: evidence a household does not share. */
 export function personalIdentifierAgrees(fields: FieldScore[]): boolean {
   return fields.some((f) => PERSONAL_IDENTIFIER[f.field]?.includes(f.level) === true);

@@ -6,7 +6,12 @@
  */
 import type { BiometricEvidence, BiometricHit, BiometricLevel, GoldenBiometric } from './biometricEvidence';
 import { comparePair, type FieldScore } from './comparePair';
-import { datesMayAgree, fullDatesYearsApart, personalIdentifierAgrees } from './datesYearsApart';
+import {
+  datesMayAgree,
+  fullDatesYearsApart,
+  givenNamesAgree,
+  personalIdentifierAgrees,
+} from './datesYearsApart';
 import { priorLog2Odds, type MatchModel, type TermFrequencies } from './model';
 import type { NormalisedRecord } from './normaliseRecord';
 
@@ -151,7 +156,8 @@ function scoreGolden(
   for (const member of golden.members) {
     const pair = comparePair(record, member.normalised, model, tf);
     if (fullDatesYearsApart(record, member.normalised, pair.fields)) apart ??= { recordId: member.recordId };
-    overruled ||= datesMayAgree(pair.fields) || personalIdentifierAgrees(pair.fields);
+    overruled ||=
+      datesMayAgree(pair.fields) || givenNamesAgree(pair.fields) || personalIdentifierAgrees(pair.fields);
     // Evidence is the pair's Bayes factor, without the prior: below 0 the member says "different".
     const evidence = pair.total - pair.prior;
     if (evidence < (against?.evidence ?? 0)) against = { recordId: member.recordId, evidence };
