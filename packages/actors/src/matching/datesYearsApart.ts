@@ -1,11 +1,11 @@
 /**
- * Dates of birth years apart: a contradiction no resemblance of name or address overrules
- * (docs/decisions/0052-dates-of-birth-years-apart-contradict.md). Fellegi-Sunter adds field
- * weights as if the fields were independent, but a household is not: a father and his son of
- * the same name, a mother and her daughter, share a family name and every address field, so
- * their agreement adds up to +30 bits or more while the one field that tells them apart, a
- * date of birth years off, weighs about -6. Only something a person does not share with their
- * household overrules the dates: a national id or an e-mail address.
+ * Dates of birth years apart in one household (docs/decisions/0052-dates-of-birth-years-apart-in-one-household.md).
+ * Fellegi-Sunter adds field weights as if fields agreed by chance independently, but members of a
+ * household share a family name and every address field, so their agreement adds up to +30 bits
+ * or more while what tells them apart, a different given name and a date of birth years off,
+ * weighs about -9. When the given names are not one name and the full dates are years apart,
+ * only something a person does not share with their household overrules the dates: a national
+ * id or an e-mail address, or a date of the golden record that agrees.
  */
 import type { FieldScore } from './comparePair';
 import type { NormalisedRecord } from './normaliseRecord';

@@ -222,7 +222,7 @@ export function decideRecord(
   }
   if (top.datesApart !== undefined && top.score >= policy.linkThreshold) {
     // Everything but the date says "this person": a household member or a mistyped year, and
-    // only a person can tell which (docs/decisions/0052-dates-of-birth-years-apart-contradict.md).
+    // only a person can tell which (docs/decisions/0052-dates-of-birth-years-apart-in-one-household.md).
     const goldenIds = scored.filter((s) => s.score >= policy.reviewThreshold).map((s) => s.goldenId);
     const explanation = explain('date_of_birth_years_apart');
     return { kind: 'review', reviewKind: 'possible_match', goldenIds, score: top.score, explanation };
