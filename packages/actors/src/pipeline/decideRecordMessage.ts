@@ -12,6 +12,7 @@ import {
   blockingKeys,
   decideRecord,
   normaliseRecord,
+  type BiometricEvidence,
   type Decision,
   type NormalisedRecord,
 } from '../matching';
@@ -21,7 +22,7 @@ import { explain, reviewCandidatesOf, reviewOpenedAudit } from './decisionRows';
 import { insertBiometricReference } from './biometricReferences';
 import { noBiometrics, type BiometricStages } from './biometricStages';
 import { completeEnrolment, priorDecision } from './faceEnrolment';
-import { faceEvidence } from './faceEvidence';
+import { faceEvidence, verifyFaceConflict } from './faceEvidence';
 import type { CandidateSearch } from '../search/candidateSearch';
 import { noEnrichment, type Enricher } from '../enrichment';
 import { findCandidates } from './candidates';
@@ -149,14 +150,21 @@ export async function decideRecordMessage(
         : await findCandidates<NormalisedRecord>(trx, keys);
       const faces = search && prior ? await faceEvidence(trx, search, candidates, prior.at) : null;
       clock.lap('candidates');
-      const decision = decideRecord(
-        normalised,
-        faces ? [...candidates, ...faces.extra] : candidates,
-        ctx.model.params,
-        ctx.model.policy,
-        ctx.model.tf,
-        faces?.evidence,
-      );
+      const decide = (evidence: BiometricEvidence | undefined) =>
+        decideRecord(
+          normalised,
+          faces ? [...candidates, ...faces.extra] : candidates,
+          ctx.model.params,
+          ctx.model.policy,
+          ctx.model.tf,
+          evidence,
+        );
+      let decision = decide(faces?.evidence);
+      const verified =
+        faces && prior
+          ? await verifyFaceConflict(trx, biometrics, parsed.record, decision, faces.evidence, prior.at)
+          : null;
+      if (verified) decision = decide(verified);
       clock.lap('decide');
       const writes = new WriteSet();
       const { status, goldenId } = await planDecision(trx, writes, message.recordId, parsed.record, decision);
