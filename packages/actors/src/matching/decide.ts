@@ -84,6 +84,8 @@ export interface BiometricExplanation {
   weight: number;
   referenceId: string | null;
   scaledScore: number | null;
+  /** The match came from verifying against the golden record's own faces after the 1:N search missed them. */
+  verified?: boolean;
   strongMatchWeight: number;
   noMatchWeight: number;
   /** The best ABIS candidates, with the golden record each belongs to. */
@@ -282,6 +284,7 @@ function explainFace(focus: Scored | undefined, evidence: BiometricEvidence): Bi
     weight: face?.weight ?? 0,
     referenceId: face?.referenceId ?? null,
     scaledScore: face?.scaledScore ?? null,
+    ...(face?.verified ? { verified: true } : {}),
     strongMatchWeight: evidence.policy.strongMatchWeight,
     noMatchWeight: evidence.policy.noMatchWeight,
     hits: evidence.hits.slice(0, TOP_CANDIDATES),
