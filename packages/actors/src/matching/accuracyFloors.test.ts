@@ -23,7 +23,8 @@ const FLOORS: Array<{ name: string; precision: number; f1: number; largest?: num
   { name: 'rldata500', precision: 0.99, f1: 0.96 },
   { name: 'fake_1000', precision: 0.98, f1: 0.93 },
   { name: 'FEBRL 1 without soc_sec_id', precision: 0.999, f1: 0.99 },
-  { name: 'FEBRL 2 without soc_sec_id', precision: 0.999, f1: 0.995 },
+  // 0.9987 before dates years apart in one household went to review (ADR 0052): 0.9940 after.
+  { name: 'FEBRL 2 without soc_sec_id', precision: 0.999, f1: 0.99 },
   { name: 'FEBRL 3 with soc_sec_id', precision: 0.999, f1: 0.996 },
   { name: 'FEBRL 3 without soc_sec_id', precision: 0.999, f1: 0.99 },
   { name: 'FEBRL 4 without soc_sec_id', precision: 0.999, f1: 0.995 },

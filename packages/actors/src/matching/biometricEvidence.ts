@@ -35,6 +35,8 @@ export interface GoldenBiometric {
   /** The best of the golden record's references (match only). */
   referenceId: string | null;
   scaledScore: number | null;
+  /** The match came from verifying the face against this golden record's own faces, not the 1:N search. */
+  verified?: boolean;
 }
 
 /** An ABIS candidate, mapped to the golden record its reference belongs to now (after merges). */

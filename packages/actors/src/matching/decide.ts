@@ -6,6 +6,12 @@
  */
 import type { BiometricEvidence, BiometricHit, BiometricLevel, GoldenBiometric } from './biometricEvidence';
 import { comparePair, type FieldScore } from './comparePair';
+import {
+  datesMayAgree,
+  fullDatesYearsApart,
+  givenNamesAgree,
+  personalIdentifierAgrees,
+} from './datesYearsApart';
 import { priorLog2Odds, type MatchModel, type TermFrequencies } from './model';
 import type { NormalisedRecord } from './normaliseRecord';
 
@@ -50,6 +56,12 @@ export interface CandidateScore {
   /** The best member's own score, when a contradiction lowered the golden record's. */
   memberScore?: number;
   against?: Contradiction;
+  /**
+   * A member whose full date of birth is years from the record's, when no member's date agrees
+   * with it and no member shares its national id or e-mail: the record may not link here
+   * automatically, whatever the score (datesYearsApart.ts).
+   */
+  datesApart?: { recordId: string };
   /** With face evidence: the demographic part of the score, and the face part. */
   demographic?: number;
   biometric?: GoldenBiometric;
@@ -62,6 +74,7 @@ export type DecisionRule =
   | 'at_or_above_link_threshold'
   | 'several_golden_records_above_link_threshold'
   | 'best_of_several_golden_records_above_link_threshold'
+  | 'date_of_birth_years_apart'
   | 'biometric_demographic_conflict';
 
 /** The face evidence of a decision: about the candidate it explains, and what ABIS returned. */
@@ -71,6 +84,8 @@ export interface BiometricExplanation {
   weight: number;
   referenceId: string | null;
   scaledScore: number | null;
+  /** The match came from verifying against the golden record's own faces after the 1:N search missed them. */
+  verified?: boolean;
   strongMatchWeight: number;
   noMatchWeight: number;
   /** The best ABIS candidates, with the golden record each belongs to. */
@@ -138,8 +153,13 @@ function scoreGolden(
 ): Scored | undefined {
   let best: Scored | undefined;
   let against: Contradiction | undefined;
+  let apart: { recordId: string } | undefined;
+  let overruled = false;
   for (const member of golden.members) {
     const pair = comparePair(record, member.normalised, model, tf);
+    if (fullDatesYearsApart(record, member.normalised, pair.fields)) apart ??= { recordId: member.recordId };
+    overruled ||=
+      datesMayAgree(pair.fields) || givenNamesAgree(pair.fields) || personalIdentifierAgrees(pair.fields);
     // Evidence is the pair's Bayes factor, without the prior: below 0 the member says "different".
     const evidence = pair.total - pair.prior;
     if (evidence < (against?.evidence ?? 0)) against = { recordId: member.recordId, evidence };
@@ -147,7 +167,9 @@ function scoreGolden(
       best = { goldenId: golden.goldenId, recordId: member.recordId, score: pair.total, fields: pair.fields };
     }
   }
-  if (best === undefined || against === undefined) return best;
+  if (best === undefined) return undefined;
+  if (apart !== undefined && !overruled) best.datesApart = apart;
+  if (against === undefined) return best;
   return { ...best, score: best.score + against.evidence, memberScore: best.score, against };
 }
 
@@ -200,7 +222,14 @@ export function decideRecord(
       explanation,
     };
   }
-  const linked = scored.filter((s) => s.score >= policy.linkThreshold);
+  if (top.datesApart !== undefined && top.score >= policy.linkThreshold) {
+    // Everything but the date says "this person": a household member or a mistyped year, and
+    // only a person can tell which (docs/decisions/0052-dates-of-birth-years-apart-in-one-household.md).
+    const goldenIds = scored.filter((s) => s.score >= policy.reviewThreshold).map((s) => s.goldenId);
+    const explanation = explain('date_of_birth_years_apart');
+    return { kind: 'review', reviewKind: 'possible_match', goldenIds, score: top.score, explanation };
+  }
+  const linked = scored.filter((s) => s.score >= policy.linkThreshold && s.datesApart === undefined);
   if (linked.length > 1) {
     // Each of them is at least even odds to be this record's person, so the record is a
     // confident link; which one only matters if they are different people, and the best is the
@@ -255,6 +284,7 @@ function explainFace(focus: Scored | undefined, evidence: BiometricEvidence): Bi
     weight: face?.weight ?? 0,
     referenceId: face?.referenceId ?? null,
     scaledScore: face?.scaledScore ?? null,
+    ...(face?.verified ? { verified: true } : {}),
     strongMatchWeight: evidence.policy.strongMatchWeight,
     noMatchWeight: evidence.policy.noMatchWeight,
     hits: evidence.hits.slice(0, TOP_CANDIDATES),

@@ -83,6 +83,92 @@ describe('the linking rule', () => {
     });
   }
 
+  // One household: a family name and a full address in common are what its members share,
+  // so together they say "same household", not "same person"; the date of birth tells its
+  // members apart (a father and his son of the same name, a mother and her daughter).
+  const household = fc.record({
+    given: fc.constantFrom('JOHN', 'MARY', 'CHRISTIAN', 'MICHAEL', 'SARAH', 'DAVID'),
+    other: fc.constantFrom('PETER', 'ANNA', 'SABINE', 'THOMAS', 'EMILY', 'JAMES'),
+    family: fc.constantFrom('SMITH', 'MUELLER', 'JONES', 'BROWN', 'WILLIAMS'),
+    number: fc.integer({ min: 1, max: 400 }).map(String),
+    street: fc.constantFrom('HIGH STREET', 'STATION ROAD', 'CHURCH LANE', 'MAIN STREET'),
+    locality: fc.constantFrom('SPRINGFIELD', 'RIVERSIDE', 'OAKLEY', 'KINGSTON'),
+    postcode: fc.integer({ min: 1000, max: 9999 }).map(String),
+    state: fc.constantFrom('nsw', 'vic', 'qld'),
+  });
+  const resident = (
+    h: { family: string; number: string; street: string; locality: string; postcode: string; state: string },
+    given: string,
+    dob: string,
+  ) =>
+    normaliseRecord({
+      external_id: `${given}-${dob}`,
+      source: 's',
+      given_name: given,
+      family_name: h.family,
+      date_of_birth: dob,
+      street_number: h.number,
+      street: h.street,
+      locality: h.locality,
+      postcode: h.postcode,
+      state: h.state,
+      attributes: {},
+    });
+  for (const [name, model, tf] of MODELS) {
+    it(`under ${name}: members of one household (family name and full address alike, another given name, dates years apart) never link automatically`, () => {
+      fc.assert(
+        fc.property(household, yearsApart, (h, [a, b]) => {
+          const decision = decideRecord(
+            resident(h, h.other, b),
+            [golden('g', resident(h, h.given, a))],
+            model,
+            DEFAULT_POLICY,
+            tf,
+          );
+          expect(decision.kind).not.toBe('link');
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it('a date of birth years apart is overruled by a national id or e-mail the two records share, and by a date another member agrees on', () => {
+    const h = {
+      family: 'SMITH',
+      number: '12',
+      street: 'HIGH STREET',
+      locality: 'SPRINGFIELD',
+      postcode: '2000',
+      state: 'nsw',
+    };
+    const withId = (r: NormalisedRecord, id: string): NormalisedRecord => ({ ...r, national_id: id });
+    const mary = resident(h, 'MARY', '1950-03-04');
+    const peter = resident(h, 'PETER', '1980-07-09');
+    const vetoed = decideRecord(peter, [golden('g', mary)], DEFAULT_MODEL, DEFAULT_POLICY);
+    expect(vetoed.kind).toBe('review');
+    expect(vetoed.explanation.rule).toBe('date_of_birth_years_apart');
+    expect(vetoed.explanation.candidates[0]?.datesApart?.recordId).toBe('g-0');
+    // One national id: a replaced date and given name of one person, not a household.
+    const sameId = decideRecord(
+      withId(peter, '123456789'),
+      [golden('g', withId(mary, '123456789'))],
+      DEFAULT_MODEL,
+      DEFAULT_POLICY,
+    );
+    expect(sameId.kind).toBe('link');
+    // Another member holds the record's own date: the golden record already is that person.
+    const both = decideRecord(peter, [golden('g', mary, peter)], DEFAULT_MODEL, DEFAULT_POLICY);
+    expect(both.kind).toBe('link');
+    // A date years apart under the same given name is weighed, not vetoed (a replaced date).
+    const same = decideRecord(
+      resident(h, 'MARY', '1980-07-09'),
+      [golden('g', mary)],
+      DEFAULT_MODEL,
+      DEFAULT_POLICY,
+    );
+    expect(same.explanation.rule).not.toBe('date_of_birth_years_apart');
+  });
+
   it('CHRISTIAN MUELLER 2005 does not join the golden record of CHRISTIAN MUELLER 1939 through its best member', () => {
     const [given, family] = [POPULATION[1]!.record.given_name!, POPULATION[1]!.record.family_name!];
     const cases: Array<[MatchModel, TermFrequencies | undefined, string, string]> = [

@@ -61,6 +61,33 @@ export async function goldenWithEnrolledFaces(
   return new Set(rows.map((r) => r.root));
 }
 
+/**
+ * The reference ids of faces enrolled before `before` in each of these golden records, directly or
+ * through a golden record merged into them: the gallery a face is verified against.
+ */
+export async function enrolledReferences(
+  trx: Db,
+  goldenIds: readonly string[],
+  before: Date,
+): Promise<Map<string, string[]>> {
+  if (goldenIds.length === 0) return new Map();
+  const { rows } = await sql<{ root: string; reference_id: string }>`
+    with recursive tree(id, root, depth) as (
+      select g.id, g.id, 0 from unnest(${[...goldenIds]}::uuid[]) as g(id)
+      union all
+      select g.id, t.root, t.depth + 1
+      from tree t join golden_records g on g.merged_into = t.id
+      where t.depth < 64
+    )
+    select t.root, b.reference_id::text as reference_id
+    from tree t join biometric_references b on b.golden_id = t.id
+    where b.status = 'enrolled' and b.enrolled_at < ${before}
+    order by t.root, b.reference_id`.execute(trx);
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.root, [...(out.get(r.root) ?? []), r.reference_id]);
+  return out;
+}
+
 /** ABIS candidates with the golden record each belongs to now (null for unknown references). */
 export async function mapHitsToGolden(
   trx: Db,

@@ -25,6 +25,12 @@ export interface BiometricStages {
   checkLiveness(record: CanonicalRecord): Promise<LivenessResult>;
   /** 1:N search of the record's (live) face; null when the record has no face. */
   identify(record: CanonicalRecord): Promise<BiometricSearch | null>;
+  /**
+   * The record's face against these references only (one person's enrolled faces): a search of
+   * a gallery of a few, whose threshold is that of a 1:1 comparison, not of a search among
+   * everyone (docs/decisions/0052-dates-of-birth-years-apart-in-one-household.md, "Faces").
+   */
+  verify(record: CanonicalRecord, referenceIds: readonly string[]): Promise<BiometricSearch | null>;
   /** Enrols the record's face as reference `referenceId`; done already counts as done. */
   enrol(referenceId: string, record: CanonicalRecord): Promise<void>;
 }
@@ -34,5 +40,6 @@ export const noBiometrics: BiometricStages = {
   checkLiveness: () =>
     Promise.resolve({ checked: false, live: true, score: null, reason: 'no biometric stage' }),
   identify: () => Promise.resolve(null),
+  verify: () => Promise.resolve(null),
   enrol: () => Promise.resolve(),
 };

@@ -12,6 +12,7 @@ import {
   blockingKeys,
   decideRecord,
   normaliseRecord,
+  type BiometricEvidence,
   type Decision,
   type NormalisedRecord,
 } from '../matching';
@@ -21,7 +22,7 @@ import { insertBiometricReference } from './biometricReferences';
 import { noBiometrics, type BiometricStages } from './biometricStages';
 import { completeEnrolment } from './faceEnrolment';
 import { runFaceStages } from './faceStages';
-import { faceEvidence } from './faceEvidence';
+import { faceEvidence, verifyFaceConflict } from './faceEvidence';
 import type { CandidateSearch } from '../search/candidateSearch';
 import { noEnrichment, type Enricher } from '../enrichment';
 import { findCandidates } from './candidates';
@@ -134,14 +135,21 @@ export async function decideRecordMessage(
       const faces =
         face.kind === 'searched' ? await faceEvidence(trx, face.search, candidates, face.since) : null;
       clock.lap('candidates');
-      const decision = decideRecord(
-        normalised,
-        faces ? [...candidates, ...faces.extra] : candidates,
-        ctx.model.params,
-        ctx.model.policy,
-        ctx.model.tf,
-        faces?.evidence,
-      );
+      const decide = (evidence: BiometricEvidence | undefined) =>
+        decideRecord(
+          normalised,
+          faces ? [...candidates, ...faces.extra] : candidates,
+          ctx.model.params,
+          ctx.model.policy,
+          ctx.model.tf,
+          evidence,
+        );
+      let decision = decide(faces?.evidence);
+      const verified =
+        faces && face.kind === 'searched'
+          ? await verifyFaceConflict(trx, biometrics, parsed.record, decision, faces.evidence, face.since)
+          : null;
+      if (verified) decision = decide(verified);
       clock.lap('decide');
       const writes = new WriteSet();
       const { status, goldenId } = await planDecision(trx, writes, message.recordId, parsed.record, decision);

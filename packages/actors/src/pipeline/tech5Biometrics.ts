@@ -26,6 +26,12 @@ export interface Tech5BiometricsOptions {
 
 /** At most 1 false candidate in 100 searches: enough to weigh, rare enough not to mislead. */
 export const DEFAULT_TARGET_FPIR = 20;
+/**
+ * A verification against one person's faces accepts another person's face at most once in 1,000
+ * (-10·log10 of 1e-3): it is asked only when the demographics link already, and an impostor
+ * presenting someone's details must still fail it nearly always.
+ */
+export const VERIFY_TARGET_FPIR = 30;
 export const DEFAULT_MAX_RESULTS = 10;
 const CACHED_SAMPLES = 32;
 /** The face cache holds at most this many images of the largest size NEXUS_FACE_MAX_BYTES allows. */
@@ -97,6 +103,18 @@ export class Tech5Biometrics implements BiometricStages {
       targetFPIR: this.targetFPIR,
     });
     return { targetFPIR: this.targetFPIR, matches };
+  }
+
+  async verify(record: CanonicalRecord, referenceIds: readonly string[]): Promise<BiometricSearch | null> {
+    if (!record.face_image || referenceIds.length === 0) return null;
+    const sample = await this.sample(record.face_image);
+    const matches = await this.abis.identify({
+      referenceUrl: sample.dataUrl,
+      maxResults: referenceIds.length,
+      targetFPIR: VERIFY_TARGET_FPIR,
+      gallery: referenceIds,
+    });
+    return { targetFPIR: VERIFY_TARGET_FPIR, matches };
   }
 
   async enrol(referenceId: string, record: CanonicalRecord): Promise<void> {
