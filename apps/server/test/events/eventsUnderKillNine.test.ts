@@ -140,7 +140,7 @@ describe('the event stream under kill -9 of the server and of the subscriber', (
     const first = await startSubscriber(stateDir, 0, population.length);
     subscriber = first.child;
     const subscriberPort = first.port;
-    server = await startServerProcess({ ...SERVER_ENV, DATABASE_URL: tdb.url });
+    server = await startServerProcess({ ...SERVER_ENV, DATABASE_URL: tdb.url, NEXUS_DATA_DIR: stateDir });
 
     const login = await fetch(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
@@ -172,7 +172,7 @@ describe('the event stream under kill -9 of the server and of the subscriber', (
     const pulledAtServerKill = pull.pulled.length;
     const pendingAtServerKill = await pendingCount(tdb.db);
     await submitBatch(tdb.db, PARTITIONS, { source: 'k9', records: lateComers.map((p) => p.record) });
-    server = await startServerProcess({ ...SERVER_ENV, DATABASE_URL: tdb.url });
+    server = await startServerProcess({ ...SERVER_ENV, DATABASE_URL: tdb.url, NEXUS_DATA_DIR: stateDir });
 
     // The subscriber kills itself (kill -9) after processing event n and before answering it.
     if (subscriber.exitCode === null && subscriber.signalCode === null)
