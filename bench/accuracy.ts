@@ -147,6 +147,16 @@ async function runOne(
       predicted.set(row.external_id, row.customer_id || undefined);
       if (row.decision === 'review') review++;
     }
+    // BENCH_KEEP_CLUSTERS=DIR: each run's clusters as CSV, to find the pairs two runs disagree on.
+    const keep = process.env.BENCH_KEEP_CLUSTERS;
+    if (keep) {
+      fs.mkdirSync(keep, { recursive: true });
+      const runName = `${set.name}_${options.enrich ?? 'default'}`.replace(/[^\w.-]+/g, '_');
+      fs.writeFileSync(
+        path.join(keep, `${runName}.csv`),
+        `external_id,customer_id\n${[...predicted].map(([id, c]) => `${id},${c ?? ''}`).join('\n')}\n`,
+      );
+    }
     const proposals = await db
       .selectFrom('review_cases')
       .select((eb) => eb.fn.countAll<string>().as('n'))
