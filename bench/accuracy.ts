@@ -26,7 +26,7 @@ import { parseColumnMap } from '../apps/server/src/files';
 import { enrichmentConfig } from '../apps/server/src/enrichment/enrichmentConfig';
 import { labelledDatasets, readTruth, type LabelledDataset } from './datasets';
 import { twoScriptBases, writeTwoScriptSet } from './transliteratedNames';
-import { machineLine, writeBenchmarkSection } from './report';
+import { BENCHMARKS_FILE, machineLine, writeBenchmarkSection } from './report';
 
 interface Row {
   name: string;
@@ -53,6 +53,13 @@ interface Run {
 }
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+/** --only=A,B: the sets whose name contains A or B (case-insensitive). */
+const chosen = (name: string) =>
+  !only ||
+  only
+    .toLowerCase()
+    .split(',')
+    .some((part) => name.toLowerCase().includes(part.trim()));
 /** Sets decided at once (each on its own database, in file order): --lanes=N, default 4. */
 const lanes = Number(process.argv.find((a) => a.startsWith('--lanes='))?.slice('--lanes='.length) ?? 4);
 
@@ -139,6 +146,16 @@ async function runOne(
     for await (const row of exportClusters(db, batchIds)) {
       predicted.set(row.external_id, row.customer_id || undefined);
       if (row.decision === 'review') review++;
+    }
+    // BENCH_KEEP_CLUSTERS=DIR: each run's clusters as CSV, to find the pairs two runs disagree on.
+    const keep = process.env.BENCH_KEEP_CLUSTERS;
+    if (keep) {
+      fs.mkdirSync(keep, { recursive: true });
+      const runName = `${set.name}_${options.enrich ?? 'default'}`.replace(/[^\w.-]+/g, '_');
+      fs.writeFileSync(
+        path.join(keep, `${runName}.csv`),
+        `external_id,customer_id\n${[...predicted].map(([id, c]) => `${id},${c ?? ''}`).join('\n')}\n`,
+      );
     }
     const proposals = await db
       .selectFrom('review_cases')
@@ -285,7 +302,7 @@ async function main() {
   const results: Row[] = [];
   const studies: OrderStudy[] = [];
   try {
-    const sets = labelledDatasets().filter((s) => !only || s.name.toLowerCase().includes(only.toLowerCase()));
+    const sets = labelledDatasets().filter((s) => chosen(s.name));
     const show = (row: Row) =>
       console.log(
         `${row.name.padEnd(36)} ${row.model.padEnd(26)} P ${f(row.precision)}  R ${f(row.recall)}  F1 ${f(row.f1)}  review ${(row.review * 100).toFixed(2)}%  largest ${row.largest}/${row.largestTrue}  proposals ${row.proposals}  blocking ${f(row.blocking)}  ${row.perSecond.toFixed(0)} rec/s`,
@@ -410,6 +427,18 @@ ${table}${orderTables.length > 0 ? `\n\n${orderTables.join('\n\n')}` : ''}`,
   console.log('written to docs/benchmarks.md');
 }
 
+/** The rows of the enrichment table in docs/benchmarks.md, by set name. */
+function enrichmentRowsWritten(): Array<[string, string]> {
+  const text = fs.existsSync(BENCHMARKS_FILE) ? fs.readFileSync(BENCHMARKS_FILE, 'utf8') : '';
+  const start = text.indexOf('## Enrichment (npm run bench:accuracy -- --enrichment)\n');
+  if (start === -1) return [];
+  const section = text.slice(start).split(/\n## /)[0]!;
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| data |'))
+    .map((line) => [line.split('|')[1]!.trim(), line]);
+}
+
 /** Each set with the learned model, enrichment off against on; the two-script sets too. */
 async function measureEnrichment() {
   const server = process.env.DATABASE_URL
@@ -423,9 +452,8 @@ async function measureEnrichment() {
   const adminUrl = process.env.DATABASE_URL ?? server!.url;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-two-scripts-'));
   const built = twoScriptBases().map((base) => writeTwoScriptSet(base, dir));
-  const sets = [...labelledDatasets(), ...built.map((b) => b.set)].filter(
-    (s) => !only || s.name.toLowerCase().includes(only.toLowerCase()),
-  );
+  const everySet = [...labelledDatasets(), ...built.map((b) => b.set)];
+  const sets = everySet.filter((s) => chosen(s.name));
   const pairs: Array<{ off: Row; on: Row } | undefined> = sets.map(() => undefined);
   const rewrites = built
     .map(
@@ -436,29 +464,37 @@ async function measureEnrichment() {
     )
     .join('; ');
   // The section is written again after each set, so a run cut short still leaves what it measured.
+  const header = [
+    `| data | records | precision off | precision ${enrichedWith} | recall off | recall ${enrichedWith} | F1 off | F1 ${enrichedWith} | F1 change | review off / on | blocking recall off / on |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const started = machineLine();
   const write = () => {
-    if (only) return;
+    // A partial run (--only) replaces its sets' rows in the table and keeps the others' as they are
+    // (read again each time: partial runs of other sets may be writing beside it).
+    const kept = only ? enrichmentRowsWritten() : [];
     const done = pairs.filter((p) => p !== undefined);
-    const lowered = done.filter((p) => p.on.precision < p.off.precision);
     const delta = (on: number, off: number) => `${on - off >= 0 ? '+' : ''}${f(on - off)}`;
-    const table = [
-      `| data | records | precision off | precision ${enrichedWith} | recall off | recall ${enrichedWith} | F1 off | F1 ${enrichedWith} | F1 change | review off / on | blocking recall off / on |`,
-      '|---|---|---|---|---|---|---|---|---|---|---|',
-      ...done.map(
-        ({ off, on }) =>
-          `| ${off.name} | ${off.records} | ${f(off.precision)} | ${f(on.precision)}${on.precision < off.precision ? ' **lower**' : ''} | ${f(off.recall)} | ${f(on.recall)} | ${f(off.f1)} | **${f(on.f1)}** | ${delta(on.f1, off.f1)} | ${(off.review * 100).toFixed(2)}% / ${(on.review * 100).toFixed(2)}% | ${f(off.blocking)} / ${f(on.blocking)} |`,
-      ),
-    ].join('\n');
-    const missing = sets.filter((_, i) => pairs[i] === undefined).map((s) => s.name);
+    const measured = new Map(
+      done.map(({ off, on }) => [
+        off.name,
+        `| ${off.name} | ${off.records} | ${f(off.precision)} | ${f(on.precision)}${on.precision < off.precision ? ' **lower**' : ''} | ${f(off.recall)} | ${f(on.recall)} | ${f(off.f1)} | **${f(on.f1)}** | ${delta(on.f1, off.f1)} | ${(off.review * 100).toFixed(2)}% / ${(on.review * 100).toFixed(2)}% | ${f(off.blocking)} / ${f(on.blocking)} |`,
+      ]),
+    );
+    const rows = new Map([...kept.filter(([name]) => !measured.has(name)), ...measured]);
+    const ordered = everySet.filter((s) => rows.has(s.name));
+    const lowered = ordered.filter((s) => rows.get(s.name)!.includes('**lower**')).map((s) => s.name);
+    const missing = everySet.filter((s) => !rows.has(s.name)).map((s) => s.name);
+    const table = [...header, ...ordered.map((s) => rows.get(s.name)!)].join('\n');
     writeBenchmarkSection(
       'Enrichment (npm run bench:accuracy -- --enrichment)',
-      `${machineLine()}. Every labelled set, and two sets with names in two scripts built from them by
+      `${only && kept.length > 0 ? `${done.map((p) => p.off.name).join(', ')}: ${started} (\`--only\`); the other rows measured before` : started}. Every labelled set, and two sets with names in two scripts built from them by
 bench/transliteratedNames.ts (seeded; the labels unchanged; records rewritten: ${rewrites}), through
 the real engine as in the accuracy table (one partition, file order, a fresh database each), with
 the model learned from the file as \`nexus dedupe\` learns it (the learning sees the records enriched
 the same way), twice: NEXUS_ENRICH=off and NEXUS_ENRICH=${enrichedWith}
-(docs/decisions/0041-enrichment-stage.md). Smallest sets first. Pairwise precision, recall and F1 over all pairs; records
-left in review count as linked to nobody. ${lowered.length === 0 ? `Enrichment lowered precision on none of the ${done.length} sets measured.` : `**Enrichment lowered precision on ${lowered.map((p) => p.off.name).join(', ')}.**`}${missing.length > 0 ? ` Not measured in this run (it was stopped first): ${missing.join(', ')}.` : ''}
+(docs/decisions/0041-enrichment-stage.md). Pairwise precision, recall and F1 over all pairs; records
+left in review count as linked to nobody. ${lowered.length === 0 ? `Enrichment lowered precision on none of the ${ordered.length} sets measured.` : `**Enrichment lowered precision on ${lowered.join(', ')}.**`}${missing.length > 0 ? ` Not measured yet: ${missing.join(', ')}.` : ''}
 
 ${table}`,
     );

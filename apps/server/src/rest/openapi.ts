@@ -245,6 +245,12 @@ export function openApiDocument(): object {
       '/api/openapi.json': {
         get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
       },
+      '/api/asyncapi.json': {
+        get: {
+          summary: 'The events webhooks and Kafka carry, with their payload schemas',
+          responses: { 200: { description: 'AsyncAPI 3.0' } },
+        },
+      },
     },
   };
   return cached;

@@ -8,6 +8,7 @@ import { MODEL_ROUTES } from '../models/modelRoutes';
 import { WEBHOOK_ROUTES } from '../notifications/webhooksRoutes';
 import { ACCESS_ROUTES } from '../privacy/accessRoutes';
 import { ERASURE_ROUTES } from '../privacy/erasureRoutes';
+import { asyncApiDocument } from '../notifications/eventsAsyncApi';
 import { openApiDocument } from './openapi';
 import type { RestRoute } from './restRoute';
 
@@ -33,6 +34,13 @@ export const REST_ROUTES: RestRoute[] = [
     level: 'authed',
     summary: 'This API, described as OpenAPI 3.1',
     handle: () => Promise.resolve({ status: 200, body: openApiDocument() }),
+  },
+  {
+    method: 'GET',
+    path: '/api/asyncapi.json',
+    level: 'authed',
+    summary: 'The event stream (Kafka nexus.events, webhooks), described as AsyncAPI 3.0',
+    handle: () => Promise.resolve({ status: 200, body: asyncApiDocument() }),
   },
   ...IDENTIFY_ROUTES,
   ...ERASURE_ROUTES,
