@@ -109,6 +109,7 @@ export async function startEngine(
       tech5LdsUrl: config.TECH5_LDS_URL,
       tech5AbisUrl: config.TECH5_ABIS_URL,
       tech5Client: options.tech5Client,
+      tech5Prefetch: config.NEXUS_TECH5_PREFETCH,
       faces,
       enrichment: enrichmentConfig(config),
       encryption,
