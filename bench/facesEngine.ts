@@ -62,7 +62,13 @@ export async function runBatch(
   adminUrl: string,
   name: string,
   records: unknown[],
-  options: { tech5?: ExternalSimulator; config?: Partial<Config>; faceDirs?: string[] } = {},
+  options: {
+    tech5?: ExternalSimulator;
+    config?: Partial<Config>;
+    faceDirs?: string[];
+    /** False: every record in its own transaction (the path records with a face take). */
+    batchDecisions?: boolean;
+  } = {},
 ): Promise<BatchRun> {
   const { tech5, faceDirs = [] } = options;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -84,7 +90,7 @@ export async function runBatch(
       },
       db,
       url.toString(),
-      { faceDirs },
+      { faceDirs, batchDecisions: options.batchDecisions },
     );
     const stages: Record<string, number> = {};
     let decided = 0;

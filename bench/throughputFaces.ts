@@ -57,12 +57,18 @@ export async function facesThroughput(): Promise<void> {
       await sim.stop();
     }
   };
-  let off: BatchRun, inTurn: BatchRun, ahead: BatchRun;
+  let off: BatchRun, offSingle: BatchRun, inTurn: BatchRun, ahead: BatchRun;
   try {
     off = await runBatch(
       server.url,
       'bench_tp_faces_off',
       people.map((p) => p.record),
+    );
+    offSingle = await runBatch(
+      server.url,
+      'bench_tp_faces_off_single',
+      people.map((p) => p.record),
+      { batchDecisions: false },
     );
     inTurn = await withSimulator('bench_tp_faces_in_turn', { NEXUS_TECH5_PREFETCH: 0 });
     ahead = await withSimulator('bench_tp_faces_ahead', { NEXUS_TECH5_PREFETCH: prefetch });
@@ -84,6 +90,7 @@ export async function facesThroughput(): Promise<void> {
   const ratio = (r: BatchRun) => (r.perSecond / off.perSecond).toFixed(2);
   const rows = [
     ['faces off', off, '-'],
+    ['faces off, one transaction per record (the path a record with a face takes)', offSingle, '-'],
     [
       "faces on, calls in each record's turn (NEXUS_TECH5_PREFETCH=0)",
       inTurn,

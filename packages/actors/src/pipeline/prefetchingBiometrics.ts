@@ -1,17 +1,19 @@
 /**
  * The Tech5 calls of a worker task's queued records, started ahead of their decisions
- * (docs/decisions/0054-overlap-of-the-tech5-calls.md). Liveness and the 1:N search of a record
- * do not depend on any decision, so while one record is decided, the liveness checks and searches
- * of the records behind it are already under way, at most `concurrency` at once.
+ * (docs/decisions/0054-overlap-of-the-tech5-calls.md). A record's liveness check does not depend
+ * on any decision, so while one record is decided, the liveness checks of the records behind it
+ * are under way, at most `concurrency` at once; the next record's 1:N search runs while the record
+ * before it finishes (its enrolment's bookkeeping, the next record's own reads).
  * `decideRecordMessage` calls this as it calls the Tech5 stages and gets the running call.
  *
  * The guard: a search sent before an enrolment of this task ended may miss that face (a record
- * of the same person, decided moments earlier in the same partition). Such a search is thrown
- * away and made again when its record asks for it, after the enrolment: the answer is the one the
- * record would have had without prefetching. Enrolments of other partitions are as concurrent as
- * they were: the search carries the database time read before it was sent (`searchedAfter`), so a
- * face enrolled after that says nothing either way (faceEvidence.ts), as for a twin decided at the
- * same moment.
+ * of the same person, decided moments earlier in the same partition). So a record's search is
+ * sent as soon as the enrolment of the record before it ends (or when its own turn comes), not
+ * earlier; should one still have been sent before an enrolment of the task, it is thrown away and
+ * made again: the answer is the one the record would have had without prefetching. Enrolments of
+ * other partitions are as concurrent as they were: the search carries the database time read
+ * before it was sent (`searchedAfter`), so a face enrolled after that says nothing either way
+ * (faceEvidence.ts), as for a twin decided at the same moment.
  *
  * A prefetched call that failed is not handed on: the record makes the call itself, with the
  * retries, timeouts and circuit breaker of today, so a failure is the record's own (supervision,
@@ -27,13 +29,14 @@ import {
 import type { Db } from '../db/database';
 import type { BiometricSearch, BiometricStages, LivenessResult } from './biometricStages';
 
-/** Tech5 calls of queued records in flight at once, per task. */
+/** Liveness checks of queued records in flight at once, per task. */
 export const DEFAULT_TECH5_PREFETCH = 4;
 
 interface Prefetch {
+  record: CanonicalRecord;
   liveness: Promise<LivenessResult>;
-  /** Settles after liveness: null when the face was not live (a spoof never reaches ABIS). */
-  search: Promise<PrefetchedSearch | null>;
+  /** Started once no enrolment of this task can come before it; null when not live. */
+  search?: Promise<PrefetchedSearch | null>;
 }
 
 interface PrefetchedSearch {
@@ -48,10 +51,12 @@ interface PrefetchedSearch {
 type Settled<T> = { ok: true; value: T } | { ok: false };
 
 export class PrefetchingBiometrics implements BiometricStages {
-  /** Per face image, the prefetches not yet asked for, in offset order. */
-  private readonly queued = new Map<string, Prefetch[]>();
-  /** Per face image, the prefetch whose liveness was handed out, for the identify that follows. */
-  private readonly current = new Map<string, Prefetch>();
+  /** The task's records with a face, not decided before, in offset order. */
+  private readonly order: Prefetch[] = [];
+  /** The next record whose liveness has not been asked for; the one before it is being decided. */
+  private next = 0;
+  /** The prefetch whose liveness was handed out last, for the identify that follows. */
+  private current: Prefetch | undefined;
   private enrolmentsBegun = 0;
   private enrolling = 0;
   private running = 0;
@@ -70,8 +75,9 @@ export class PrefetchingBiometrics implements BiometricStages {
   }
 
   /**
-   * Starts the Tech5 calls of a task's records with a face that are not decided yet (a redelivery
-   * skips Tech5, as decideRecordMessage does). Resolves once they are queued, not answered.
+   * Starts the liveness checks of a task's records with a face that are not decided yet (a
+   * redelivery skips Tech5, as decideRecordMessage does), and the search of the first of them.
+   * Resolves once they are under way, not answered.
    */
   async prefetch(messages: readonly RawRecordMessage[]): Promise<void> {
     const faces: Array<{ recordId: string; record: CanonicalRecord }> = [];
@@ -81,30 +87,23 @@ export class PrefetchingBiometrics implements BiometricStages {
         faces.push({ recordId: message.recordId, record: parsed.record });
     }
     if (faces.length === 0) return;
-    // One read for the task: which are decided already, and the database's clock before any
-    // search of this task is sent (faces enrolled before it were in ABIS when it searched).
-    const { rows } = await sql<{ now: Date; decided: string[] | null }>`
-      select clock_timestamp() as now, array(
-        select id::text from records
-        where id = any(${faces.map((f) => f.recordId)}::uuid[])
-          and status is not null and status <> all(${[...PENDING_RECORD_STATUSES]}::text[])
-      ) as decided`.execute(this.db);
-    const searchedAfter = rows[0]!.now;
-    const decided = new Set(rows[0]!.decided ?? []);
+    const decided = await decidedAlready(
+      this.db,
+      faces.map((f) => f.recordId),
+    );
     for (const { recordId, record } of faces) {
       if (decided.has(recordId) || this.closed) continue;
-      const key = record.face_image!;
-      const list = this.queued.get(key) ?? [];
-      list.push(this.start(record, searchedAfter));
-      this.queued.set(key, list);
+      this.order.push({ record, liveness: this.checkAhead(record) });
     }
+    this.searchNext();
   }
 
   async checkLiveness(record: CanonicalRecord): Promise<LivenessResult> {
-    const key = record.face_image;
-    const prefetch = key ? this.queued.get(key)?.shift() : undefined;
-    if (!key || !prefetch) return this.inner.checkLiveness(record);
-    this.current.set(key, prefetch);
+    const prefetch = this.take(record);
+    if (!prefetch) return this.inner.checkLiveness(record);
+    // The records before this one are decided and enrolled: its search may go now, if not gone.
+    prefetch.search ??= this.search(prefetch);
+    this.current = prefetch;
     const answer = await settled(prefetch.liveness);
     if (answer.ok) {
       this.counts.livenessUsed++;
@@ -112,15 +111,14 @@ export class PrefetchingBiometrics implements BiometricStages {
     }
     this.counts.failedPrefetches++;
     // The record's own call, made now as it was before prefetching; its search too.
-    this.current.delete(key);
+    this.current = undefined;
     return this.inner.checkLiveness(record);
   }
 
   async identify(record: CanonicalRecord): Promise<BiometricSearch | null> {
-    const key = record.face_image;
-    const prefetch = key ? this.current.get(key) : undefined;
-    if (!key || !prefetch) return this.inner.identify(record);
-    this.current.delete(key);
+    const prefetch = this.current?.record.face_image === record.face_image ? this.current : undefined;
+    this.current = undefined;
+    if (!prefetch?.search) return this.inner.identify(record);
     const answer = await settled(prefetch.search);
     if (!answer.ok || answer.value === null) {
       if (!answer.ok) this.counts.failedPrefetches++;
@@ -144,51 +142,60 @@ export class PrefetchingBiometrics implements BiometricStages {
     } finally {
       this.enrolling--;
     }
+    // The face is in ABIS: the next record's search now sees it.
+    this.searchNext();
   }
 
-  /** Resolves when every call started ahead has answered or failed (for tests and shutdown). */
+  /** Resolves when every call started ahead has answered or failed (for tests). */
   async drained(): Promise<void> {
-    const all = [...this.queued.values(), ...this.current.values()].flat();
-    await Promise.all(all.map((p) => settled(p.search)));
+    await Promise.all(this.order.map((p) => settled<unknown>(p.search ?? p.liveness)));
   }
 
-  /** The task is over: prefetches not started yet are dropped; answers still due are ignored. */
+  /** The task is over: liveness checks not started yet are dropped; answers still due are ignored. */
   close(): void {
     this.closed = true;
-    this.queued.clear();
-    this.current.clear();
     for (const wake of this.waiting.splice(0)) wake();
   }
 
-  private start(record: CanonicalRecord, searchedAfter: Date): Prefetch {
-    const job = this.acquire().then(async (open) => {
+  /** The queued prefetch of this record: the next one in order, when it is this record's face. */
+  private take(record: CanonicalRecord): Prefetch | undefined {
+    const candidate = this.order[this.next];
+    if (!candidate || candidate.record.face_image !== record.face_image) return undefined;
+    this.next++;
+    return candidate;
+  }
+
+  private searchNext(): void {
+    const queued = this.order[this.next];
+    if (queued && !this.closed) queued.search ??= this.search(queued);
+  }
+
+  /** The 1:N search of a live face, with the database's time read before it is sent. */
+  private search(prefetch: Prefetch): Promise<PrefetchedSearch | null> {
+    const search = prefetch.liveness.then(async (checked): Promise<PrefetchedSearch | null> => {
+      if (!checked.live || this.closed) return null;
+      const searchedAfter = await databaseNow(this.db);
+      const clean = this.enrolling === 0;
+      const enrolmentsBefore = this.enrolmentsBegun;
+      const result = await this.inner.identify(prefetch.record);
+      return result ? { result: { ...result, searchedAfter }, clean, enrolmentsBefore } : null;
+    });
+    // Nobody may ask for it (the task stopped at an earlier record): no unhandled rejection.
+    search.catch(() => undefined);
+    return search;
+  }
+
+  private checkAhead(record: CanonicalRecord): Promise<LivenessResult> {
+    const liveness = this.acquire().then(async (open) => {
       if (!open) throw new PrefetchDropped();
       try {
-        const checked = await this.inner.checkLiveness(record);
-        const search = (async (): Promise<PrefetchedSearch | null> => {
-          if (!checked.live || this.closed) return null;
-          const clean = this.enrolling === 0;
-          const enrolmentsBefore = this.enrolmentsBegun;
-          const result = await this.inner.identify(record);
-          return result ? { result: { ...result, searchedAfter }, clean, enrolmentsBefore } : null;
-        })();
-        // The slot is held until the search is answered too.
-        search.then(
-          () => this.release(),
-          () => this.release(),
-        );
-        return { checked, search };
-      } catch (error) {
+        return await this.inner.checkLiveness(record);
+      } finally {
         this.release();
-        throw error;
       }
     });
-    const liveness = job.then((j) => j.checked);
-    const search = job.then((j) => j.search);
-    // Nobody may ask for these (the task stopped at an earlier record): no unhandled rejection.
     liveness.catch(() => undefined);
-    search.catch(() => undefined);
-    return { liveness, search };
+    return liveness;
   }
 
   /** A slot among `concurrency`; resolves false when the task closed before one was free. */
@@ -211,6 +218,21 @@ export class PrefetchingBiometrics implements BiometricStages {
     this.running--;
     this.waiting.shift()?.();
   }
+}
+
+/** Of these records, those decided already: a redelivery skips Tech5. */
+async function decidedAlready(db: Db, recordIds: string[]): Promise<Set<string>> {
+  const { rows } = await sql<{ id: string }>`
+    select id::text as id from records
+    where id = any(${recordIds}::uuid[])
+      and status is not null and status <> all(${[...PENDING_RECORD_STATUSES]}::text[])`.execute(db);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Faces enrolled (enrolled_at) before this time were in ABIS when a search sent after it ran. */
+async function databaseNow(db: Db): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`select clock_timestamp() as now`.execute(db);
+  return rows[0]!.now;
 }
 
 class PrefetchDropped extends Error {
