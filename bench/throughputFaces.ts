@@ -57,7 +57,7 @@ export async function facesThroughput(): Promise<void> {
       await sim.stop();
     }
   };
-  let off: BatchRun, offSingle: BatchRun, inTurn: BatchRun, ahead: BatchRun;
+  let off: BatchRun, offSingle: BatchRun, inTurn: BatchRun, ahead: BatchRun, allIn: BatchRun;
   try {
     off = await runBatch(
       server.url,
@@ -72,6 +72,11 @@ export async function facesThroughput(): Promise<void> {
     );
     inTurn = await withSimulator('bench_tp_faces_in_turn', { NEXUS_TECH5_PREFETCH: 0 });
     ahead = await withSimulator('bench_tp_faces_ahead', { NEXUS_TECH5_PREFETCH: prefetch });
+    // Every partition's task in flight at once: how far the remaining per-record time is waiting.
+    allIn = await withSimulator('bench_tp_faces_ahead_all', {
+      NEXUS_TECH5_PREFETCH: prefetch,
+      NEXUS_WORKER_CONCURRENCY: config.NEXUS_PARTITIONS,
+    });
   } finally {
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -100,6 +105,11 @@ export async function facesThroughput(): Promise<void> {
       `faces on, queued records' calls sent ahead (NEXUS_TECH5_PREFETCH=${prefetch})`,
       ahead,
       callLine('bench_tp_faces_ahead'),
+    ],
+    [
+      `faces on, calls sent ahead, NEXUS_WORKER_CONCURRENCY=${config.NEXUS_PARTITIONS} (a task of every partition in flight)`,
+      allIn,
+      callLine('bench_tp_faces_ahead_all'),
     ],
   ] as const;
   for (const [name, r, c] of rows) {
