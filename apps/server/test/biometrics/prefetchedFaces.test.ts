@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRecordMessage } from '@nexus/schema';
-import { loadActiveModel, Tech5Biometrics } from '@nexus/actors';
+import { loadActiveModel, Tech5Biometrics, type BiometricStages } from '@nexus/actors';
+import { loadConfig } from '../../src/config';
 import {
   decideRecordMessage,
   type PipelineContext,
@@ -162,7 +163,48 @@ describe('Tech5 calls sent ahead of the decisions', () => {
     expect(biometrics.counts.livenessUsed).toBe(0);
   });
 
-  it('refuses a concurrency below one', () => {
+  it('keeps at most the configured number of liveness checks in flight', async () => {
+    const real = ahead.ctx.biometrics!;
+    let inFlight = 0;
+    let most = 0;
+    // The real client, counted: how many of its liveness checks are unanswered at once.
+    const counted: BiometricStages = {
+      checkLiveness: async (record) => {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await real.checkLiveness(record);
+        } finally {
+          inFlight--;
+        }
+      },
+      identify: (record) => real.identify(record),
+      enrol: (id, record) => real.enrol(id, record),
+    };
+    const messages = Array.from({ length: 6 }, (_, i) =>
+      message({
+        external_id: `c${i}`,
+        given_name: 'Lena',
+        family_name: `Kraus${i}`,
+        date_of_birth: '1990-01-01',
+        face_image: faceDataUrl({ family: 5410 + i, member: 0 }, 1),
+      }),
+    );
+    const biometrics = new PrefetchingBiometrics(counted, ahead.ctx.db, 2);
+    await biometrics.prefetch(messages);
+    await biometrics.drained();
+    for (const m of messages) await decideRecordMessage({ ...ahead.ctx, biometrics }, 0, m);
+    biometrics.close();
+    expect(most).toBe(2);
+    expect(biometrics.counts.livenessUsed).toBe(6);
+  });
+
+  it('refuses a concurrency below one, and NEXUS_TECH5_PREFETCH outside 0..64', () => {
     expect(() => new PrefetchingBiometrics(ahead.ctx.biometrics!, ahead.ctx.db, 0)).toThrow(/at least 1/);
+    expect(() => new PrefetchingBiometrics(ahead.ctx.biometrics!, ahead.ctx.db, 1.5)).toThrow(/at least 1/);
+    expect(loadConfig({ NEXUS_TECH5_PREFETCH: '0' }).NEXUS_TECH5_PREFETCH).toBe(0);
+    expect(loadConfig({ NEXUS_TECH5_PREFETCH: '64' }).NEXUS_TECH5_PREFETCH).toBe(64);
+    expect(loadConfig({}).NEXUS_TECH5_PREFETCH).toBe(4);
+    expect(() => loadConfig({ NEXUS_TECH5_PREFETCH: '65' })).toThrow(/NEXUS_TECH5_PREFETCH/);
+    expect(() => loadConfig({ NEXUS_TECH5_PREFETCH: '-1' })).toThrow(/NEXUS_TECH5_PREFETCH/);
   });
 });

@@ -82,6 +82,8 @@ export class PrefetchingBiometrics implements BiometricStages {
   async prefetch(messages: readonly RawRecordMessage[]): Promise<void> {
     const faces: Array<{ recordId: string; record: CanonicalRecord }> = [];
     for (const message of messages) {
+      // Most records have no face: only those are parsed here (as batchable() tells them apart).
+      if (!message.record.face_image) continue;
       const parsed = parseCanonicalRecord(message.record, { source: message.source });
       if (parsed.ok && parsed.record.face_image)
         faces.push({ recordId: message.recordId, record: parsed.record });
