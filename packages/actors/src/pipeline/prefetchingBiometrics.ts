@@ -159,12 +159,17 @@ export class PrefetchingBiometrics implements BiometricStages {
     for (const wake of this.waiting.splice(0)) wake();
   }
 
-  /** The queued prefetch of this record: the next one in order, when it is this record's face. */
+  /**
+   * The queued prefetch of this record: the first one from the cursor with its face. Records
+   * are decided in offset order, so any passed over were not asked for (decided meanwhile).
+   */
   private take(record: CanonicalRecord): Prefetch | undefined {
-    const candidate = this.order[this.next];
-    if (!candidate || candidate.record.face_image !== record.face_image) return undefined;
-    this.next++;
-    return candidate;
+    for (let i = this.next; i < this.order.length; i++) {
+      if (this.order[i]!.record.face_image !== record.face_image) continue;
+      this.next = i + 1;
+      return this.order[i];
+    }
+    return undefined;
   }
 
   private searchNext(): void {
