@@ -4,7 +4,8 @@
  * on any decision, so while one record is decided, the liveness checks of the records behind it
  * are under way, at most `concurrency` at once; the next record's 1:N search runs while the record
  * before it finishes (its enrolment's bookkeeping, the next record's own reads).
- * `decideRecordMessage` calls this as it calls the Tech5 stages and gets the running call.
+ * The pipeline's face stages (faceStages.ts) call this as they call the Tech5 stages and get
+ * the running call.
  *
  * The guard: a search sent before an enrolment of this task ended may miss that face (a record
  * of the same person, decided moments earlier in the same partition). So a record's search is
