@@ -4,22 +4,16 @@
 // 2. A generated batch with faces and 5% spoofs through the engine (embedded Postgres, simulator in
 //    its own process): records/s with faces on and off, ABIS calls per record, calls saved by
 //    failing fast on liveness.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import pg from 'pg';
-import { createDb, migrateToLatest } from '@nexus/actors';
 import { abisIdentifyResponseSchema } from '@nexus/schema';
-import { startTech5Simulator, syntheticCapture, type SimulatorStats } from '@nexus/tech5-sim';
-import { loadConfig } from '../apps/server/src/config';
+import { startTech5Simulator, syntheticCapture } from '@nexus/tech5-sim';
 import { startEmbeddedPostgres } from '../apps/server/src/db/postgres';
-import { startEngine } from '../apps/server/src/engine/engine';
 import { withFaces } from '../apps/server/src/generate/syntheticFaces';
 import { generatePopulation } from '../apps/server/src/generate/syntheticPeople';
 import { writeDataset } from '../apps/server/src/generate/writeDataset';
-import { submitBatch } from '../apps/server/src/ingest/submitBatch';
+import { runBatch, spawnSimulator } from './facesEngine';
 import { machineLine, writeBenchmarkSection } from './report';
 
 const arg = (name: string, fallback: number) =>
@@ -101,106 +95,6 @@ async function searchLatency(): Promise<SearchRow[]> {
 
 // ---- 2. A batch with faces through the engine -----------------------------------------------
 
-interface ExternalSimulator {
-  ldsUrl: string;
-  abisUrl: string;
-  url: string;
-  stats(): Promise<SimulatorStats>;
-  stop(): Promise<void>;
-}
-
-/** The simulator in its own process, as a real Tech5 would be: it does not share the engine's thread. */
-async function spawnSimulator(): Promise<ExternalSimulator> {
-  const bin = path.resolve(import.meta.dirname, '../apps/tech5-sim/bin/tech5-sim.mjs');
-  const child: ChildProcess = spawn(process.execPath, [bin, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const urls: Record<string, string> = {};
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const [key, value] = line.split('=');
-    if (key && value) urls[key] = value;
-    if (urls.TECH5_LDS_URL && urls.TECH5_ABIS_URL) break;
-  }
-  const base = urls.TECH5_ABIS_URL!.replace(/\/abis$/, '');
-  return {
-    ldsUrl: urls.TECH5_LDS_URL!,
-    abisUrl: urls.TECH5_ABIS_URL!,
-    url: base,
-    stats: async () => (await (await fetch(`${base}/sim/stats`)).json()) as SimulatorStats,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-interface BatchRun {
-  records: number;
-  seconds: number;
-  perSecond: number;
-  byStatus: Record<string, number>;
-}
-
-async function runBatch(
-  adminUrl: string,
-  name: string,
-  records: unknown[],
-  tech5?: ExternalSimulator,
-  concurrency?: number,
-  faceDirs: string[] = [],
-): Promise<BatchRun> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), { maxConnections: 10 });
-  try {
-    await migrateToLatest(db);
-    const config = loadConfig({});
-    const engine = await startEngine(
-      {
-        ...config,
-        TECH5_LDS_URL: tech5?.ldsUrl,
-        TECH5_ABIS_URL: tech5?.abisUrl,
-        NEXUS_WORKER_CONCURRENCY: concurrency ?? config.NEXUS_WORKER_CONCURRENCY,
-      },
-      db,
-      url.toString(),
-      { faceDirs },
-    );
-    const started = performance.now();
-    for (let i = 0; i < records.length; i += 500) {
-      await submitBatch(db, config.NEXUS_PARTITIONS, { source: 'bench', records: records.slice(i, i + 500) });
-      engine.relay.kick();
-    }
-    for (;;) {
-      const { n } = await db
-        .selectFrom('records')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('status', 'in', ['received', 'relayed'])
-        .executeTakeFirstOrThrow();
-      if (Number(n) === 0) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    await engine.stop();
-    const counts = await db
-      .selectFrom('records')
-      .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
-      .groupBy('status')
-      .execute();
-    const byStatus = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)]));
-    console.log(`${name}: ${records.length} records in ${seconds.toFixed(1)} s, ${JSON.stringify(byStatus)}`);
-    return { records: records.length, seconds, perSecond: records.length / seconds, byStatus };
-  } finally {
-    await db.destroy();
-  }
-}
-
 async function batchThroughput() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-faces-'));
   const people = generatePopulation({ people: Math.round(RECORDS / 1.2), dupRate: 0.2, seed: 2027 });
@@ -229,13 +123,17 @@ async function batchThroughput() {
       'bench_faces_off',
       people.map((p) => p.record),
     );
-    const on = await runBatch(server.url, 'bench_faces_on', withFaceFiles, sim, undefined, [dir]);
+    const on = await runBatch(server.url, 'bench_faces_on', withFaceFiles, { tech5: sim, faceDirs: [dir] });
     const stats = await sim.stats();
     const abisCalls = stats.abis.identify + stats.abis.insert;
     // Records with faces mostly wait on Tech5: more of them in flight per worker thread, on an empty ABIS.
     await sim.stop();
     sims.push(await spawnSimulator());
-    const more = await runBatch(server.url, 'bench_faces_on_c16', withFaceFiles, sims.at(-1), 16, [dir]);
+    const more = await runBatch(server.url, 'bench_faces_on_c16', withFaceFiles, {
+      tech5: sims.at(-1),
+      config: { NEXUS_WORKER_CONCURRENCY: 16 },
+      faceDirs: [dir],
+    });
     return { off, on, more, stats, abisCalls, spoofs, perFace, records: population.length };
   } finally {
     await sims.at(-1)!.stop();

@@ -1,4 +1,4 @@
-// npm run bench:throughput [-- --records=N] — generated people (20% duplicates) through the full
+// npm run bench:throughput [-- --records=N] (with --faces: bench/throughputFaces.ts) — generated people (20% duplicates) through the full
 // pipeline on the embedded defaults: records/s, decision latency, peak memory. Then the same
 // records again on a fresh database with every record in its own transaction (the path before
 // the micro-batch transactions, docs/decisions/0046-batched-decision-path.md), same run.
@@ -163,4 +163,5 @@ per record (the path before it).
   );
 }
 
-await main();
+if (process.argv.includes('--faces')) await (await import('./throughputFaces')).facesThroughput();
+else await main();

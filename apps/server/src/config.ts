@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   DEFAULT_FACE_MAX_BYTES,
   DEFAULT_FACE_TIMEOUT_MS,
+  DEFAULT_TECH5_PREFETCH,
   ENRICHMENT_ADAPTERS,
   isFaceHostEntry,
   type EnrichmentAdapterName,
@@ -68,6 +69,12 @@ const envSchema = z.object({
    * with next to no CPU of its own (apps/tech5-sim fixed-latency mode); 0: its normal work.
    */
   TECH5_SIM_FIXED_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /**
+   * Liveness checks and 1:N searches of a task's queued records sent ahead of their decisions, at
+   * most this many at once (docs/decisions/0054-overlap-of-the-tech5-calls.md); 0: one call at a
+   * time, in each record's turn.
+   */
+  NEXUS_TECH5_PREFETCH: z.coerce.number().int().min(0).max(64).default(DEFAULT_TECH5_PREFETCH),
   // Face images (docs/decisions/0024-face-image-policy.md).
   /** Folders face_image file paths may name, separated like PATH (`:`); unset: no files. */
   NEXUS_FACE_DIRS: z

@@ -40,6 +40,7 @@ export {
   DEFAULT_TARGET_FPIR,
   type Tech5BiometricsOptions,
 } from './pipeline/tech5Biometrics';
+export { DEFAULT_TECH5_PREFETCH, PrefetchingBiometrics } from './pipeline/prefetchingBiometrics';
 export type { BiometricSearch, BiometricStages, LivenessResult } from './pipeline/biometricStages';
 export * from './matching';
 export { normalisePhone } from './matching/phones';

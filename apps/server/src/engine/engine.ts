@@ -1,6 +1,7 @@
 import {
   ActorSupervisor,
   DEFAULT_SUPERVISION,
+  DEFAULT_TECH5_PREFETCH,
   KafkaRecordBus,
   PostgresRecordBus,
   publishDeadLetters,
@@ -56,6 +57,7 @@ export type EngineConfig = Pick<
       | 'NEXUS_SEARCH_INDEX'
       | 'TECH5_LDS_URL'
       | 'TECH5_ABIS_URL'
+      | 'NEXUS_TECH5_PREFETCH'
       | 'NEXUS_ENCRYPTION_KEY'
       | 'NEXUS_ENCRYPTION_KEY_FILE'
       | 'NEXUS_ENCRYPTION_PREVIOUS_KEY'
@@ -109,6 +111,7 @@ export async function startEngine(
       tech5LdsUrl: config.TECH5_LDS_URL,
       tech5AbisUrl: config.TECH5_ABIS_URL,
       tech5Client: options.tech5Client,
+      tech5Prefetch: config.NEXUS_TECH5_PREFETCH ?? DEFAULT_TECH5_PREFETCH,
       faces,
       enrichment: enrichmentConfig(config),
       encryption,

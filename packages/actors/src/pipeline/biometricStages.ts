@@ -14,6 +14,11 @@ export interface LivenessResult {
 export interface BiometricSearch {
   targetFPIR: number;
   matches: Array<{ referenceId: string; scaledScore: number; internalScore: number }>;
+  /**
+   * A database time read before a search sent ahead of its record's decision
+   * (prefetchingBiometrics.ts); unset: the search was sent after the decision's own reading.
+   */
+  searchedAfter?: Date;
 }
 
 /**

@@ -24,7 +24,8 @@ import type { BiometricSearch, BiometricStages } from './biometricStages';
 /**
  * `searchedAfter` is a database time taken before the search began: a golden record whose face
  * was enrolled (in ABIS) before then, and not returned, did not match. Faces enrolled later
- * (a twin decided at the same moment) say nothing either way.
+ * (a twin decided at the same moment) say nothing either way. A search sent ahead of the
+ * decision carries its own, earlier time, which then counts.
  */
 export async function faceEvidence(
   trx: Db,
@@ -38,11 +39,9 @@ export async function faceEvidence(
     ...new Set(hits.map((h) => h.goldenId).filter((id): id is string => id !== null && !known.has(id))),
   ];
   const extra = await loadGoldenCandidates(trx, missing);
-  const enrolled = await goldenWithEnrolledFaces(
-    trx,
-    [...known, ...extra.map((e) => e.goldenId)],
-    searchedAfter,
-  );
+  const sent =
+    search.searchedAfter && search.searchedAfter < searchedAfter ? search.searchedAfter : searchedAfter;
+  const enrolled = await goldenWithEnrolledFaces(trx, [...known, ...extra.map((e) => e.goldenId)], sent);
   return { evidence: biometricEvidence(hits, enrolled), extra };
 }
 

@@ -56,6 +56,8 @@ export interface WorkerConfig {
   tech5AbisUrl?: string;
   /** Timeouts, retries and circuit breaker of the Tech5 clients (defaults otherwise). */
   tech5Client?: Partial<Tech5ClientOptions>;
+  /** Tech5 calls of queued records sent ahead, at most this many at once; 0 or unset: none (ADR 0054). */
+  tech5Prefetch?: number;
   /** Where face images may be read from (docs/decisions/0024-face-image-policy.md). */
   faces: FaceSourcePolicy;
   /** False: every record in its own transaction, as before the batched path (benchmarks compare both). */

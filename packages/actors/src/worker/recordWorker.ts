@@ -5,6 +5,7 @@ import { activeModelVersion, loadActiveModel } from '../pipeline/activeModel';
 import { batchable, decideRecordBatch } from '../pipeline/batch/decideRecordBatch';
 import { decideRecordMessage, type PipelineContext } from '../pipeline/decideRecordMessage';
 import { isInfrastructureError, isRetriable } from '../pipeline/errors';
+import { PrefetchingBiometrics } from '../pipeline/prefetchingBiometrics';
 import { Tech5Biometrics } from '../pipeline/tech5Biometrics';
 import { createEnricher } from '../enrichment/enrichmentStage';
 import { createSearchClient } from '../search/elasticsearchClient';
@@ -89,8 +90,26 @@ async function decide(
   ctx: PipelineContext,
   task: Extract<WorkerTask, { type: 'decide' }>,
   batched: boolean,
+  prefetch: number,
 ): Promise<WorkerReply> {
   const tech5 = ctx.biometrics instanceof Tech5Biometrics ? ctx.biometrics : undefined;
+  if (!ctx.biometrics || prefetch === 0) return decideInOrder(ctx, task, batched, tech5);
+  // The task's liveness checks and 1:N searches run ahead of its decisions (ADR 0054).
+  const ahead = new PrefetchingBiometrics(ctx.biometrics, ctx.db, prefetch);
+  try {
+    await ahead.prefetch(task.messages.map((m) => m.value));
+    return await decideInOrder({ ...ctx, biometrics: ahead }, task, batched, tech5);
+  } finally {
+    ahead.close();
+  }
+}
+
+async function decideInOrder(
+  ctx: PipelineContext,
+  task: Extract<WorkerTask, { type: 'decide' }>,
+  batched: boolean,
+  tech5: Tech5Biometrics | undefined,
+): Promise<WorkerReply> {
   const outcomes: RecordOutcome[] = [];
   const { messages } = task;
   let next = 0;
@@ -150,7 +169,7 @@ export default (async () => {
     const ctx = await follower.current();
     switch (task.type) {
       case 'decide':
-        return decide(ctx, task, config.batchDecisions !== false);
+        return decide(ctx, task, config.batchDecisions !== false, config.tech5Prefetch ?? 0);
       case 'ping':
         return { type: 'pong', threadId, modelVersion: ctx.model.version };
       default:
