@@ -179,6 +179,7 @@ describe('Tech5 calls sent ahead of the decisions', () => {
       },
       identify: (record) => real.identify(record),
       enrol: (id, record) => real.enrol(id, record),
+      verify: (record, referenceIds) => real.verify(record, referenceIds),
     };
     const messages = Array.from({ length: 6 }, (_, i) =>
       message({

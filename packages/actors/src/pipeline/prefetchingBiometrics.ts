@@ -137,6 +137,11 @@ export class PrefetchingBiometrics implements BiometricStages {
     return this.inner.identify(record);
   }
 
+  /** Verification is asked only on a conflict, inside the decision: nothing to send ahead. */
+  verify(record: CanonicalRecord, referenceIds: readonly string[]): Promise<BiometricSearch | null> {
+    return this.inner.verify(record, referenceIds);
+  }
+
   async enrol(referenceId: string, record: CanonicalRecord): Promise<void> {
     this.enrolmentsBegun++;
     this.enrolling++;
