@@ -12,6 +12,7 @@ import { EraseDialog } from './EraseDialog';
 import { MergeDialog } from './MergeDialog';
 import { personName, searchCriteria } from './people';
 import { useAccessReason } from '../privacy/accessReason';
+import { RevealProvider, type RevealValue } from '../privacy/Revealable';
 import './customers.css';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,6 +62,12 @@ export function CustomerDetailPage() {
     [api, reason, customerId],
   );
 
+  const reveal = useCallback<RevealValue>(
+    (target, field) =>
+      api.access.reveal.mutate({ ...target, field, ...(reason ? { reason } : {}) }).then((r) => r.value),
+    [api, reason],
+  );
+
   if (!valid)
     return <EmptyState title="No such customer">The address does not hold a customer id.</EmptyState>;
   if (customer.error) return <ErrorNotice error={customer.error} onRetry={() => void customer.refetch()} />;
@@ -69,22 +76,24 @@ export function CustomerDetailPage() {
   return (
     <>
       {mergeError ? <ErrorNotice error={mergeError} /> : null}
-      <GoldenRecordView
-        customer={customer.data}
-        lastSplit={lastSplit}
-        liveStatus={live.status}
-        onMerge={() => setMerging(true)}
-        onErase={mayErase ? () => setErasing(true) : undefined}
-        onSplit={async (recordId, reason) => {
-          const member = customer.data.members.find((m) => m.recordId === recordId);
-          const result = await api.customers.split.mutate({ customerId, recordId, reason });
-          queryClient.setQueryData(key, result.customer);
-          setLastSplit({
-            member: member ? `${member.source} ${member.externalId}` : 'The record',
-            newCustomerId: result.newCustomer.id,
-          });
-        }}
-      />
+      <RevealProvider reveal={reveal}>
+        <GoldenRecordView
+          customer={customer.data}
+          lastSplit={lastSplit}
+          liveStatus={live.status}
+          onMerge={() => setMerging(true)}
+          onErase={mayErase ? () => setErasing(true) : undefined}
+          onSplit={async (recordId, reason) => {
+            const member = customer.data.members.find((m) => m.recordId === recordId);
+            const result = await api.customers.split.mutate({ customerId, recordId, reason });
+            queryClient.setQueryData(key, result.customer);
+            setLastSplit({
+              member: member ? `${member.source} ${member.externalId}` : 'The record',
+              newCustomerId: result.newCustomer.id,
+            });
+          }}
+        />
+      </RevealProvider>
       <GoldenContactFamilies goldenId={customerId} />
       {mayErase ? (
         <EraseDialog
