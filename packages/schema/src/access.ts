@@ -41,6 +41,7 @@ export const revealInput = z
     message: 'give recordId or customerId, one of them',
     path: ['recordId'],
   });
+export type RevealInput = z.output<typeof revealInput>;
 
 // The masks are their own module so the dashboard can import them without zod.
 export * from './masks';
