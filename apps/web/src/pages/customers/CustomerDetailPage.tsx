@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { mayCall } from '@nexus/schema/roles';
 import { useApi, useSession } from '../../api/ApiProvider';
 import { useLive } from '../../api/useLive';
@@ -28,6 +28,7 @@ export function CustomerDetailPage() {
   const [erasing, setErasing] = useState(false);
   const { state } = useSession();
   const mayErase = state.status === 'signedIn' && mayCall('privacy', state.user.role);
+  const mayReadTrail = state.status === 'signedIn' && mayCall('admin', state.user.role);
   const valid = UUID.test(customerId);
   const key = ['customers.get', customerId];
   const access = useAccessReason();
@@ -94,6 +95,11 @@ export function CustomerDetailPage() {
           }}
         />
       </RevealProvider>
+      {mayReadTrail ? (
+        <p>
+          <Link to={`/access?customerId=${customerId}`}>Who read this customer (access trail)</Link>
+        </p>
+      ) : null}
       <GoldenContactFamilies goldenId={customerId} />
       {mayErase ? (
         <EraseDialog
