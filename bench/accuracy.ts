@@ -8,12 +8,16 @@
 // every set, and the sets with names in two scripts (bench/transliteratedNames.ts), with the model
 // learned from the file, once with NEXUS_ENRICH=off and once with ADAPTERS (default translit; an
 // llm adapter reads NEXUS_ENRICH_LLM_* from the environment).
+// --encryption shows that encryption at rest leaves decisions as they were (docs/decisions/0049-encryption-at-rest.md):
+// each set (at most --max-records=N records, default all), with the defaults and the learned model,
+// once without and once with NEXUS_ENCRYPTION_KEY, one run after another (the cipher is per thread).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { blockingRecall, createDb, migrateToLatest, pairwiseScores } from '@nexus/actors';
 import { seededRandom } from '@nexus/schema';
 import { loadConfig } from '../apps/server/src/config';
@@ -50,6 +54,10 @@ interface Row {
 
 interface Run {
   row: Row;
+  /** Every record's decision: external id -> status and golden record (by its founding record). */
+  decisions: Map<string, string>;
+  /** Stored values sealed under a data key (nxe1:...), counted in records' payloads. */
+  sealedRecords: number;
 }
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -65,12 +73,28 @@ const enrichedWith = enrichmentFlag?.includes('=')
   ? enrichmentFlag.slice('--enrichment='.length)
   : 'translit';
 
-/** The engine's configuration with NEXUS_ENRICH set (unset: the default); NEXUS_ENRICH_LLM_* from the environment. */
-function engineConfig(enrich: string | undefined) {
+/** --encryption: each set without and with encryption at rest, every decision compared. */
+const encryptionFlag = process.argv.includes('--encryption');
+const maxRecords = Number(
+  process.argv.find((a) => a.startsWith('--max-records='))?.slice('--max-records='.length) ?? Infinity,
+);
+/** A key-encryption key for the bench's throw-away databases only. */
+const BENCH_KEY = 'a-key-encryption-key-for-bench-accuracy-0049';
+
+/**
+ * The engine's configuration with NEXUS_ENRICH set (unset: the default) and, when `encrypt`,
+ * NEXUS_ENCRYPTION_KEY; NEXUS_ENRICH_LLM_* from the environment.
+ */
+function engineConfig(enrich: string | undefined, encrypt = false) {
   const llm = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => k.startsWith('NEXUS_ENRICH_LLM_')),
   );
-  return loadConfig({ ...llm, NEXUS_PARTITIONS: '1', ...(enrich ? { NEXUS_ENRICH: enrich } : {}) });
+  return loadConfig({
+    ...llm,
+    NEXUS_PARTITIONS: '1',
+    ...(enrich ? { NEXUS_ENRICH: enrich } : {}),
+    ...(encrypt ? { NEXUS_ENCRYPTION_KEY: BENCH_KEY } : {}),
+  });
 }
 
 /** Rows of a set's files (a header each), to start the largest first. */
@@ -108,9 +132,9 @@ async function runOne(
   adminUrl: string,
   set: LabelledDataset,
   index: number,
-  options: { learn: boolean; order?: number; enrich?: string },
+  options: { learn: boolean; order?: number; enrich?: string; encrypt?: boolean },
 ): Promise<Run> {
-  const config = engineConfig(options.enrich);
+  const config = engineConfig(options.enrich, options.encrypt);
   const files = options.order === undefined ? set.files : [shuffledFile(set, options.order)];
   const name = `nexus_bench_${index}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -140,6 +164,26 @@ async function runOne(
       predicted.set(row.external_id, row.customer_id || undefined);
       if (row.decision === 'review') review++;
     }
+    // Golden record ids differ between databases: a decision names its golden record by the
+    // smallest external id among its members, so two runs agree on every record exactly when
+    // they made the same golden records and the same statuses.
+    const decided = await db
+      .selectFrom('records as r')
+      .leftJoin('golden_record_members as m', 'm.record_id', 'r.id')
+      .select(['r.external_id', 'r.status', 'm.golden_id'])
+      .execute();
+    const nameOf = new Map<string, string>();
+    for (const d of decided)
+      if (d.golden_id && (nameOf.get(d.golden_id) ?? '\uffff') > d.external_id)
+        nameOf.set(d.golden_id, d.external_id);
+    const decisions = new Map(
+      decided.map((d) => [d.external_id, `${d.status}:${d.golden_id ? nameOf.get(d.golden_id) : ''}`]),
+    );
+    const sealed = await db
+      .selectFrom('records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where(sql<boolean>`payload::text like '%nxe1:%'`)
+      .executeTakeFirstOrThrow();
     const proposals = await db
       .selectFrom('review_cases')
       .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -178,7 +222,7 @@ async function runOne(
       largest: s.largestCluster,
       largestTrue: s.largestTrueCluster,
     };
-    return { row };
+    return { row, decisions, sealedRecords: Number(sealed.n) };
   } finally {
     await db.destroy();
     await admin.query(`drop database if exists ${name} with (force)`);
@@ -272,6 +316,7 @@ const f = (n: number, d = 4) => n.toFixed(d);
 
 async function main() {
   if (enrichmentFlag) return measureEnrichment();
+  if (encryptionFlag) return measureEncryption();
   const server = process.env.DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres({
@@ -482,6 +527,69 @@ ${table}`,
     await server?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  console.log('written to docs/benchmarks.md');
+}
+
+/**
+ * Each set, defaults and learned model, without and then with encryption at rest: the figures and
+ * every record's decision compared. One run at a time: the field cipher is installed per thread,
+ * and an engine started without a key uninstalls it.
+ */
+async function measureEncryption() {
+  const server = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres({
+        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-pg-')),
+        persistent: false,
+        fast: true,
+        database: 'postgres',
+      });
+  const adminUrl = process.env.DATABASE_URL ?? server!.url;
+  const sets = labelledDatasets()
+    .filter((s) => !only || s.name.toLowerCase().includes(only.toLowerCase()))
+    .filter((s) => recordCount(s) <= maxRecords)
+    .sort((a, b) => recordCount(a) - recordCount(b));
+  const skipped = labelledDatasets()
+    .filter((s) => recordCount(s) > maxRecords)
+    .map((s) => s.name);
+  const lines: string[] = [];
+  let differing = 0;
+  try {
+    for (const [i, set] of sets.entries()) {
+      for (const learn of [false, true]) {
+        const off = await runOne(adminUrl, set, i, { learn });
+        const on = await runOne(adminUrl, set, i, { learn, encrypt: true });
+        if (on.sealedRecords === 0) throw new Error(`${set.name}: nothing was sealed with encryption on`);
+        const changed = [...off.decisions].filter(([id, d]) => on.decisions.get(id) !== d).length;
+        differing += changed;
+        const same = (a: number, b: number) => (f(a) === f(b) ? f(a) : `${f(a)} / **${f(b)}**`);
+        const line = `| ${learn ? '' : set.name} | ${off.row.model} | ${off.row.records} | ${same(off.row.precision, on.row.precision)} | ${same(off.row.recall, on.row.recall)} | ${same(off.row.f1, on.row.f1)} | ${(off.row.review * 100).toFixed(2)}% / ${(on.row.review * 100).toFixed(2)}% | ${f(off.row.blocking)} / ${f(on.row.blocking)} | ${on.sealedRecords} | ${changed === 0 ? 'none' : `**${changed}**`} |`;
+        lines.push(line);
+        console.log(
+          `${set.name.padEnd(36)} ${off.row.model.padEnd(22)} F1 off ${f(off.row.f1)} on ${f(on.row.f1)}  decisions differing ${changed}  sealed ${on.sealedRecords}`,
+        );
+      }
+    }
+  } finally {
+    await server?.stop();
+  }
+  if (only) return;
+  writeBenchmarkSection(
+    'Accuracy with encryption at rest (npm run bench:accuracy -- --encryption)',
+    `${machineLine()}. Each labelled set${skipped.length > 0 ? ` of at most ${maxRecords.toLocaleString('en')} records (not run here: ${skipped.join(', ')})` : ''} through the real engine as in the
+accuracy table (one partition, file order, a fresh database each), with the defaults and with the
+model learned from the file, once without encryption and once with NEXUS_ENCRYPTION_KEY set
+(national ids, phones, emails and faces sealed, identifier blocking keys as blind indexes:
+docs/decisions/0049-encryption-at-rest.md). A cell shows one figure when both runs agree to the
+fourth decimal, "off / **on**" otherwise. "sealed" counts the records whose stored payload holds
+sealed values in the encrypted run (the run fails when it is 0); "decisions differing" compares
+every record's status and golden record (named by the external id of its founding record)
+between the two runs. ${differing === 0 ? 'No decision differs: the accuracy is unchanged with encryption on.' : `**${differing} decisions differ.**`}
+
+| data | model | records | precision | recall | F1 | review share off / on | blocking recall off / on | sealed | decisions differing |
+|---|---|---|---|---|---|---|---|---|---|
+${lines.join('\n')}`,
+  );
   console.log('written to docs/benchmarks.md');
 }
 
