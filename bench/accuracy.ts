@@ -9,7 +9,7 @@
 // learned from the file, once with NEXUS_ENRICH=off and once with ADAPTERS (default translit; an
 // llm adapter reads NEXUS_ENRICH_LLM_* from the environment).
 // --encryption shows that encryption at rest leaves decisions as they were (docs/decisions/0049-encryption-at-rest.md):
-// each set (at most --max-records=N records, default all), with the defaults and the learned model,
+// each set (--only=A,B picks sets; at most --max-records=N records, default all), with the defaults and the learned model,
 // once without and once with NEXUS_ENCRYPTION_KEY, one run after another (the cipher is per thread).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -63,6 +63,13 @@ interface Run {
 }
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+/** --only=A,B: the sets whose names contain A or B (case aside). */
+const selected = (name: string) =>
+  !only ||
+  only
+    .toLowerCase()
+    .split(',')
+    .some((part) => part.trim() !== '' && name.toLowerCase().includes(part.trim()));
 /** Sets decided at once (each on its own database, in file order): --lanes=N, default 4. */
 const lanes = Number(process.argv.find((a) => a.startsWith('--lanes='))?.slice('--lanes='.length) ?? 4);
 
@@ -337,7 +344,7 @@ async function main() {
   const results: Row[] = [];
   const studies: OrderStudy[] = [];
   try {
-    const sets = labelledDatasets().filter((s) => !only || s.name.toLowerCase().includes(only.toLowerCase()));
+    const sets = labelledDatasets().filter((s) => selected(s.name));
     const show = (row: Row) =>
       console.log(
         `${row.name.padEnd(36)} ${row.model.padEnd(26)} P ${f(row.precision)}  R ${f(row.recall)}  F1 ${f(row.f1)}  review ${(row.review * 100).toFixed(2)}%  largest ${row.largest}/${row.largestTrue}  proposals ${row.proposals}  blocking ${f(row.blocking)}  ${row.perSecond.toFixed(0)} rec/s`,
@@ -475,9 +482,7 @@ async function measureEnrichment() {
   const adminUrl = process.env.DATABASE_URL ?? server!.url;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-two-scripts-'));
   const built = twoScriptBases().map((base) => writeTwoScriptSet(base, dir));
-  const sets = [...labelledDatasets(), ...built.map((b) => b.set)].filter(
-    (s) => !only || s.name.toLowerCase().includes(only.toLowerCase()),
-  );
+  const sets = [...labelledDatasets(), ...built.map((b) => b.set)].filter((s) => selected(s.name));
   const pairs: Array<{ off: Row; on: Row } | undefined> = sets.map(() => undefined);
   const rewrites = built
     .map(
@@ -553,12 +558,17 @@ async function measureEncryption() {
       });
   const adminUrl = process.env.DATABASE_URL ?? server!.url;
   const sets = labelledDatasets()
-    .filter((s) => !only || s.name.toLowerCase().includes(only.toLowerCase()))
-    .filter((s) => recordCount(s) <= maxRecords)
+    .filter((s) => selected(s.name) && recordCount(s) <= maxRecords)
     .sort((a, b) => recordCount(a) - recordCount(b));
   const skipped = labelledDatasets()
-    .filter((s) => recordCount(s) > maxRecords)
+    .filter((s) => !sets.includes(s))
     .map((s) => s.name);
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+  const loadBefore = load();
   const lines: string[] = [];
   let differing = 0;
   try {
@@ -581,10 +591,9 @@ async function measureEncryption() {
   } finally {
     await server?.stop();
   }
-  if (only) return;
   writeBenchmarkSection(
     'Accuracy with encryption at rest (npm run bench:accuracy -- --encryption)',
-    `${machineLine()}. Each labelled set${skipped.length > 0 ? ` of at most ${maxRecords.toLocaleString('en')} records (not run here: ${skipped.join(', ')})` : ''} through the real engine as in the
+    `${machineLine()}, load average ${loadBefore} at the start and ${load()} at the end (1, 5, 15 minutes; the machine is shared, which changes no figure here). Each labelled set${skipped.length > 0 ? ` (not run here, for time: ${skipped.join(', ')})` : ''} through the real engine as in the
 accuracy table (one partition, file order, a fresh database each), with the defaults and with the
 model learned from the file, once without encryption and once with NEXUS_ENCRYPTION_KEY set
 (national ids, phones, emails and faces sealed, identifier blocking keys as blind indexes:
@@ -592,7 +601,7 @@ docs/decisions/0049-encryption-at-rest.md). A cell shows one figure when both ru
 fourth decimal, "off / **on**" otherwise. "sealed" counts the records whose stored payload holds
 sealed values in the encrypted run (0 for a set without national ids, phones or emails; the bench
 stops unless the encrypted run's database holds data keys and the other none); "decisions differing" compares
-every record's status and golden record (named by the external id of its founding record)
+every record's status and golden record (named by the smallest external id among its members)
 between the two runs. ${differing === 0 ? 'No decision differs: the accuracy is unchanged with encryption on.' : `**${differing} decisions differ.**`}
 
 | data | model | records | precision | recall | F1 | review share off / on | blocking recall off / on | sealed | decisions differing |
