@@ -561,7 +561,7 @@ async function measureEncryption() {
     .filter((s) => selected(s.name) && recordCount(s) <= maxRecords)
     .sort((a, b) => recordCount(a) - recordCount(b));
   const skipped = labelledDatasets()
-    .filter((s) => !sets.includes(s))
+    .filter((s) => !sets.some((run) => run.name === s.name))
     .map((s) => s.name);
   const load = () =>
     os
