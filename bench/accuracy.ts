@@ -8,12 +8,16 @@
 // every set, and the sets with names in two scripts (bench/transliteratedNames.ts), with the model
 // learned from the file, once with NEXUS_ENRICH=off and once with ADAPTERS (default translit; an
 // llm adapter reads NEXUS_ENRICH_LLM_* from the environment).
+// --encryption shows that encryption at rest leaves decisions as they were (docs/decisions/0049-encryption-at-rest.md):
+// each set (--only=A,B picks sets; at most --max-records=N records, default all), with the defaults and the learned model,
+// once without and once with NEXUS_ENCRYPTION_KEY, one run after another (the cipher is per thread).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { blockingRecall, createDb, migrateToLatest, pairwiseScores } from '@nexus/actors';
 import { seededRandom } from '@nexus/schema';
 import { loadConfig } from '../apps/server/src/config';
@@ -50,16 +54,22 @@ interface Row {
 
 interface Run {
   row: Row;
+  /** Every record's decision: external id -> status and golden record (by its founding record). */
+  decisions: Map<string, string>;
+  /** Records whose stored payload holds sealed values (nxe1:...): 0 for a set without identifiers. */
+  sealedRecords: number;
+  /** Data keys in the database: encryption at rest was on. */
+  dataKeys: number;
 }
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-/** --only=A,B: the sets whose name contains A or B (case-insensitive). */
-const chosen = (name: string) =>
+/** --only=A,B: the sets whose names contain A or B (case aside). */
+const selected = (name: string) =>
   !only ||
   only
     .toLowerCase()
     .split(',')
-    .some((part) => name.toLowerCase().includes(part.trim()));
+    .some((part) => part.trim() !== '' && name.toLowerCase().includes(part.trim()));
 /** Sets decided at once (each on its own database, in file order): --lanes=N, default 4. */
 const lanes = Number(process.argv.find((a) => a.startsWith('--lanes='))?.slice('--lanes='.length) ?? 4);
 
@@ -72,12 +82,28 @@ const enrichedWith = enrichmentFlag?.includes('=')
   ? enrichmentFlag.slice('--enrichment='.length)
   : 'translit';
 
-/** The engine's configuration with NEXUS_ENRICH set (unset: the default); NEXUS_ENRICH_LLM_* from the environment. */
-function engineConfig(enrich: string | undefined) {
+/** --encryption: each set without and with encryption at rest, every decision compared. */
+const encryptionFlag = process.argv.includes('--encryption');
+const maxRecords = Number(
+  process.argv.find((a) => a.startsWith('--max-records='))?.slice('--max-records='.length) ?? Infinity,
+);
+/** A key-encryption key for the bench's throw-away databases only. */
+const BENCH_KEY = 'a-key-encryption-key-for-bench-accuracy-0049';
+
+/**
+ * The engine's configuration with NEXUS_ENRICH set (unset: the default) and, when `encrypt`,
+ * NEXUS_ENCRYPTION_KEY; NEXUS_ENRICH_LLM_* from the environment.
+ */
+function engineConfig(enrich: string | undefined, encrypt = false) {
   const llm = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => k.startsWith('NEXUS_ENRICH_LLM_')),
   );
-  return loadConfig({ ...llm, NEXUS_PARTITIONS: '1', ...(enrich ? { NEXUS_ENRICH: enrich } : {}) });
+  return loadConfig({
+    ...llm,
+    NEXUS_PARTITIONS: '1',
+    ...(enrich ? { NEXUS_ENRICH: enrich } : {}),
+    ...(encrypt ? { NEXUS_ENCRYPTION_KEY: BENCH_KEY } : {}),
+  });
 }
 
 /** Rows of a set's files (a header each), to start the largest first. */
@@ -115,9 +141,9 @@ async function runOne(
   adminUrl: string,
   set: LabelledDataset,
   index: number,
-  options: { learn: boolean; order?: number; enrich?: string },
+  options: { learn: boolean; order?: number; enrich?: string; encrypt?: boolean },
 ): Promise<Run> {
-  const config = engineConfig(options.enrich);
+  const config = engineConfig(options.enrich, options.encrypt);
   const files = options.order === undefined ? set.files : [shuffledFile(set, options.order)];
   const name = `nexus_bench_${index}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -157,6 +183,26 @@ async function runOne(
         `external_id,customer_id\n${[...predicted].map(([id, c]) => `${id},${c ?? ''}`).join('\n')}\n`,
       );
     }
+    // Golden record ids differ between databases: a decision names its golden record by the
+    // smallest external id among its members, so two runs agree on every record exactly when
+    // they made the same golden records and the same statuses.
+    const decided = await db
+      .selectFrom('records as r')
+      .leftJoin('golden_record_members as m', 'm.record_id', 'r.id')
+      .select(['r.external_id', 'r.status', 'm.golden_id'])
+      .execute();
+    const nameOf = new Map<string, string>();
+    for (const d of decided)
+      if (d.golden_id && (nameOf.get(d.golden_id) ?? '\uffff') > d.external_id)
+        nameOf.set(d.golden_id, d.external_id);
+    const decisions = new Map(
+      decided.map((d) => [d.external_id, `${d.status}:${d.golden_id ? nameOf.get(d.golden_id) : ''}`]),
+    );
+    const sealed = await db
+      .selectFrom('records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where(sql<boolean>`payload::text like '%nxe1:%'`)
+      .executeTakeFirstOrThrow();
     const proposals = await db
       .selectFrom('review_cases')
       .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -195,7 +241,12 @@ async function runOne(
       largest: s.largestCluster,
       largestTrue: s.largestTrueCluster,
     };
-    return { row };
+    const dataKeys = await db
+      .selectFrom('encryption_keys')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('purpose', '=', 'data')
+      .executeTakeFirstOrThrow();
+    return { row, decisions, sealedRecords: Number(sealed.n), dataKeys: Number(dataKeys.n) };
   } finally {
     await db.destroy();
     await admin.query(`drop database if exists ${name} with (force)`);
@@ -289,6 +340,7 @@ const f = (n: number, d = 4) => n.toFixed(d);
 
 async function main() {
   if (enrichmentFlag) return measureEnrichment();
+  if (encryptionFlag) return measureEncryption();
   const server = process.env.DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres({
@@ -302,7 +354,7 @@ async function main() {
   const results: Row[] = [];
   const studies: OrderStudy[] = [];
   try {
-    const sets = labelledDatasets().filter((s) => chosen(s.name));
+    const sets = labelledDatasets().filter((s) => selected(s.name));
     const show = (row: Row) =>
       console.log(
         `${row.name.padEnd(36)} ${row.model.padEnd(26)} P ${f(row.precision)}  R ${f(row.recall)}  F1 ${f(row.f1)}  review ${(row.review * 100).toFixed(2)}%  largest ${row.largest}/${row.largestTrue}  proposals ${row.proposals}  blocking ${f(row.blocking)}  ${row.perSecond.toFixed(0)} rec/s`,
@@ -453,7 +505,7 @@ async function measureEnrichment() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-two-scripts-'));
   const built = twoScriptBases().map((base) => writeTwoScriptSet(base, dir));
   const everySet = [...labelledDatasets(), ...built.map((b) => b.set)];
-  const sets = everySet.filter((s) => chosen(s.name));
+  const sets = everySet.filter((s) => selected(s.name));
   const pairs: Array<{ off: Row; on: Row } | undefined> = sets.map(() => undefined);
   const rewrites = built
     .map(
@@ -518,6 +570,75 @@ ${table}`,
     await server?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  console.log('written to docs/benchmarks.md');
+}
+
+/**
+ * Each set, defaults and learned model, without and then with encryption at rest: the figures and
+ * every record's decision compared. One run at a time: the field cipher is installed per thread,
+ * and an engine started without a key uninstalls it.
+ */
+async function measureEncryption() {
+  const server = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres({
+        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-pg-')),
+        persistent: false,
+        fast: true,
+        database: 'postgres',
+      });
+  const adminUrl = process.env.DATABASE_URL ?? server!.url;
+  const sets = labelledDatasets()
+    .filter((s) => selected(s.name) && recordCount(s) <= maxRecords)
+    .sort((a, b) => recordCount(a) - recordCount(b));
+  const skipped = labelledDatasets()
+    .filter((s) => !sets.some((run) => run.name === s.name))
+    .map((s) => s.name);
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+  const loadBefore = load();
+  const lines: string[] = [];
+  let differing = 0;
+  try {
+    for (const [i, set] of sets.entries()) {
+      for (const learn of [false, true]) {
+        const off = await runOne(adminUrl, set, i, { learn });
+        const on = await runOne(adminUrl, set, i, { learn, encrypt: true });
+        if (on.dataKeys === 0 || off.dataKeys > 0 || off.sealedRecords > 0)
+          throw new Error(`${set.name}: encryption was not on in the one run and off in the other`);
+        const changed = [...off.decisions].filter(([id, d]) => on.decisions.get(id) !== d).length;
+        differing += changed;
+        const same = (a: number, b: number) => (f(a) === f(b) ? f(a) : `${f(a)} / **${f(b)}**`);
+        const line = `| ${learn ? '' : set.name} | ${off.row.model} | ${off.row.records} | ${same(off.row.precision, on.row.precision)} | ${same(off.row.recall, on.row.recall)} | ${same(off.row.f1, on.row.f1)} | ${(off.row.review * 100).toFixed(2)}% / ${(on.row.review * 100).toFixed(2)}% | ${f(off.row.blocking)} / ${f(on.row.blocking)} | ${on.sealedRecords} | ${changed === 0 ? 'none' : `**${changed}**`} |`;
+        lines.push(line);
+        console.log(
+          `${set.name.padEnd(36)} ${off.row.model.padEnd(22)} F1 off ${f(off.row.f1)} on ${f(on.row.f1)}  decisions differing ${changed}  sealed ${on.sealedRecords}`,
+        );
+      }
+    }
+  } finally {
+    await server?.stop();
+  }
+  writeBenchmarkSection(
+    'Accuracy with encryption at rest (npm run bench:accuracy -- --encryption)',
+    `${machineLine()}, load average ${loadBefore} at the start and ${load()} at the end (1, 5, 15 minutes; the machine is shared, which changes no figure here). Each labelled set${skipped.length > 0 ? ` (not run here, for time: ${skipped.join(', ')})` : ''} through the real engine as in the
+accuracy table (one partition, file order, a fresh database each), with the defaults and with the
+model learned from the file, once without encryption and once with NEXUS_ENCRYPTION_KEY set
+(national ids, phones, emails and faces sealed, identifier blocking keys as blind indexes:
+docs/decisions/0049-encryption-at-rest.md). A cell shows one figure when both runs agree to the
+fourth decimal, "off / **on**" otherwise. "sealed" counts the records whose stored payload holds
+sealed values in the encrypted run (0 for a set without national ids, phones or emails; the bench
+stops unless the encrypted run's database holds data keys and the other none); "decisions differing" compares
+every record's status and golden record (named by the smallest external id among its members)
+between the two runs. ${differing === 0 ? 'No decision differs: the accuracy is unchanged with encryption on.' : `**${differing} decisions differ.**`}
+
+| data | model | records | precision | recall | F1 | review share off / on | blocking recall off / on | sealed | decisions differing |
+|---|---|---|---|---|---|---|---|---|---|
+${lines.join('\n')}`,
+  );
   console.log('written to docs/benchmarks.md');
 }
 

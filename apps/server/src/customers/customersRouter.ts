@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { customerIdInput, customerSearchInput, mergeCustomersInput, splitCustomerInput } from '@nexus/schema';
 import { recordAccess, requireReason } from '../privacy/accessRecords';
-import { maskCustomerSummary, maskCustomerView } from '../privacy/masking';
+import { audienceOf, maskCustomerSummary, maskCustomerView } from '../privacy/masking';
 import { reviewerProcedure } from '../trpc/trpc';
 import { getCustomer, mergeCustomers, searchCustomers, splitCustomer } from './customersService';
 
@@ -18,7 +18,7 @@ export const customersRouter = {
       customerIds: found.map((c) => c.id),
       reason: input.reason,
     });
-    return found.map((c) => maskCustomerSummary(c, ctx.principal.role));
+    return found.map((c) => maskCustomerSummary(c, audienceOf(ctx)));
   }),
   get: reviewerProcedure.input(customerIdInput).query(async ({ ctx, input }) => {
     const customer = await getCustomer(ctx.deps.db, input.customerId);
@@ -30,17 +30,17 @@ export const customersRouter = {
       recordIds: customer.members.map((m) => m.recordId),
       reason: input.reason,
     });
-    return maskCustomerView(customer, ctx.principal.role);
+    return maskCustomerView(customer, audienceOf(ctx));
   }),
   merge: reviewerProcedure.input(mergeCustomersInput).mutation(async ({ ctx, input }) => {
     const customer = await mergeCustomers(ctx.deps.db, input, ctx.principal.username);
-    return maskCustomerView(customer, ctx.principal.role);
+    return maskCustomerView(customer, audienceOf(ctx));
   }),
   split: reviewerProcedure.input(splitCustomerInput).mutation(async ({ ctx, input }) => {
     const result = await splitCustomer(ctx.deps.db, input, ctx.principal.username);
     return {
-      customer: maskCustomerView(result.customer, ctx.principal.role),
-      newCustomer: maskCustomerView(result.newCustomer, ctx.principal.role),
+      customer: maskCustomerView(result.customer, audienceOf(ctx)),
+      newCustomer: maskCustomerView(result.newCustomer, audienceOf(ctx)),
     };
   }),
 } satisfies TRPCRouterRecord;

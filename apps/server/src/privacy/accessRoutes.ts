@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { accessTrailInput } from '@nexus/schema';
-import { parse, type RestRoute } from '../rest/restRoute';
+import { accessTrailInput, revealInput } from '@nexus/schema';
+import { jsonBody, parse, type RestRoute } from '../rest/restRoute';
 import { accessTrail } from './accessRecords';
+import { revealAndRecord } from './reveal';
 
 /** The query string as an object; empty parameters count as absent, `limit` as a number. */
 function trailQuery(req: IncomingMessage): Record<string, unknown> {
@@ -11,7 +12,7 @@ function trailQuery(req: IncomingMessage): Record<string, unknown> {
   return query;
 }
 
-/** REST adapter of the access trail, for auditors' tools. */
+/** REST adapters of the access trail (for auditors' tools) and of Reveal (for other front ends). */
 export const ACCESS_ROUTES: RestRoute[] = [
   {
     method: 'GET',
@@ -22,6 +23,17 @@ export const ACCESS_ROUTES: RestRoute[] = [
     handle: async (ctx, req) => ({
       status: 200,
       body: await accessTrail(ctx.deps.db, parse(accessTrailInput, trailQuery(req))),
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/reveals',
+    level: 'reviewer',
+    summary:
+      'One masked value in full: {"recordId" | "customerId", "field": "national_id" | "phone" | "email", "reason"?}; recorded in the access trail',
+    handle: async (ctx, req) => ({
+      status: 200,
+      body: await revealAndRecord(ctx, await jsonBody(ctx, req, revealInput)),
     }),
   },
 ];

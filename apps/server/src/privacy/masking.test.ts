@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/testData
 import { startTestServer, type TestServer } from '../../../../test/serverHarness';
 import { createNexusClient } from '../client/createNexusClient';
 import { LOG_REDACTION } from './logRedaction';
+import { DASHBOARD_HEADER } from './masking';
 
 /** Every personal value of the input: none may appear in any log line. */
 const people = [
@@ -158,6 +159,120 @@ describe('masking', () => {
         expect((seen[role] as Record<string, string>)[field]).toBe(
           maskValue(full[field], FIELD_MASKS[role][field]),
         );
+  });
+
+  it('masks national ids and phones for every role on the dashboard; Reveal answers in full and is recorded (REST and tRPC)', async () => {
+    // Runs after the role matrix, on the records it submitted (m-2 linked to m-1: its explanation compares them).
+    const trpcGet = async (role: UserRole, dashboard: boolean) => {
+      const input = encodeURIComponent(
+        JSON.stringify({ source: 'registry', externalId: 'm-2', reason: 'dashboard matrix' }),
+      );
+      const res = await fetch(`${server.url}/trpc/records.get?input=${input}`, {
+        headers: {
+          authorization: `Bearer ${await server.tokenFor(role)}`,
+          ...(dashboard ? { [DASHBOARD_HEADER]: '1' } : {}),
+        },
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {
+        result: {
+          data: {
+            id: string;
+            payload: Record<string, string>;
+            decision: { goldenId: string };
+            explanation: { fields?: Array<{ field: string; left: string | null; right: string | null }> };
+          };
+        };
+      };
+      return body.result.data;
+    };
+    const onDashboard: Record<string, unknown> = {};
+    for (const role of USER_ROLES) {
+      const record = await trpcGet(role, true);
+      onDashboard[role] = [record.payload.national_id, record.payload.phone, record.payload.email];
+      // The compared values of the explanation are masked as the payload is: no full value leaks there.
+      const compared = record.explanation.fields?.find((f) => f.field === 'national_id');
+      // (an ingest client's explanations carry no compared values at all)
+      if (role !== 'ingest') expect(compared?.left).toMatch(/^\*{5,}6625$/);
+      const text = JSON.stringify(record);
+      expect(text).not.toContain('40196625');
+      expect(text).not.toContain('79460133');
+      expect(text).not.toContain('7946 0133');
+    }
+    expect(onDashboard).toEqual({
+      admin: ['*******6625', '************0133', 'wilhelmina.q@example.org'],
+      reviewer: ['*******6625', '************0133', 'wilhelmina.q@example.org'],
+      operator: ['*******6625', '************0133', 'w***@example.org'],
+      ingest: ['*******6625', '************0133', 'w***@example.org'],
+    });
+    // Without the header the API answers as FIELD_MASKS says (the role matrix above).
+    const viaApi = await trpcGet('reviewer', false);
+    expect(viaApi.payload.national_id).toBe('QX-40196625');
+    expect(viaApi.explanation.fields?.find((f) => f.field === 'national_id')?.left ?? null).not.toMatch(
+      /^\*/,
+    );
+
+    // Reveal over REST: whoever may read a person's record (reviewer level), recorded per call.
+    const reveal = async (role: UserRole | null, body: unknown) =>
+      fetch(`${server.url}/api/v1/reveals`, {
+        method: 'POST',
+        headers: {
+          ...(role ? { authorization: `Bearer ${await server.tokenFor(role)}` } : {}),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    const before = await tdb.db
+      .selectFrom('access_records')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirstOrThrow();
+    const statuses: Record<string, number> = {};
+    for (const role of USER_ROLES) {
+      const res = await reveal(role, { recordId: viaApi.id, field: 'phone', reason: `matrix ${role}` });
+      statuses[role] = res.status;
+      if (res.status === 200) expect(await res.json()).toEqual({ field: 'phone', value: '+44 20 7946 0133' });
+    }
+    expect(statuses).toEqual({ admin: 200, operator: 200, reviewer: 200, ingest: 403 });
+    expect((await reveal(null, { recordId: viaApi.id, field: 'phone' })).status).toBe(401);
+    const golden = await reveal('reviewer', { customerId: viaApi.decision.goldenId, field: 'national_id' });
+    expect(await golden.json()).toEqual({ field: 'national_id', value: 'QX-40196625' });
+    for (const bad of [
+      { field: 'phone' },
+      { recordId: viaApi.id, customerId: viaApi.decision.goldenId, field: 'phone' },
+      { recordId: viaApi.id, field: 'given_name' },
+      { recordId: 'nope', field: 'phone' },
+    ]) {
+      const res = await reveal('reviewer', bad);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('REQUEST.INVALID');
+    }
+    const unknown = await reveal('reviewer', {
+      recordId: '00000000-0000-4000-8000-000000000000',
+      field: 'phone',
+    });
+    expect(unknown.status).toBe(404);
+    const trail = await tdb.db
+      .selectFrom('access_records')
+      .select(['username', 'role', 'action', 'subject_id', 'reason'])
+      .where('id', '>', String(before.id ?? '0'))
+      .orderBy('id')
+      .execute();
+    expect(trail).toEqual([
+      ...(['admin', 'operator', 'reviewer'] as const).map((role) => ({
+        username: role === 'admin' ? 'admin' : `${role}-user`,
+        role,
+        action: 'access.reveal.phone',
+        subject_id: viaApi.id,
+        reason: `matrix ${role}`,
+      })),
+      {
+        username: 'reviewer-user',
+        role: 'reviewer',
+        action: 'access.reveal.national_id',
+        subject_id: viaApi.decision.goldenId,
+        reason: null,
+      },
+    ]);
   });
 
   it('masks values the way the mapping says, whatever their length', () => {

@@ -1,36 +1,55 @@
-import { maskPerson, type UserRole } from '@nexus/schema';
+import { maskComparisons, maskPerson, type MaskAudience } from '@nexus/schema';
+import type { Principal } from '../auth/roles';
 import type { CustomerSummary, CustomerView } from '../customers/customersService';
 import type { RecordView } from '../records/recordsService';
 import type { ReviewCaseView } from '../review/reviewService';
 
 /**
- * API answers as the caller's role may see them (FIELD_MASKS in @nexus/schema, the one mapping):
- * every person's values an answer carries go through maskPerson, so a new field of the mapping
- * is masked everywhere at once.
+ * Header the dashboard sends on every API call: its answers mask national ids and phones for
+ * every role until one is revealed (DASHBOARD_MASKED). It is not a security boundary (a reviewer
+ * may read full values over the API): it keeps full values off screens that did not ask for them.
  */
-export function maskRecordView(view: RecordView, role: UserRole): RecordView {
-  return { ...view, payload: maskPerson(view.payload, role) };
+export const DASHBOARD_HEADER = 'x-nexus-dashboard';
+
+/** Whom an answer is for: the caller's role, and whether the dashboard asked. */
+export function audienceOf(ctx: { principal: Principal; dashboard?: boolean }): MaskAudience {
+  return { role: ctx.principal.role, dashboard: ctx.dashboard === true };
 }
 
-export function maskCustomerSummary<T extends CustomerSummary>(view: T, role: UserRole): T {
-  return { ...view, best: maskPerson(view.best, role) };
-}
-
-export function maskCustomerView(view: CustomerView, role: UserRole): CustomerView {
+/**
+ * API answers as the caller may see them (FIELD_MASKS in @nexus/schema, the one mapping): every
+ * person's values an answer carries, compared values of explanations included, go through
+ * maskPerson / maskComparisons, so a new field of the mapping is masked everywhere at once.
+ */
+export function maskRecordView(view: RecordView, audience: MaskAudience): RecordView {
   return {
-    ...maskCustomerSummary(view, role),
-    members: view.members.map((m) => ({ ...m, payload: maskPerson(m.payload, role) })),
+    ...view,
+    payload: maskPerson(view.payload, audience),
+    explanation: maskComparisons(view.explanation, audience),
   };
 }
 
-export function maskReviewCase(view: ReviewCaseView, role: UserRole): ReviewCaseView {
+export function maskCustomerSummary<T extends CustomerSummary>(view: T, audience: MaskAudience): T {
+  return { ...view, best: maskPerson(view.best, audience) };
+}
+
+export function maskCustomerView(view: CustomerView, audience: MaskAudience): CustomerView {
+  return {
+    ...maskCustomerSummary(view, audience),
+    members: view.members.map((m) => ({ ...m, payload: maskPerson(m.payload, audience) })),
+  };
+}
+
+export function maskReviewCase(view: ReviewCaseView, audience: MaskAudience): ReviewCaseView {
   return {
     ...view,
-    record: view.record ? { ...view.record, payload: maskPerson(view.record.payload, role) } : null,
+    record: view.record ? { ...view.record, payload: maskPerson(view.record.payload, audience) } : null,
+    explanation: maskComparisons(view.explanation, audience),
     candidates: view.candidates.map((c) => ({
       ...c,
-      best: maskPerson(c.best, role),
-      members: c.members.map((m) => ({ ...m, payload: maskPerson(m.payload, role) })),
+      best: maskPerson(c.best, audience),
+      members: c.members.map((m) => ({ ...m, payload: maskPerson(m.payload, audience) })),
+      comparison: maskComparisons(c.comparison, audience),
     })),
   };
 }

@@ -125,6 +125,7 @@ describe('retention', () => {
       raw_payloads: 3,
       face_images: 4,
       dead_letter_payloads: 0,
+      bus_messages: 0,
       review_cases: 1,
       audit_entries: 1,
       access_records: 1,
@@ -169,7 +170,7 @@ describe('retention', () => {
 
     // Runs are kept with their counts; a second run finds nothing left.
     const again = await runRetention(tdb.db, SETTINGS, { dryRun: false, trigger: 'schedule', now: NOW });
-    expect(Object.values(again!.removed)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Object.values(again!.removed)).toEqual([0, 0, 0, 0, 0, 0, 0]);
     const runs = await tdb.db.selectFrom('retention_runs').selectAll().orderBy('id').execute();
     expect(runs.map((r) => [r.trigger, r.dry_run, r.removed])).toEqual([
       ['command', true, expected],
@@ -178,11 +179,82 @@ describe('retention', () => {
     ]);
   });
 
+  it("purges the bus's copies of payloads every consumer has read, after the shorter of the raw and face periods", async () => {
+    // Topic `records` read by two groups; `other` by one group that has not reached partition 1.
+    const message = (topic: string, partition: number, offset: number, ageDays: number) =>
+      tdb.db
+        .insertInto('bus_messages')
+        .values({
+          topic,
+          partition,
+          msg_offset: String(offset),
+          key: `k-${offset}`,
+          payload: JSON.stringify({
+            recordId: randomUUID(),
+            record: { given_name: 'Rosalind', face_image: FACE },
+          }) as never,
+          created_at: daysAgo(ageDays),
+        })
+        .execute();
+    const position = (group: string, topic: string, partition: number, next: number) =>
+      tdb.db
+        .insertInto('bus_consumer_positions')
+        .values({ group_id: group, topic, partition, next_offset: String(next), updated_at: NOW })
+        .execute();
+    await message('records', 0, 0, 11); // read by both, older than the face period: purged
+    await message('records', 0, 1, 11); // engine read it, the relay has not: kept
+    await message('records', 0, 2, 9); // read by both, younger than 10 days: kept
+    await message('records', 1, 0, 400); // partition 1: only one group has a position: kept
+    await message('other', 0, 0, 400); // read: purged
+    await message('other', 0, 1, 400); // not read yet: kept
+    await position('engine', 'records', 0, 3);
+    await position('relay', 'records', 0, 1);
+    await position('engine', 'records', 1, 1);
+    await position('engine', 'other', 0, 1);
+    const left = async () =>
+      (
+        await tdb.db
+          .selectFrom('bus_messages')
+          .select(['topic', 'partition', 'msg_offset'])
+          .orderBy('topic')
+          .orderBy('partition')
+          .orderBy('msg_offset')
+          .execute()
+      ).map((m) => `${m.topic}/${m.partition}/${m.msg_offset}`);
+    const all = await left();
+    const onlyBus = { rawDays: 30, faceDays: 10, reviewDays: 0, auditDays: 0, accessDays: 0 };
+    const dry = await runRetention(tdb.db, onlyBus, { dryRun: true, trigger: 'command', now: NOW });
+    expect(dry!.removed.bus_messages).toBe(2);
+    expect(await left()).toEqual(all);
+    const run = await runRetention(tdb.db, onlyBus, { dryRun: false, trigger: 'command', now: NOW });
+    expect(run!.removed.bus_messages).toBe(2);
+    expect(await left()).toEqual(['other/0/1', 'records/0/1', 'records/0/2', 'records/1/0']);
+    // Without a face period the raw period decides: the 11-day-old message read by both is kept.
+    await message('records', 0, 3, 11);
+    await tdb.db
+      .updateTable('bus_consumer_positions')
+      .set({ next_offset: '4' })
+      .where('topic', '=', 'records')
+      .where('partition', '=', 0)
+      .execute();
+    const rawOnly = { ...onlyBus, faceDays: 0 };
+    const second = await runRetention(tdb.db, rawOnly, { dryRun: false, trigger: 'command', now: NOW });
+    expect(second!.removed.bus_messages).toBe(0);
+    const third = await runRetention(
+      tdb.db,
+      { ...rawOnly, rawDays: 10 },
+      { dryRun: false, trigger: 'command', now: NOW },
+    );
+    // records/0/1 and /0/3 (11 days, read by both now); /0/2 is 9 days old; other/0/1 is unread.
+    expect(third!.removed.bus_messages).toBe(2);
+    expect(await left()).toEqual(['other/0/1', 'records/0/2', 'records/1/0']);
+  });
+
   it('keeps everything when no period is set, and the audit log stays append-only outside the job', async () => {
     const id = await record('linked', 3000);
     const none = { rawDays: 0, faceDays: 0, reviewDays: 0, auditDays: 0, accessDays: 0 };
     const run = await runRetention(tdb.db, none, { dryRun: false, trigger: 'command', now: NOW });
-    expect(Object.values(run!.removed)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Object.values(run!.removed)).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect((await payloadOf(id)).payload).toHaveProperty('face_image', FACE);
     await expect(tdb.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
     await expect(tdb.db.updateTable('audit_log').set({ actor: 'x' }).execute()).rejects.toThrow(

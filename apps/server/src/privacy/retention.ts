@@ -27,6 +27,7 @@ export interface RetentionRemoved {
   raw_payloads: number;
   face_images: number;
   dead_letter_payloads: number;
+  bus_messages: number;
   review_cases: number;
   audit_entries: number;
   access_records: number;
@@ -59,6 +60,7 @@ async function purge(trx: Trx, s: RetentionSettings, now: Date): Promise<Retenti
     raw_payloads: 0,
     face_images: 0,
     dead_letter_payloads: 0,
+    bus_messages: 0,
     review_cases: 0,
     audit_entries: 0,
     access_records: 0,
@@ -99,6 +101,24 @@ async function purge(trx: Trx, s: RetentionSettings, now: Date): Promise<Retenti
       .where(sql<boolean>`payload <> '{}'::jsonb`)
       .executeTakeFirst();
     removed.dead_letter_payloads = Number(d.numUpdatedRows);
+  }
+  // The Postgres bus keeps each record's message (its payload, face included) after the engine
+  // read it: gone with the shorter of the raw and face periods once every consumer group of its
+  // topic has committed past it (a message not yet read by one is never purged).
+  const busDays = Math.min(...[s.rawDays, s.faceDays].filter((d) => d > 0));
+  if (Number.isFinite(busDays)) {
+    const r = await sql`
+      with groups as (
+        select topic, count(distinct group_id) as n from bus_consumer_positions group by topic
+      ), read as (
+        select topic, partition, min(next_offset) as upto, count(*) as n
+        from bus_consumer_positions group by topic, partition
+      )
+      delete from bus_messages m
+      using read r join groups g on g.topic = r.topic
+      where r.n = g.n and m.topic = r.topic and m.partition = r.partition
+        and m.msg_offset < r.upto and m.created_at < ${cutoff(now, busDays)}`.execute(trx);
+    removed.bus_messages = Number(r.numAffectedRows ?? 0);
   }
   if (s.reviewDays > 0) {
     const old = trx

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '@nexus/actors';
-import type { MaskedField } from '@nexus/schema';
+import type { MaskedField, RevealInput } from '@nexus/schema';
 import { CustomerError } from '../customers/customerErrors';
 import { IngestError } from '../ingest/errors';
+import { recordAccess, type AccessContext } from './accessRecords';
 
 /** A field's value as received (a record) or as the golden record keeps it (its best values). */
 export async function revealField(
@@ -27,4 +28,25 @@ export async function revealField(
     .executeTakeFirst();
   if (!row) throw new CustomerError('CUSTOMER.NOT_FOUND', `no customer ${id}`);
   return { value: row.value, customerIds: [id] };
+}
+
+/**
+ * One masked value in full, for tRPC `access.reveal` and `POST /api/v1/reveals` alike: recorded as
+ * a read of its own (`access.reveal.<field>`: who, which record or golden record, when, why)
+ * before the value leaves.
+ */
+export async function revealAndRecord(
+  ctx: AccessContext,
+  input: RevealInput,
+): Promise<{ field: MaskedField; value: string | null }> {
+  const revealed = await revealField(ctx.deps.db, input);
+  await recordAccess(ctx, {
+    action: `access.reveal.${input.field}`,
+    subjectType: 'reveal',
+    subjectId: input.recordId ?? input.customerId!,
+    customerIds: revealed.customerIds,
+    recordIds: input.recordId ? [input.recordId] : [],
+    reason: input.reason,
+  });
+  return { field: input.field, value: revealed.value };
 }

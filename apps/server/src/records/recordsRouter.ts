@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { accessReason, recordRefInput } from '@nexus/schema';
 import { viewerOf } from '../auth/ownership';
 import { recordAccess } from '../privacy/accessRecords';
-import { maskRecordView } from '../privacy/masking';
+import { audienceOf, maskRecordView } from '../privacy/masking';
 import { authedProcedure, reviewerProcedure } from '../trpc/trpc';
 import { getRecordFace } from './recordFace';
 import { getRecord } from './recordsService';
@@ -23,7 +23,7 @@ export const recordsRouter = {
       customerIds: record.decision.goldenId ? [record.decision.goldenId] : [],
       reason: input.reason,
     });
-    return maskRecordView(record, ctx.principal.role);
+    return maskRecordView(record, audienceOf(ctx));
   }),
   /** The record's face image as a data: URL, for reviewers comparing faces. */
   face: reviewerProcedure

@@ -2,7 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { caseIdInput, resolveCaseInput, reviewQueueInput } from '@nexus/schema';
 import type { Principal } from '../auth/roles';
 import { recordAccess, type AccessContext } from '../privacy/accessRecords';
-import { maskReviewCase } from '../privacy/masking';
+import { audienceOf, maskReviewCase } from '../privacy/masking';
 import { reviewerProcedure } from '../trpc/trpc';
 import { resolveReviewCase } from './resolveCase';
 import {
@@ -15,7 +15,7 @@ import {
 
 /** The review queue is its own reason: a case read says which case, unless the reader gave another. */
 async function readCase(
-  ctx: AccessContext & { principal: Principal },
+  ctx: AccessContext & { principal: Principal; dashboard?: boolean },
   caseId: string,
   reason: string | undefined,
   action: string,
@@ -32,7 +32,7 @@ async function readCase(
     ],
     reason: reason ?? `review case ${caseId}`,
   });
-  return maskReviewCase(view, ctx.principal.role);
+  return maskReviewCase(view, audienceOf(ctx));
 }
 
 export const reviewRouter = {

@@ -15,6 +15,7 @@ import type { JobService } from '../jobs/jobService';
 import type { LiveHub } from '../live/liveHub';
 import type { Notifications } from '../notifications/notifications';
 import type { AccountSessions } from '../users/accountSessions';
+import { DASHBOARD_HEADER } from '../privacy/masking';
 import { apiVersionOf } from './apiVersion';
 
 /** What every adapter (tRPC over HTTP and WebSocket, REST, CLI) is given to call the services. */
@@ -62,6 +63,8 @@ export interface Context {
   apiVersion?: string;
   /** Set on WebSocket calls: the connection's own state. */
   connection?: WsConnection;
+  /** The dashboard asked (DASHBOARD_HEADER): national ids and phones are masked until revealed. */
+  dashboard?: boolean;
 }
 
 /** Request ids given by the HTTP front to each request, read back here. */
@@ -122,6 +125,7 @@ export function contextFactory(deps: ServerDeps) {
       ...(auth.principal && auth.token ? { token: auth.token } : {}),
       ...(auth.principal && auth.apiKeyId ? { apiKeyId: auth.apiKeyId } : {}),
       ...(apiVersion === undefined ? {} : { apiVersion }),
+      ...(opts.req.headers[DASHBOARD_HEADER] === '1' ? { dashboard: true } : {}),
     };
   };
 }

@@ -28,6 +28,7 @@ const Jobs = page(() => import('../pages/jobs/JobsPage'), 'JobsPage');
 const JobDetail = page(() => import('../pages/jobs/JobDetailPage'), 'JobDetailPage');
 const Notifications = page(() => import('../pages/notifications/NotificationsPage'), 'NotificationsPage');
 const Models = page(() => import('../pages/models/ModelsPage'), 'ModelsPage');
+const AccessTrail = page(() => import('../pages/privacy/AccessTrailPage'), 'AccessTrailPage');
 
 function Guard({ level, children }: { level: ProcedureLevel; children: ReactNode }) {
   const { state } = useSession();
@@ -122,6 +123,14 @@ const router = createBrowserRouter([
         element: (
           <Guard level="reviewer">
             <CustomerDetail />
+          </Guard>
+        ),
+      },
+      {
+        path: 'access',
+        element: (
+          <Guard level="admin">
+            <AccessTrail />
           </Guard>
         ),
       },

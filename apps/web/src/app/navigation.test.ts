@@ -14,7 +14,9 @@ describe('role-aware navigation', () => {
 
   it('shows an admin every page, users included', () => {
     expect(navFor('admin').map((i) => i.to)).toContain('/users');
+    expect(navFor('admin').map((i) => i.to)).toContain('/access');
     expect(navFor('operator').map((i) => i.to)).not.toContain('/users');
+    expect(navFor('operator').map((i) => i.to)).not.toContain('/access');
     expect(homeFor('operator')).toBe('/overview');
   });
 });

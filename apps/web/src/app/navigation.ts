@@ -22,6 +22,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/jobs', label: 'Jobs', level: 'operator', key: 'j' },
   { to: '/notifications', label: 'Notifications', level: 'operator', key: 'n' },
   { to: '/model', label: 'Model', level: 'operator', key: 'm' },
+  { to: '/access', label: 'Access trail', level: 'admin', key: 't' },
   { to: '/users', label: 'Users', level: 'admin', key: 'u' },
 ];
 

@@ -1,6 +1,7 @@
 import { formatAgo, formatCount, formatDateTime } from '../../ui/format';
 import type { Customer } from './customerTypes';
 import { labelledValues } from './people';
+import { Revealable } from '../privacy/Revealable';
 
 /** The survivorship result: the one value per field the customer is known by. */
 export function BestValuesCard({ customer, now = Date.now() }: { customer: Customer; now?: number }) {
@@ -15,7 +16,9 @@ export function BestValuesCard({ customer, now = Date.now() }: { customer: Custo
           {values.map((v) => (
             <div key={v.key}>
               <dt>{v.label}</dt>
-              <dd>{v.value}</dd>
+              <dd>
+                <Revealable field={v.key} value={v.value} target={{ customerId: customer.id }} />
+              </dd>
             </div>
           ))}
         </dl>

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { mayCall } from '@nexus/schema/roles';
 import { useApi, useSession } from '../../api/ApiProvider';
 import { useLive } from '../../api/useLive';
@@ -12,6 +12,7 @@ import { EraseDialog } from './EraseDialog';
 import { MergeDialog } from './MergeDialog';
 import { personName, searchCriteria } from './people';
 import { useAccessReason } from '../privacy/accessReason';
+import { RevealProvider, type RevealValue } from '../privacy/Revealable';
 import './customers.css';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,6 +28,7 @@ export function CustomerDetailPage() {
   const [erasing, setErasing] = useState(false);
   const { state } = useSession();
   const mayErase = state.status === 'signedIn' && mayCall('privacy', state.user.role);
+  const mayReadTrail = state.status === 'signedIn' && mayCall('admin', state.user.role);
   const valid = UUID.test(customerId);
   const key = ['customers.get', customerId];
   const access = useAccessReason();
@@ -61,6 +63,12 @@ export function CustomerDetailPage() {
     [api, reason, customerId],
   );
 
+  const reveal = useCallback<RevealValue>(
+    (target, field) =>
+      api.access.reveal.mutate({ ...target, field, ...(reason ? { reason } : {}) }).then((r) => r.value),
+    [api, reason],
+  );
+
   if (!valid)
     return <EmptyState title="No such customer">The address does not hold a customer id.</EmptyState>;
   if (customer.error) return <ErrorNotice error={customer.error} onRetry={() => void customer.refetch()} />;
@@ -69,22 +77,29 @@ export function CustomerDetailPage() {
   return (
     <>
       {mergeError ? <ErrorNotice error={mergeError} /> : null}
-      <GoldenRecordView
-        customer={customer.data}
-        lastSplit={lastSplit}
-        liveStatus={live.status}
-        onMerge={() => setMerging(true)}
-        onErase={mayErase ? () => setErasing(true) : undefined}
-        onSplit={async (recordId, reason) => {
-          const member = customer.data.members.find((m) => m.recordId === recordId);
-          const result = await api.customers.split.mutate({ customerId, recordId, reason });
-          queryClient.setQueryData(key, result.customer);
-          setLastSplit({
-            member: member ? `${member.source} ${member.externalId}` : 'The record',
-            newCustomerId: result.newCustomer.id,
-          });
-        }}
-      />
+      <RevealProvider reveal={reveal}>
+        <GoldenRecordView
+          customer={customer.data}
+          lastSplit={lastSplit}
+          liveStatus={live.status}
+          onMerge={() => setMerging(true)}
+          onErase={mayErase ? () => setErasing(true) : undefined}
+          onSplit={async (recordId, reason) => {
+            const member = customer.data.members.find((m) => m.recordId === recordId);
+            const result = await api.customers.split.mutate({ customerId, recordId, reason });
+            queryClient.setQueryData(key, result.customer);
+            setLastSplit({
+              member: member ? `${member.source} ${member.externalId}` : 'The record',
+              newCustomerId: result.newCustomer.id,
+            });
+          }}
+        />
+      </RevealProvider>
+      {mayReadTrail ? (
+        <p>
+          <Link to={`/access?customerId=${customerId}`}>Who read this customer (access trail)</Link>
+        </p>
+      ) : null}
       <GoldenContactFamilies goldenId={customerId} />
       {mayErase ? (
         <EraseDialog

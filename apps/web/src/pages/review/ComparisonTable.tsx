@@ -9,7 +9,8 @@ import {
   visibleFields,
   type FaceEvidence,
 } from './caseFields';
-import type { ReviewCase } from './reviewTypes';
+import type { Candidate, ReviewCase } from './reviewTypes';
+import { Revealable, type RevealTarget } from '../privacy/Revealable';
 
 export interface FaceImage {
   dataUrl: string | null;
@@ -18,6 +19,29 @@ export interface FaceImage {
 
 /** A face by record id; undefined while it loads. */
 export type FaceLookup = (recordId: string) => FaceImage | undefined;
+
+/** Where a candidate's shown values come from: its compared member, else its best values. */
+function comparedTarget(c: Candidate): RevealTarget {
+  const recordId = comparedRecordId(c);
+  return recordId ? { recordId } : { customerId: c.goldenId };
+}
+
+/** A cell's value; national ids and phones come masked, with Reveal (recorded). */
+function ShownValue({
+  field,
+  value,
+  target,
+}: {
+  field: string;
+  value: string | null;
+  target: RevealTarget | null;
+}) {
+  return value === null ? (
+    <span className="muted">—</span>
+  ) : (
+    <Revealable field={field} value={value} target={target} />
+  );
+}
 
 /**
  * The incoming record and every candidate side by side, one row per field; each candidate's
@@ -116,7 +140,11 @@ export function ComparisonTable({
             <tr key={f.key}>
               <th scope="row">{f.label}</th>
               <td className="comparison-value">
-                {textOf(payload[f.key]) ?? <span className="muted">—</span>}
+                <ShownValue
+                  field={f.key}
+                  value={textOf(payload[f.key])}
+                  target={referenceId ? { recordId: referenceId } : null}
+                />
               </td>
               {compared.map((c, i) => {
                 const level = levels[i]!.get(f.key);
@@ -129,7 +157,7 @@ export function ComparisonTable({
                     data-agreement={agreement}
                     title={level ? `${f.label}: ${levelLabel(level)}` : undefined}
                   >
-                    {value ?? <span className="muted">—</span>}
+                    <ShownValue field={f.key} value={value} target={comparedTarget(c)} />
                     {level && agreement !== 'none' && agreement !== 'agree' ? (
                       <span className="level-tag">{levelLabel(level)}</span>
                     ) : null}

@@ -1,5 +1,5 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import { useApi, useSession } from '../../api/ApiProvider';
 import { useLive } from '../../api/useLive';
@@ -9,6 +9,7 @@ import { comparedRecordId } from './caseFields';
 import type { FaceImage } from './ComparisonTable';
 import { nextCaseAfter, resolutionNotice } from './nextCase';
 import { ReviewCaseView } from './ReviewCaseView';
+import { RevealProvider, type RevealValue } from '../privacy/Revealable';
 import type { Decision, ReviewCase } from './reviewTypes';
 import './review.css';
 
@@ -62,6 +63,13 @@ export function ReviewCasePage() {
       if (event.data.caseId === caseId && event.data.actor !== me)
         void queryClient.invalidateQueries({ queryKey });
     },
+  );
+
+  // A value revealed while reviewing a case has the case as its reason, as reading the case does.
+  const reveal = useCallback<RevealValue>(
+    (target, field) =>
+      api.access.reveal.mutate({ ...target, field, reason: `review case ${caseId}` }).then((r) => r.value),
+    [api, caseId],
   );
 
   const resolve = useMutation({
@@ -127,19 +135,21 @@ export function ReviewCasePage() {
         </div>
       ) : null}
       {claimError ? <ErrorNotice error={claimError} /> : null}
-      <ReviewCaseView
-        key={caseId}
-        view={caseQuery.data}
-        readOnly={readOnlyReason(caseQuery.data, me)}
-        faces={(id) => faces.get(id)}
-        busy={resolve.isPending}
-        error={resolve.error}
-        onResolve={(decision, reason) => resolve.mutate({ decision, reason })}
-        onBack={() => void back()}
-        onDialog={(open) => {
-          if (!open) resolve.reset();
-        }}
-      />
+      <RevealProvider reveal={reveal}>
+        <ReviewCaseView
+          key={caseId}
+          view={caseQuery.data}
+          readOnly={readOnlyReason(caseQuery.data, me)}
+          faces={(id) => faces.get(id)}
+          busy={resolve.isPending}
+          error={resolve.error}
+          onResolve={(decision, reason) => resolve.mutate({ decision, reason })}
+          onBack={() => void back()}
+          onDialog={(open) => {
+            if (!open) resolve.reset();
+          }}
+        />
+      </RevealProvider>
     </>
   );
 }
