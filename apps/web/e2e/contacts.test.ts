@@ -132,5 +132,10 @@ describe('dashboard: contacts (Chromium)', () => {
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.getByText('No contact holds this value').waitFor();
     expect(await card.count()).toBe(0);
+
+    // Opened by id (how a golden record links its contact families, whose values come masked).
+    await page.goto(`/contacts?contact=${biffId}`);
+    await card.waitFor();
+    expect(await card.getByRole('list', { name: 'Contacts' }).textContent()).toContain('biff@hillvalley.edu');
   });
 });
