@@ -29,17 +29,25 @@ export const accessTrailInput = z
   })
   .prefault({});
 
-/** A masked field a reviewer asks to see in full, on a record or a golden record. */
+/**
+ * A masked field a reviewer asks to see in full: on a record, a golden record, or a contact of
+ * `/identify` (which holds an email and a phone, never a national id).
+ */
 export const revealInput = z
   .object({
     recordId: uuid.optional(),
     customerId: uuid.optional(),
+    contactId: z.number().int().positive().max(2_147_483_647).optional(),
     field: z.enum(['national_id', 'phone', 'email']),
     reason: accessReason.optional(),
   })
-  .refine((r) => (r.recordId === undefined) !== (r.customerId === undefined), {
-    message: 'give recordId or customerId, one of them',
+  .refine((r) => [r.recordId, r.customerId, r.contactId].filter((t) => t !== undefined).length === 1, {
+    message: 'give recordId, customerId or contactId, one of them',
     path: ['recordId'],
+  })
+  .refine((r) => r.contactId === undefined || r.field !== 'national_id', {
+    message: 'a contact holds an email and a phone, no national id',
+    path: ['field'],
   });
 export type RevealInput = z.output<typeof revealInput>;
 

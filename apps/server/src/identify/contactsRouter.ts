@@ -7,6 +7,7 @@ import {
   identifyInput,
 } from '@nexus/schema';
 import { recordAccess, requireReason } from '../privacy/accessRecords';
+import { audienceOf, maskContactFamily, maskIdentifiedContact } from '../privacy/masking';
 import { adminProcedure, identifyProcedure, reviewerProcedure } from '../trpc/trpc';
 import { answerIdentify } from './answerIdentify';
 import { deleteContactFamily, eraseContactFamily } from './contactFamilies';
@@ -17,7 +18,10 @@ export const contactsRouter = {
   identify: identifyProcedure
     .input(identifyInput)
     .mutation(({ ctx, input }) => answerIdentify(ctx, () => Promise.resolve(input))),
-  /** The families holding an email or a phone number; a lookup creates nothing. */
+  /**
+   * The families holding an email or a phone number; a lookup creates nothing. The contacts
+   * answers mask phones and emails as records' (FIELD_MASKS; phones on the dashboard until revealed).
+   */
   find: reviewerProcedure.input(findContactsInput).query(async ({ ctx, input }) => {
     requireReason(ctx.principal, input.reason, 'contacts.find');
     const families = await findContactFamilies(ctx.deps.db, input, ctx.deps.config.NEXUS_DEFAULT_COUNTRY);
@@ -28,7 +32,7 @@ export const contactsRouter = {
       customerIds: families.flatMap((f) => f.goldenRecords.map((g) => g.goldenId)),
       reason: input.reason,
     });
-    return families;
+    return families.map((f) => maskContactFamily(f, audienceOf(ctx)));
   }),
   get: reviewerProcedure.input(contactIdInput).query(async ({ ctx, input }) => {
     const family = await getContactFamily(ctx.deps.db, input.contactId);
@@ -39,7 +43,7 @@ export const contactsRouter = {
       customerIds: family.goldenRecords.map((g) => g.goldenId),
       reason: input.reason,
     });
-    return family;
+    return maskContactFamily(family, audienceOf(ctx));
   }),
   /** The contact families sharing a verified email or phone with a golden record, shown beside it. */
   ofGoldenRecord: reviewerProcedure.input(goldenContactsInput).query(async ({ ctx, input }) => {
@@ -51,7 +55,7 @@ export const contactsRouter = {
       customerIds: [input.goldenId],
       reason: input.reason,
     });
-    return families;
+    return families.map((f) => maskIdentifiedContact(f, audienceOf(ctx)));
   }),
   /** Soft delete: the family no longer answers `/identify`; its rows stay. */
   deleteFamily: adminProcedure

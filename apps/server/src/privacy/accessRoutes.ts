@@ -30,7 +30,7 @@ export const ACCESS_ROUTES: RestRoute[] = [
     path: '/api/v1/reveals',
     level: 'reviewer',
     summary:
-      'One masked value in full: {"recordId" | "customerId", "field": "national_id" | "phone" | "email", "reason"?}; recorded in the access trail',
+      'One masked value in full: {"recordId" | "customerId" | "contactId", "field": "national_id" | "phone" | "email", "reason"?}; recorded in the access trail',
     handle: async (ctx, req) => ({
       status: 200,
       body: await revealAndRecord(ctx, await jsonBody(ctx, req, revealInput)),

@@ -275,6 +275,154 @@ describe('masking', () => {
     ]);
   });
 
+  it('masks contact phones for every role on the dashboard; Reveal of a contact is by role and recorded', async () => {
+    // A contact of /identify sharing m-1's phone and email: its family shows that golden record beside it.
+    const identified = await fetch(`${server.url}/api/v1/identify`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await server.tokenFor('ingest')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ email: 'wilhelmina.q@example.org', phoneNumber: '+44 20 7946 0133' }),
+    });
+    expect(identified.status).toBe(200);
+    const { contact } = (await identified.json()) as { contact: { primaryContatctId: number } };
+    const contactId = contact.primaryContatctId;
+    const record = await tdb.db
+      .selectFrom('golden_record_members')
+      .select('golden_id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const call = async (role: UserRole, path: string, input: object, dashboard = true) => {
+      const res = await fetch(
+        `${server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
+        {
+          headers: {
+            authorization: `Bearer ${await server.tokenFor(role)}`,
+            ...(dashboard ? { [DASHBOARD_HEADER]: '1' } : {}),
+          },
+        },
+      );
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { result: { data: unknown } }).result.data;
+    };
+    type Family = {
+      answer: { emails: string[]; phoneNumbers: string[] };
+      primary: { email: string | null; phoneNumber: string | null };
+      goldenRecords: Array<{ goldenId: string; sharedBy: string; value: string }>;
+    };
+    const seen: Record<string, unknown> = {};
+    for (const role of ['admin', 'operator', 'reviewer'] as const) {
+      const [found] = (await call(role, 'contacts.find', {
+        phoneNumber: '+44 20 7946 0133',
+        reason: 'support call',
+      })) as Family[];
+      const got = (await call(role, 'contacts.get', { contactId })) as Family;
+      const beside = (await call(role, 'contacts.ofGoldenRecord', { goldenId: record.golden_id })) as Array<
+        Family['answer']
+      >;
+      seen[role] = {
+        phone: [found!.primary.phoneNumber, got.primary.phoneNumber, ...found!.answer.phoneNumbers],
+        email: [found!.primary.email, got.answer.emails[0]],
+        beside: beside.map((b) => [b.phoneNumbers, b.emails]),
+        shared: found!.goldenRecords.map((g) => [g.sharedBy, g.value]).sort(),
+      };
+      // No full phone anywhere in the answers, whatever shape it was written in.
+      for (const answer of [found, got, beside]) {
+        const text = JSON.stringify(answer);
+        expect(text).not.toContain('7946 0133');
+        expect(text).not.toContain('79460133');
+      }
+    }
+    const phone = '************0133';
+    const normalisedPhone = '*********0133';
+    const full = 'wilhelmina.q@example.org';
+    const masked = 'w***@example.org';
+    const expected = (email: string) => ({
+      phone: [phone, phone, phone],
+      email: [email, email],
+      beside: [[[phone], [email]]],
+      shared: [
+        ['email', email],
+        ['phone', normalisedPhone],
+      ],
+    });
+    expect(seen).toEqual({ admin: expected(full), operator: expected(masked), reviewer: expected(full) });
+    // Without the header a reviewer reads the contact as FIELD_MASKS says: in full.
+    const viaApi = (await call('reviewer', 'contacts.get', { contactId }, false)) as Family;
+    expect(viaApi.primary.phoneNumber).toBe('+44 20 7946 0133');
+
+    const reveal = async (role: UserRole | null, body: unknown) =>
+      fetch(`${server.url}/api/v1/reveals`, {
+        method: 'POST',
+        headers: {
+          ...(role ? { authorization: `Bearer ${await server.tokenFor(role)}` } : {}),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    const before = await tdb.db
+      .selectFrom('access_records')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirstOrThrow();
+    const statuses: Record<string, number> = {};
+    for (const role of USER_ROLES) {
+      const res = await reveal(role, { contactId, field: 'phone', reason: `contact ${role}` });
+      statuses[role] = res.status;
+      if (res.status === 200) expect(await res.json()).toEqual({ field: 'phone', value: '+44 20 7946 0133' });
+    }
+    expect(statuses).toEqual({ admin: 200, operator: 200, reviewer: 200, ingest: 403 });
+    expect((await reveal(null, { contactId, field: 'phone' })).status).toBe(401);
+    for (const bad of [
+      { contactId, field: 'national_id' },
+      { contactId: String(contactId), field: 'phone' },
+      { contactId: 0, field: 'phone' },
+      { contactId: 2_147_483_648, field: 'phone' },
+      { contactId, customerId: record.golden_id, field: 'phone' },
+    ]) {
+      const res = await reveal('reviewer', bad);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('REQUEST.INVALID');
+    }
+    expect((await reveal('reviewer', { contactId: 2_147_483_647, field: 'phone' })).status).toBe(404);
+    // Over tRPC too, through the same revealAndRecord.
+    const client = createNexusClient(server.url, await server.tokenFor('reviewer'));
+    try {
+      expect(await client.trpc.access.reveal.mutate({ contactId, field: 'email' })).toEqual({
+        field: 'email',
+        value: 'wilhelmina.q@example.org',
+      });
+    } finally {
+      await client.close();
+    }
+    const trail = await tdb.db
+      .selectFrom('access_records')
+      .select(['username', 'role', 'action', 'subject_type', 'subject_id', 'customer_ids', 'reason'])
+      .where('id', '>', String(before.id ?? '0'))
+      .orderBy('id')
+      .execute();
+    expect(trail).toEqual([
+      ...(['admin', 'operator', 'reviewer'] as const).map((role) => ({
+        username: role === 'admin' ? 'admin' : `${role}-user`,
+        role,
+        action: 'access.reveal.phone',
+        subject_type: 'reveal',
+        subject_id: String(contactId),
+        customer_ids: [record.golden_id],
+        reason: `contact ${role}`,
+      })),
+      {
+        username: 'reviewer-user',
+        role: 'reviewer',
+        action: 'access.reveal.email',
+        subject_type: 'reveal',
+        subject_id: String(contactId),
+        customer_ids: [record.golden_id],
+        reason: null,
+      },
+    ]);
+  });
+
   it('masks values the way the mapping says, whatever their length', () => {
     expect(maskValue('19876625', 'last4')).toBe('*****6625');
     expect(maskValue('6625', 'last4')).toBe('*****');

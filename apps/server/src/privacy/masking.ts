@@ -1,6 +1,14 @@
-import { maskComparisons, maskPerson, type MaskAudience } from '@nexus/schema';
+import {
+  maskComparisons,
+  maskPerson,
+  maskRuleOf,
+  maskValue,
+  type IdentifiedContact,
+  type MaskAudience,
+} from '@nexus/schema';
 import type { Principal } from '../auth/roles';
 import type { CustomerSummary, CustomerView } from '../customers/customersService';
+import type { ContactFamilyView, ContactNode } from '../identify/contactView';
 import type { RecordView } from '../records/recordsService';
 import type { ReviewCaseView } from '../review/reviewService';
 
@@ -50,6 +58,39 @@ export function maskReviewCase(view: ReviewCaseView, audience: MaskAudience): Re
       best: maskPerson(c.best, audience),
       members: c.members.map((m) => ({ ...m, payload: maskPerson(m.payload, audience) })),
       comparison: maskComparisons(c.comparison, audience),
+    })),
+  };
+}
+
+/** A contact's phone or email as `audience` sees it: the same rules as a record's `phone` and `email`. */
+function maskContactValue(value: string, field: 'phone' | 'email', audience: MaskAudience): string {
+  return value === '' ? value : maskValue(value, maskRuleOf(audience, field));
+}
+
+const maskContactNode = (c: ContactNode, audience: MaskAudience): ContactNode => ({
+  ...c,
+  email: c.email === null ? null : maskContactValue(c.email, 'email', audience),
+  phoneNumber: c.phoneNumber === null ? null : maskContactValue(c.phoneNumber, 'phone', audience),
+});
+
+/** A contact family's `/identify` answer for the dashboard and the contacts API (not `/identify` itself). */
+export function maskIdentifiedContact(answer: IdentifiedContact, audience: MaskAudience): IdentifiedContact {
+  return {
+    ...answer,
+    emails: answer.emails.map((e) => maskContactValue(e, 'email', audience)),
+    phoneNumbers: answer.phoneNumbers.map((p) => maskContactValue(p, 'phone', audience)),
+  };
+}
+
+export function maskContactFamily(view: ContactFamilyView, audience: MaskAudience): ContactFamilyView {
+  return {
+    ...view,
+    answer: maskIdentifiedContact(view.answer, audience),
+    primary: maskContactNode(view.primary, audience),
+    secondaries: view.secondaries.map((c) => maskContactNode(c, audience)),
+    goldenRecords: view.goldenRecords.map((g) => ({
+      ...g,
+      value: maskContactValue(g.value, g.sharedBy, audience),
     })),
   };
 }

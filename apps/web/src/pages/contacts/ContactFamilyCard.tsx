@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { formatAgo, formatDateTime } from '../../ui/format';
 import '../../ui/timeline.css';
+import { Revealable } from '../privacy/Revealable';
 import { describeContactEntry } from './contactHistory';
 import type { ContactFamily, ContactNode } from './contactTypes';
 
@@ -11,7 +12,12 @@ function NodeLabel({ node }: { node: ContactNode }) {
       <span className="contact-precedence">{node.linkPrecedence}</span>{' '}
       {node.email ? <span className="contact-email">{node.email}</span> : null}
       {node.email && node.phoneNumber ? ' · ' : null}
-      {node.phoneNumber ? <span className="contact-phone mono">{node.phoneNumber}</span> : null}
+      {node.phoneNumber ? (
+        // Masked on the dashboard until revealed (recorded), as records' phones are.
+        <span className="contact-phone mono">
+          <Revealable field="phone" value={node.phoneNumber} target={{ contactId: node.id }} />
+        </span>
+      ) : null}
     </span>
   );
 }

@@ -133,7 +133,7 @@ describe('contact families on a golden record page', () => {
       </MemoryRouter>,
     );
     const link = screen.getByRole('link', { name: 'Contact family #1' });
-    expect(link.getAttribute('href')).toBe('/contacts?q=lorraine%40hillvalley.edu');
+    expect(link.getAttribute('href')).toBe('/contacts?contact=1');
     expect(link.closest('li')?.textContent).toContain('mcfly@hillvalley.edu, 123456');
     container.remove();
     const empty = render(

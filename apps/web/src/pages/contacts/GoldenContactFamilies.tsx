@@ -6,7 +6,10 @@ import { ErrorNotice } from '../../ui/states';
 
 type Families = Awaited<ReturnType<Api['contacts']['ofGoldenRecord']['query']>>;
 
-/** The contact families (/identify) that share a verified email or phone with a golden record: shown, never merged. */
+/**
+ * The contact families (/identify) that share a verified email or phone with a golden record: shown,
+ * never merged. Their values come masked (phones on the dashboard), so the link opens a family by id.
+ */
 export function GoldenContactFamiliesView({ families }: { families: Families }) {
   if (families.length === 0) return null;
   return (
@@ -14,11 +17,12 @@ export function GoldenContactFamiliesView({ families }: { families: Families }) 
       <h2 id="golden-contacts-title">Contact families sharing an email or phone</h2>
       <ul className="contact-golden">
         {families.map((f) => {
-          const q = f.emails[0] ?? f.phoneNumbers[0] ?? '';
           return (
             <li key={f.primaryContatctId}>
-              <Link to={`/contacts?q=${encodeURIComponent(q)}`}>Contact family #{f.primaryContatctId}</Link>:{' '}
-              {[...f.emails, ...f.phoneNumbers].join(', ')}
+              <Link to={`/contacts?contact=${f.primaryContatctId}`}>
+                Contact family #{f.primaryContatctId}
+              </Link>
+              : {[...f.emails, ...f.phoneNumbers].join(', ')}
             </li>
           );
         })}

@@ -1,15 +1,15 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { DASHBOARD_MASKED, type MaskedField } from '@nexus/schema/masks';
 
-/** Whose value a Reveal asks for: a record's as received, or a golden record's best value. */
-export type RevealTarget = { recordId: string } | { customerId: string };
+/** Whose value a Reveal asks for: a record's as received, a golden record's best value, or a contact's. */
+export type RevealTarget = { recordId: string } | { customerId: string } | { contactId: number };
 
 /** Asks the server for one value in full; the server records the read (`access.reveal.<field>`). */
 export type RevealValue = (target: RevealTarget, field: MaskedField) => Promise<string | null>;
 
 const RevealContext = createContext<RevealValue | null>(null);
 
-/** Pages that may reveal (a customer, a review case) give the call; views tested alone get none. */
+/** Pages that may reveal (a customer, a review case, contacts) give the call; views tested alone get none. */
 export function RevealProvider({ reveal, children }: { reveal: RevealValue; children: ReactNode }) {
   return <RevealContext.Provider value={reveal}>{children}</RevealContext.Provider>;
 }
