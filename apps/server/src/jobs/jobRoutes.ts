@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
@@ -43,7 +44,10 @@ async function saveBody(req: IncomingMessage, file: string, maxBytes: number): P
       out.end((error?: Error | null) => (error ? reject(error) : resolve())),
     );
   } catch (error) {
+    // The file opens asynchronously: removing it before the stream has closed can race the
+    // open, and the open then leaves an empty file behind.
     out.destroy();
+    if (!out.closed) await once(out, 'close');
     await fs.rm(file, { force: true });
     if (error instanceof RequestError) throw error;
     throw new RequestError('REQUEST.INVALID', 'the body broke off');

@@ -29,7 +29,7 @@ interface ProcessFacts {
 }
 
 /** Gone, or a zombie nobody reaps yet (an orphan's new parent may be slow to, or never, reap it). */
-async function gone(pid: number): Promise<boolean> {
+export async function gone(pid: number): Promise<boolean> {
   if (!alive(pid)) return true;
   const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
   return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
