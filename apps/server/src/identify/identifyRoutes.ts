@@ -8,7 +8,7 @@ import { deleteContactFamily, eraseContactFamily } from './contactFamilies';
 const contactParams = z.object({
   id: z.coerce.number({ message: 'must be a contact id' }).int().positive().max(2_147_483_647),
 });
-const eraseBody = z.object({
+export const eraseContactBody = z.object({
   reason: z.string().trim().min(3, { message: 'give a reason (at least 3 characters)' }).max(2000),
 });
 
@@ -49,7 +49,7 @@ export const IDENTIFY_ROUTES: RestRoute[] = [
     handle: async (ctx, req, params) => {
       const id = parse(contactParams, params).id;
       const { reason } = parse(
-        eraseBody,
+        eraseContactBody,
         await readJsonBody(req, ctx.deps.config.NEXUS_IDENTIFY_MAX_BODY_BYTES),
       );
       return {

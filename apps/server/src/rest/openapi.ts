@@ -3,6 +3,7 @@ import { canonicalRecordSchema, loginInput, MAX_BATCH_RECORDS, refreshInput } fr
 import { identifyPaths } from '../identify/identifyOpenApi';
 import { analyticsPaths } from '../analytics/analyticsOpenApi';
 import { erasurePaths } from '../privacy/erasureOpenApi';
+import { accessPaths } from '../privacy/accessOpenApi';
 import { NOTIFICATION_SCHEMA, notificationsPaths } from '../notifications/notificationsOpenApi';
 import { jobPaths } from '../jobs/jobsOpenApi';
 import { modelPaths } from '../models/modelsOpenApi';
@@ -193,6 +194,7 @@ export function openApiDocument(): object {
       },
       ...identifyPaths(json, ok, errors),
       ...erasurePaths(json, ok, errors),
+      ...accessPaths(json, ok, errors),
       '/api/v1/batches/{id}': {
         get: {
           summary: 'A batch and its counts by decision',

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANONICAL_FIELDS, MAX_BATCH_RECORDS } from '@nexus/schema';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { startTestServer, type TestServer } from '../../../../test/serverHarness';
+import { REST_ROUTES } from './restRoutes';
 
 const person = (i: number, source = 'rest') => ({
   external_id: `${source}-${i}`,
@@ -228,6 +229,15 @@ describe('the REST API', () => {
           '/metrics',
         ]),
       );
+    });
+
+    it('documents every REST route in the OpenAPI document', async () => {
+      const res = await call('GET', '/api/openapi.json');
+      const paths = res.body.paths as Record<string, Record<string, unknown>>;
+      const undocumented = REST_ROUTES.filter(
+        (r) => paths[r.path.replace(/:(\w+)/g, '{$1}')]?.[r.method.toLowerCase()] === undefined,
+      ).map((r) => `${r.method} ${r.path}`);
+      expect(undocumented).toEqual([]);
     });
   });
 
