@@ -114,6 +114,18 @@ class PostgresBusConsumer implements BusConsumer {
   private readonly waiters = new Map<number, Set<() => void>>();
   private ownershipListener: (() => void) | undefined;
   private closed = false;
+  /**
+   * The consumer's one connection takes one query at a time. The supervisor releases a partition
+   * while it claims others: overlapping queries made pg warn ("already executing a query"), and
+   * pg 9 refuses them, so they go in turn.
+   */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work, work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
 
   constructor(
     private readonly db: Db,
@@ -155,9 +167,13 @@ class PostgresBusConsumer implements BusConsumer {
 
   async release(partition: number): Promise<void> {
     if (!this.owned.delete(partition)) return;
-    await this.client
-      ?.query('select pg_advisory_unlock(hashtext($1), $2)', [`${this.groupId}:${this.topic}`, partition])
-      .catch(() => undefined);
+    const client = this.client;
+    await this.inTurn(async () =>
+      client?.query('select pg_advisory_unlock(hashtext($1), $2)', [
+        `${this.groupId}:${this.topic}`,
+        partition,
+      ]),
+    ).catch(() => undefined);
   }
 
   private wake(partition: number) {
@@ -170,16 +186,19 @@ class PostgresBusConsumer implements BusConsumer {
   async claimPartitions(): Promise<number[]> {
     if (this.closed) return [];
     if (!this.client) await this.connect();
-    const client = this.client!;
-    for (let p = 0; p < this.partitions; p++) {
-      if (this.owned.has(p)) continue;
-      const res = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1), $2) as ok', [
-        `${this.groupId}:${this.topic}`,
-        p,
-      ]);
-      if (res.rows[0]?.ok) this.owned.add(p);
-    }
-    return [...this.owned].sort((a, b) => a - b);
+    const client = this.client;
+    if (!client) throw new Error('the record bus lost its connection while claiming partitions');
+    return this.inTurn(async () => {
+      for (let p = 0; p < this.partitions; p++) {
+        if (this.owned.has(p)) continue;
+        const res = await client.query<{ ok: boolean }>(
+          'select pg_try_advisory_lock(hashtext($1), $2) as ok',
+          [`${this.groupId}:${this.topic}`, p],
+        );
+        if (res.rows[0]?.ok) this.owned.add(p);
+      }
+      return [...this.owned].sort((a, b) => a - b);
+    });
   }
 
   async position(partition: number): Promise<number> {
