@@ -58,7 +58,12 @@ export class CandidatePool<N> {
     const changed: string[] = [];
     if (keys.length > 0) {
       // The same lateral index look-ups as blockingKeyGoldenIds, per key instead of per record.
-      const { rows } = await sql<{ key: string; record_id: string; golden_id: string | null; changed: boolean | null }>`
+      const { rows } = await sql<{
+        key: string;
+        record_id: string;
+        golden_id: string | null;
+        changed: boolean | null;
+      }>`
         select k.key, hit.record_id, m.golden_id, m.changed
         from unnest(${keys}::text[]) as k(key)
         cross join lateral (
@@ -78,7 +83,9 @@ export class CandidatePool<N> {
     const pool = new CandidatePool<N>(trx, hits, index && { since: index.since });
     for (const g of changed) pool.changed.add(g);
     await pool.fetchMembers(
-      recordKeys.flatMap((k, i) => (index ? [...pool.ranked(k, true), ...(index.hits[i] ?? [])] : pool.ranked(k))),
+      recordKeys.flatMap((k, i) =>
+        index ? [...pool.ranked(k, true), ...(index.hits[i] ?? [])] : pool.ranked(k),
+      ),
     );
     return pool;
   }
@@ -91,7 +98,10 @@ export class CandidatePool<N> {
     const ranked =
       this.index === undefined
         ? this.ranked(keys)
-        : [...new Set([...this.ranked(keys, true), ...(indexHits ?? [])])].slice(0, MAX_CANDIDATE_GOLDEN_RECORDS);
+        : [...new Set([...this.ranked(keys, true), ...(indexHits ?? [])])].slice(
+            0,
+            MAX_CANDIDATE_GOLDEN_RECORDS,
+          );
     await this.fetchMembers(ranked);
     const found = ranked
       .filter((goldenId) => !this.inactive.has(goldenId))

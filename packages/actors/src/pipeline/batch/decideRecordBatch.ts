@@ -27,7 +27,9 @@ import { GoldenLedger } from './goldenLedger';
  * all records under a candidate search that cannot answer a whole batch at once.
  */
 export function batchable(ctx: PipelineContext, message: RawRecordMessage): boolean {
-  return (ctx.candidates === undefined || ctx.candidates.prefetchBatch !== undefined) && !message.record.face_image;
+  return (
+    (ctx.candidates === undefined || ctx.candidates.prefetchBatch !== undefined) && !message.record.face_image
+  );
 }
 
 interface Prepared {
@@ -66,7 +68,7 @@ export async function decideRecordBatch(
     searched.map((p) => p.normalised!),
   );
   const indexHits = new Map(answers ? searched.map((p, i) => [p, answers.hits[i] ?? []]) : []);
-  if (answers) clock.lap('candidates');
+  if (ctx.candidates?.prefetchBatch) clock.lap('candidates');
   const decided = await ctx.db.transaction().execute(async (trx) => {
     const statuses = await claimRecordRows(trx, partition, messages);
     clock.lap('persist');
