@@ -389,14 +389,16 @@ ${results.map(lagRow).join('\n')}
 
 Load average when the run started: ${loadAtStart} (other work shares these 2 cores).
 Reading: the bus is not the limit (the pass-through consumer drains the same topic one to two
-orders of magnitude faster); deciding is. Kafka costs a little against the Postgres bus on one
-machine: the broker's JVM takes CPU, and each micro-batch's events are read back and produced
-to nexus.events before its offset is committed. Elasticsearch costs more here: each micro-batch
+orders of magnitude faster); deciding is. Kafka and the Postgres bus are close on one machine
+(either leads, run to run, under other load): the broker's JVM takes CPU, and each micro-batch's
+events are read back and produced to nexus.events before its offset is committed, while the
+Postgres bus writes to the database that decides. Elasticsearch costs more here: each micro-batch
 adds a sync-point read and one _msearch (outside the key locks; one record at a time, each record
 added both, ADR 0056) to the same Postgres blocking read restricted to recent changes, and the
 node indexes and refreshes continuously, all on the 2 cores that also run Postgres and the worker
-threads. Its gains are fuzzy recall (searchParity.test.ts) and, on separate nodes, taking the
-candidate search off the database.`,
+threads. Batched, it decides about twice as many records per second as one record at a time
+(ADR 0056, median of three runs). Its gains are fuzzy recall (searchParity.test.ts) and, on
+separate nodes, taking the candidate search off the database.`,
     );
   } finally {
     await server.stop();
