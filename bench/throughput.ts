@@ -1,7 +1,9 @@
 // npm run bench:throughput [-- --records=N] (with --faces: bench/throughputFaces.ts) — generated people (20% duplicates) through the full
 // pipeline on the embedded defaults: records/s, decision latency, peak memory. Then the same
 // records again on a fresh database with every record in its own transaction (the path before
-// the micro-batch transactions, docs/decisions/0046-batched-decision-path.md), same run.
+// the micro-batch transactions, docs/decisions/0046-batched-decision-path.md), same run. After each
+// backlog run, the same engine takes new records at half the rate it just reached, at a steady
+// pace, for received -> decided latency when it keeps up (--steady-seconds=N, 0 to skip).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,10 +15,18 @@ import { startEngine } from '../apps/server/src/engine/engine';
 import { generatePopulation } from '../apps/server/src/generate/syntheticPeople';
 import { submitBatch } from '../apps/server/src/ingest/submitBatch';
 import { machineLine, writeBenchmarkSection } from './report';
+import {
+  STEADY_SOURCE,
+  steadyLine,
+  steadyRecords,
+  submitAtSteadyRate,
+  type SteadyResult,
+} from './steadyRate';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const target = arg('records', 100_000);
+const steadySeconds = arg('steady-seconds', 60);
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0
@@ -33,6 +43,7 @@ interface Run {
   e2eMs: number[];
   peakRss: number;
   stages: Record<string, number>;
+  steady: SteadyResult | undefined;
 }
 
 async function run(batchDecisions: boolean): Promise<Run> {
@@ -49,8 +60,9 @@ async function run(batchDecisions: boolean): Promise<Run> {
     const engine = await startEngine(config, db, server.url, { batchDecisions });
     const processing: number[] = [];
     const stages: Record<string, number> = {};
+    let steadyPhase = false;
     engine.supervisor.on('outcome', (_p, o) => {
-      if (o.result !== 'decided' || o.replayed) return;
+      if (steadyPhase || o.result !== 'decided' || o.replayed) return;
       processing.push(o.ms);
       for (const [stage, ms] of Object.entries(o.stages ?? {})) stages[stage] = (stages[stage] ?? 0) + ms;
     });
@@ -80,12 +92,30 @@ async function run(batchDecisions: boolean): Promise<Run> {
       await new Promise((r) => setTimeout(r, 250));
     }
     const seconds = (performance.now() - started) / 1000;
+    // Half the rate just reached, in batches as small as the pace makes them.
+    const halfRate = population.length / seconds / 2;
+    steadyPhase = true;
+    const steady =
+      steadySeconds > 0
+        ? await submitAtSteadyRate(
+            db,
+            steadyRecords(Math.max(1, Math.round(halfRate * steadySeconds))),
+            halfRate,
+            async (records) => {
+              await submitBatch(db, config.NEXUS_PARTITIONS, { source: STEADY_SOURCE, records });
+              engine.relay.kick();
+            },
+          )
+        : undefined;
+    if (steady) console.log(`  steady at half the rate: ${steadyLine(steady)}`);
     await engine.stop();
     const e2e = await sql<{ ms: number }>`
-      select extract(epoch from (decided_at - received_at)) * 1000 as ms from records order by 1`.execute(db);
+      select extract(epoch from (decided_at - received_at)) * 1000 as ms from records
+      where source = 'bench' order by 1`.execute(db);
     const counts = await db
       .selectFrom('records')
       .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('source', '=', 'bench')
       .groupBy('status')
       .execute();
     processing.sort((a, b) => a - b);
@@ -98,6 +128,7 @@ async function run(batchDecisions: boolean): Promise<Run> {
       e2eMs: e2e.rows.map((r) => Number(r.ms)),
       peakRss,
       stages: Object.fromEntries(Object.entries(stages).map(([k, ms]) => [k, ms / population.length])),
+      steady,
     };
   } finally {
     clearInterval(sampler);
@@ -117,6 +148,9 @@ function describe(r: Run) {
     latency: `${percentile(r.processing, 50).toFixed(1)} ms / ${percentile(r.processing, 95).toFixed(1)} ms`,
     e2e: `${(percentile(r.e2eMs, 50) / 1000).toFixed(1)} s / ${(percentile(r.e2eMs, 95) / 1000).toFixed(1)} s`,
     rss: `${(r.peakRss / 2 ** 20).toFixed(0)} MiB`,
+    steady: r.steady
+      ? `${r.steady.p50.toFixed(0)} ms / **${r.steady.p95.toFixed(0)} ms** / ${r.steady.p99.toFixed(0)} ms (${r.steady.records.toLocaleString('en')} records at ${r.steady.perSecond.toFixed(1)}/s${r.steady.late > 1 ? `, sender ${r.steady.late.toFixed(0)} s behind the pace` : ''})`
+      : 'not run',
     counts: `${r.population.toLocaleString('en')} (${r.byStatus.new ?? 0} new, ${r.byStatus.linked ?? 0} linked, ${r.byStatus.review ?? 0} review)`,
   };
 }
@@ -150,7 +184,9 @@ ${config.NEXUS_PARTITIONS} partitions, ${config.NEXUS_WORKERS} worker thread(s) 
 ${config.NEXUS_BATCH_SIZE} records, Postgres candidates, no faces), all on this 2-core machine. The same records run twice,
 each on a fresh embedded Postgres: with micro-batch transactions (a task's face-less records
 decided in one transaction, docs/decisions/0046-batched-decision-path.md) and with one transaction
-per record (the path before it).
+per record (the path before it). After its backlog, each engine took ${steadySeconds} s of new
+people at half the records/s it had just reached, submitted every 100 ms in batches of whatever
+was due (bench/steadyRate.ts): the latency when it keeps up, rather than queueing.
 
 | figure | micro-batch transactions | one transaction per record |
 |---|---|---|
@@ -158,6 +194,7 @@ per record (the path before it).
 | records/s, submit to last decision | **${b.perSecond.toFixed(0)}** | ${s.perSecond.toFixed(0)} |
 | worker task latency (a record's wait in the worker), p50 / p95 | ${b.latency} | ${s.latency} |
 | received -> decided while draining the backlog, p50 / p95 | ${b.e2e} | ${s.e2e} |
+| received -> decided at half that path's records/s, steady pace, p50 / p95 / p99 (goal: p95 <= 100 ms) | ${b.steady} | ${s.steady} |
 | worker ms per record by stage | ${b.stageLine} | ${s.stageLine} |
 | peak RSS, Nexus process | ${b.rss} | ${s.rss} |`,
   );

@@ -15,6 +15,12 @@ export interface CandidateSearch {
    * key locks are not held while it runs. Its result is handed to `find`.
    */
   prefetch?(db: Db, record: NormalisedRecord): Promise<unknown>;
+  /**
+   * Optional, before a micro-batch's transaction: the index's answers for all its records in one
+   * request (docs/decisions/0056). Only a search that has it is used on the batched path;
+   * undefined means "decide the batch from Postgres alone".
+   */
+  prefetchBatch?(db: Db, records: readonly NormalisedRecord[]): Promise<IndexAnswers | undefined>;
   find<N>(
     trx: Db,
     record: NormalisedRecord,
@@ -22,6 +28,15 @@ export interface CandidateSearch {
     prefetched?: unknown,
   ): Promise<CandidateGolden<N>[]>;
   close(): Promise<void>;
+}
+
+/**
+ * A remote index's golden ids for each record of a batch (by score), and its sync point read
+ * before they were asked: golden records changed since then are read from Postgres as well.
+ */
+export interface IndexAnswers {
+  since: string;
+  hits: string[][];
 }
 
 /** Blocking keys and exact identifiers in Postgres (pg_trgm and fuzzystrmatch stay available). */

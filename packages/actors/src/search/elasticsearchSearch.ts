@@ -8,7 +8,7 @@ import {
   MAX_CANDIDATE_GOLDEN_RECORDS,
   type CandidateGolden,
 } from '../pipeline/candidates';
-import type { CandidateSearch } from './candidateSearch';
+import type { CandidateSearch, IndexAnswers } from './candidateSearch';
 import { candidateQuery } from './goldenRecordDocument';
 import { readSyncedThrough } from './searchIndexState';
 
@@ -65,9 +65,55 @@ export class ElasticsearchCandidateSearch implements CandidateSearch {
     return candidateMembers<N>(trx, ids, { activeOnly: true });
   }
 
+  /**
+   * A micro-batch's answers (docs/decisions/0056): the sync point read once, then every record's
+   * query in one `_msearch`, each answer what `prefetch` would have given that record. Undefined
+   * when the node cannot answer now, and also when any one query failed: a record must never be
+   * decided as if the index had found nothing, so the whole batch then falls back to Postgres, as
+   * a failed query does on the one-record path.
+   */
+  async prefetchBatch(db: Db, records: readonly NormalisedRecord[]): Promise<IndexAnswers | undefined> {
+    const answers = Date.now() < this.downUntil ? undefined : await this.askBatch(db, records);
+    if (answers === undefined) this.fallbacks += records.length;
+    return answers;
+  }
+
+  private async askBatch(db: Db, records: readonly NormalisedRecord[]): Promise<IndexAnswers | undefined> {
+    const since = await readSyncedThrough(db, this.index);
+    const queries = records.map((r) => this.queryOf(r));
+    const asked = queries.flatMap((query) =>
+      query === undefined
+        ? []
+        : [
+            { index: this.index },
+            { size: MAX_CANDIDATE_GOLDEN_RECORDS, _source: false, track_total_hits: false, query },
+          ],
+    );
+    if (asked.length === 0) return { since, hits: records.map(() => []) };
+    let answered: Array<string[] | undefined>;
+    try {
+      const { responses } = await this.client.msearch({ searches: asked });
+      answered = responses.map((r) =>
+        // A shard that failed or timed out left its hits out: as unanswered as an error.
+        'error' in r || r._shards.failed > 0 || r.timed_out
+          ? undefined
+          : r.hits.hits.map((h) => h._id).filter((id): id is string => typeof id === 'string'),
+      );
+    } catch {
+      answered = [];
+    }
+    // One query unanswered fails the batch's search: never decide a record on no candidates.
+    if (answered.length !== asked.length / 2 || answered.some((a) => a === undefined)) {
+      this.downUntil = Date.now() + this.retryAfterMs;
+      return undefined;
+    }
+    let next = 0;
+    return { since, hits: queries.map((query) => (query === undefined ? [] : answered[next++]!)) };
+  }
+
   /** Golden ids by score, or undefined when the node cannot answer now. */
   async search(record: NormalisedRecord): Promise<string[] | undefined> {
-    const query = candidateQuery(record);
+    const query = this.queryOf(record);
     if (query === undefined) return [];
     if (Date.now() < this.downUntil) return undefined;
     try {
@@ -83,6 +129,11 @@ export class ElasticsearchCandidateSearch implements CandidateSearch {
       this.downUntil = Date.now() + this.retryAfterMs;
       return undefined;
     }
+  }
+
+  /** The record's query (a seam for tests that need one query to fail on a real node). */
+  protected queryOf(record: NormalisedRecord): ReturnType<typeof candidateQuery> {
+    return candidateQuery(record);
   }
 
   async close(): Promise<void> {

@@ -23,11 +23,13 @@ import { GoldenLedger } from './goldenLedger';
 
 /**
  * Whether a record may be decided in a micro-batch: a record with a face goes through Tech5 and
- * is enrolled after its commit, and a remote candidate search (Elasticsearch) reads per record,
- * so those take the one-record path (decideRecordMessage.ts).
+ * is enrolled after its commit, so it takes the one-record path (decideRecordMessage.ts), as do
+ * all records under a candidate search that cannot answer a whole batch at once.
  */
 export function batchable(ctx: PipelineContext, message: RawRecordMessage): boolean {
-  return ctx.candidates === undefined && !message.record.face_image;
+  return (
+    (ctx.candidates === undefined || ctx.candidates.prefetchBatch !== undefined) && !message.record.face_image
+  );
 }
 
 interface Prepared {
@@ -58,6 +60,15 @@ export async function decideRecordBatch(
   const clock = new StageClock();
   const prepared = await Promise.all(messages.map((m) => prepare(ctx, m)));
   clock.lap('validate');
+  // A search index is asked for the whole batch before the transaction, so no lock waits on it
+  // (docs/decisions/0056); without an answer the batch's candidates come from Postgres alone.
+  const searched = prepared.filter((p) => p.normalised !== null);
+  const answers = await ctx.candidates?.prefetchBatch?.(
+    ctx.db,
+    searched.map((p) => p.normalised!),
+  );
+  const indexHits = new Map(answers ? searched.map((p, i) => [p, answers.hits[i] ?? []]) : []);
+  if (ctx.candidates?.prefetchBatch) clock.lap('candidates');
   const decided = await ctx.db.transaction().execute(async (trx) => {
     const statuses = await claimRecordRows(trx, partition, messages);
     clock.lap('persist');
@@ -84,6 +95,7 @@ export async function decideRecordBatch(
     const pool = await CandidatePool.load<NormalisedRecord>(
       trx,
       valid.map((p) => p.keys),
+      answers && { since: answers.since, hits: valid.map((p) => indexHits.get(p) ?? []) },
     );
     clock.lap('candidates');
     const writes = new BatchWrites();
@@ -115,7 +127,7 @@ export async function decideRecordBatch(
       }
       const decision = decideRecord(
         p.normalised,
-        await pool.candidatesFor(p.keys),
+        await pool.candidatesFor(p.keys, indexHits.get(p)),
         ctx.model.params,
         ctx.model.policy,
         ctx.model.tf,
