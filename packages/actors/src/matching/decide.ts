@@ -12,6 +12,7 @@ import {
   fullDatesYearsApart,
   givenNamesAgree,
   personalIdentifierAgrees,
+  shareAStreet,
 } from './datesYearsApart';
 import { priorLog2Odds, type MatchModel, type TermFrequencies } from './model';
 import type { NormalisedRecord } from './normaliseRecord';
@@ -64,7 +65,8 @@ export interface CandidateScore {
    */
   datesApart?: { recordId: string };
   /**
-   * A member with another given name where a date of birth is missing on either side, when no
+   * A member on the record's street with another given name where a date of birth is missing on
+   * either side, when no
    * member agrees with the record on a given name, a date or a personal identifier: nothing of
    * the person's own says "the same", so no automatic link either.
    */
@@ -167,7 +169,7 @@ function scoreGolden(
   for (const member of golden.members) {
     const pair = comparePair(record, member.normalised, model, tf);
     if (fullDatesYearsApart(record, member.normalised, pair.fields)) apart ??= { recordId: member.recordId };
-    else if (dateOfBirthUnknown(pair.fields) && !givenNamesAgree(pair.fields))
+    else if (dateOfBirthUnknown(pair.fields) && shareAStreet(pair.fields) && !givenNamesAgree(pair.fields))
       unknown ??= { recordId: member.recordId };
     overruled ||=
       datesMayAgree(pair.fields) || givenNamesAgree(pair.fields) || personalIdentifierAgrees(pair.fields);
