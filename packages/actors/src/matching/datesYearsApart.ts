@@ -28,26 +28,6 @@ export function fullDatesYearsApart(a: NormalisedRecord, b: NormalisedRecord, fi
   return fields.some((f) => f.field === 'date_of_birth' && YEARS_APART.includes(f.level));
 }
 
-/**
- * A date of birth is missing on one side or both (docs/decisions/0057-rldata-dates-and-housemates-without-a-date.md):
- * then the given name is the only thing of a person's own left to compare.
- */
-export function dateOfBirthUnknown(fields: FieldScore[]): boolean {
-  return fields.some((f) => f.field === 'date_of_birth' && f.level === 'missing');
-}
-
-/** Street levels of one street (written alike, or with another street type or a typo). */
-const SAME_STREET: readonly string[] = ['exact', 'close'];
-
-/**
- * The two records live on one street: what a household shares. Without it another given name
- * and no date is weighed as usual (a lone name variant in a register without addresses is no
- * household, and is the commonest pattern of a true pair there).
- */
-export function shareAStreet(fields: FieldScore[]): boolean {
-  return fields.some((f) => f.field === 'street' && SAME_STREET.includes(f.level));
-}
-
 /** Some date level other than years apart or missing: the two dates may be one written two ways. */
 export function datesMayAgree(fields: FieldScore[]): boolean {
   return fields.some(

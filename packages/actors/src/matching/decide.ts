@@ -7,12 +7,10 @@
 import type { BiometricEvidence, BiometricHit, BiometricLevel, GoldenBiometric } from './biometricEvidence';
 import { comparePair, type FieldScore } from './comparePair';
 import {
-  dateOfBirthUnknown,
   datesMayAgree,
   fullDatesYearsApart,
   givenNamesAgree,
   personalIdentifierAgrees,
-  shareAStreet,
 } from './datesYearsApart';
 import { priorLog2Odds, type MatchModel, type TermFrequencies } from './model';
 import type { NormalisedRecord } from './normaliseRecord';
@@ -64,13 +62,6 @@ export interface CandidateScore {
    * automatically, whatever the score (datesYearsApart.ts).
    */
   datesApart?: { recordId: string };
-  /**
-   * A member on the record's street with another given name where a date of birth is missing on
-   * either side, when no
-   * member agrees with the record on a given name, a date or a personal identifier: nothing of
-   * the person's own says "the same", so no automatic link either.
-   */
-  dateUnknown?: { recordId: string };
   /** With face evidence: the demographic part of the score, and the face part. */
   demographic?: number;
   biometric?: GoldenBiometric;
@@ -84,7 +75,6 @@ export type DecisionRule =
   | 'several_golden_records_above_link_threshold'
   | 'best_of_several_golden_records_above_link_threshold'
   | 'date_of_birth_years_apart'
-  | 'given_name_differs_date_of_birth_unknown'
   | 'biometric_demographic_conflict';
 
 /** The face evidence of a decision: about the candidate it explains, and what ABIS returned. */
@@ -164,13 +154,10 @@ function scoreGolden(
   let best: Scored | undefined;
   let against: Contradiction | undefined;
   let apart: { recordId: string } | undefined;
-  let unknown: { recordId: string } | undefined;
   let overruled = false;
   for (const member of golden.members) {
     const pair = comparePair(record, member.normalised, model, tf);
     if (fullDatesYearsApart(record, member.normalised, pair.fields)) apart ??= { recordId: member.recordId };
-    else if (dateOfBirthUnknown(pair.fields) && shareAStreet(pair.fields) && !givenNamesAgree(pair.fields))
-      unknown ??= { recordId: member.recordId };
     overruled ||=
       datesMayAgree(pair.fields) || givenNamesAgree(pair.fields) || personalIdentifierAgrees(pair.fields);
     // Evidence is the pair's Bayes factor, without the prior: below 0 the member says "different".
@@ -182,7 +169,6 @@ function scoreGolden(
   }
   if (best === undefined) return undefined;
   if (apart !== undefined && !overruled) best.datesApart = apart;
-  else if (unknown !== undefined && !overruled) best.dateUnknown = unknown;
   if (against === undefined) return best;
   return { ...best, score: best.score + against.evidence, memberScore: best.score, against };
 }
@@ -243,16 +229,7 @@ export function decideRecord(
     const explanation = explain('date_of_birth_years_apart');
     return { kind: 'review', reviewKind: 'possible_match', goldenIds, score: top.score, explanation };
   }
-  if (top.dateUnknown !== undefined && top.score >= policy.linkThreshold) {
-    // The same household with another given name and no date to tell: a housemate as likely as
-    // a replaced name (docs/decisions/0057-...).
-    const goldenIds = scored.filter((s) => s.score >= policy.reviewThreshold).map((s) => s.goldenId);
-    const explanation = explain('given_name_differs_date_of_birth_unknown');
-    return { kind: 'review', reviewKind: 'possible_match', goldenIds, score: top.score, explanation };
-  }
-  const linked = scored.filter(
-    (s) => s.score >= policy.linkThreshold && s.datesApart === undefined && s.dateUnknown === undefined,
-  );
+  const linked = scored.filter((s) => s.score >= policy.linkThreshold && s.datesApart === undefined);
   if (linked.length > 1) {
     // Each of them is at least even odds to be this record's person, so the record is a
     // confident link; which one only matters if they are different people, and the best is the

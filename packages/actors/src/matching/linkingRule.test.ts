@@ -133,32 +133,10 @@ describe('the linking rule', () => {
   }
 
   // A housemate with no date of birth on record: the given name is all that is the person's own,
-  // and it differs (docs/decisions/0057-rldata-dates-and-housemates-without-a-date.md).
-  const withoutDate = ({ dob: _dob, ...rest }: NormalisedRecord): NormalisedRecord => rest;
-  for (const [name, model, tf] of MODELS) {
-    it(`under ${name}: a member of one household with another given name and no date of birth never links automatically`, () => {
-      fc.assert(
-        fc.property(household, yearsApart, fc.boolean(), (h, [a], recordLacksDate) => {
-          const record = resident(h, h.other, a);
-          const member = resident(h, h.given, a);
-          const decision = decideRecord(
-            recordLacksDate ? withoutDate(record) : record,
-            [golden('g', recordLacksDate ? member : withoutDate(member))],
-            model,
-            DEFAULT_POLICY,
-            tf,
-          );
-          expect(decision.kind).not.toBe('link');
-          if (decision.kind === 'review' && decision.score >= DEFAULT_POLICY.linkThreshold) {
-            expect(decision.explanation.rule).toBe('given_name_differs_date_of_birth_unknown');
-          }
-        }),
-        { numRuns: 200 },
-      );
-    });
-  }
-
-  it('without a date of birth, the same given name, a shared national id or a member whose date agrees still links', () => {
+  // and it differs. This still links: the rule that would send it to review was measured and not
+  // taken (docs/decisions/0057-rldata-dates-and-housemates-without-a-date.md, "Housemates without
+  // a date"); when a change closes the gap, this test is the one to turn around.
+  it('the known gap: a housemate with another given name and no date of birth still links under the defaults', () => {
     const h = {
       family: 'SMITH',
       number: '12',
@@ -167,27 +145,12 @@ describe('the linking rule', () => {
       postcode: '2000',
       state: 'nsw',
     };
-    const mary = resident(h, 'MARY', '1950-03-04');
+    const { dob: _dob, ...mary } = resident(h, 'MARY', '1950-03-04');
     const peter = resident(h, 'PETER', '1980-07-09');
-    const held = decideRecord(withoutDate(mary), [golden('g', peter)], DEFAULT_MODEL, DEFAULT_POLICY);
-    expect(held.kind).toBe('review');
-    expect(held.explanation.rule).toBe('given_name_differs_date_of_birth_unknown');
-    expect(held.explanation.candidates[0]?.dateUnknown?.recordId).toBe('g-0');
-    // The same given name: the record is that member without its date.
-    const sameName = decideRecord(withoutDate(peter), [golden('g', peter)], DEFAULT_MODEL, DEFAULT_POLICY);
-    expect(sameName.kind).toBe('link');
-    // One national id: one person whose given name was replaced.
-    const withId = (r: NormalisedRecord): NormalisedRecord => ({ ...r, national_id: '123456789' });
-    const sameId = decideRecord(
-      withId(withoutDate(mary)),
-      [golden('g', withId(peter))],
-      DEFAULT_MODEL,
-      DEFAULT_POLICY,
-    );
-    expect(sameId.kind).toBe('link');
-    // Another member is MARY: the golden record already is this person.
-    const both = decideRecord(withoutDate(mary), [golden('g', peter, mary)], DEFAULT_MODEL, DEFAULT_POLICY);
-    expect(both.kind).toBe('link');
+    const decision = decideRecord(mary, [golden('g', peter)], DEFAULT_MODEL, DEFAULT_POLICY);
+    const given = decision.explanation.fields.find((f) => f.field === 'given_name');
+    expect(given?.level).toBe('different');
+    expect(decision.kind).toBe('link');
   });
 
   it('a date of birth years apart is overruled by a national id or e-mail the two records share, and by a date another member agrees on', () => {
