@@ -33,6 +33,11 @@ export function modelPaths(errors: (...statuses: number[]) => object) {
                 versionId: { type: 'integer' },
                 accepted: { type: 'boolean' },
                 check: { type: 'object' },
+                computed: {
+                  type: 'object',
+                  description:
+                    'the thread that trained and checked (threadId) and when each step computed (startedAt, finishedAt: ms since the epoch)',
+                },
               },
             },
           ),

@@ -9,10 +9,11 @@ import { sql } from 'kysely';
 import {
   appendAudit,
   DEFAULT_POLICY,
-  heldBackCheck,
   loadActiveModel,
+  TrainingThread,
   type Db,
   type HeldBackVerdict,
+  type ThreadSpan,
 } from '@nexus/actors';
 import type { RetrainTrigger } from '@nexus/schema';
 import { readHeldBackSample } from './heldBackSample';
@@ -43,6 +44,11 @@ export interface RetrainReport {
   /** The version that was active when it was checked (still active when rejected). */
   comparedWith: number;
   check: HeldBackVerdict;
+  /**
+   * The thread that trained and checked (not the server's main thread), and when it computed
+   * (ms since the epoch): training first, then the check.
+   */
+  computed: { training: ThreadSpan; check: ThreadSpan };
 }
 
 /** One retraining at a time across every engine on this database. */
@@ -103,23 +109,44 @@ async function retrainUnderLock(
   options: { trigger: RetrainTrigger; actor: string; settings: RetrainSettings },
 ): Promise<RetrainReport> {
   const active = await loadActiveModel(db);
+  // EM and the check are seconds of computation: off the event loop that serves requests.
+  const thread = TrainingThread.start();
   let learned;
+  let trainingSpan: ThreadSpan | undefined;
+  let check: HeldBackVerdict;
+  let checkSpan: ThreadSpan;
   try {
-    learned = await learnFromRegister(db, {
-      version: trainedVersionName('retrained'),
-      activeVersion: `version ${active.version} (${active.params.version})`,
-      heldBackShare: options.settings.heldBackShare,
+    try {
+      learned = await learnFromRegister(db, {
+        version: trainedVersionName('retrained'),
+        activeVersion: `version ${active.version} (${active.params.version})`,
+        heldBackShare: options.settings.heldBackShare,
+        train: async (start, data, trainingOptions) => {
+          const { result, span } = await thread.train(start, data, trainingOptions);
+          trainingSpan = span;
+          return result;
+        },
+      });
+    } catch (error) {
+      if (error instanceof NotEnoughDataError) throw new ModelError('MODEL.NOT_ENOUGH_DATA', error.message);
+      throw error;
+    }
+    const cases = await readHeldBackSample(db, {
+      share: options.settings.heldBackShare,
+      maxConfident: 5_000,
+      maxVerdicts: 5_000,
     });
-  } catch (error) {
-    if (error instanceof NotEnoughDataError) throw new ModelError('MODEL.NOT_ENOUGH_DATA', error.message);
-    throw error;
+    ({ verdict: check, span: checkSpan } = await thread.check(
+      learned.result.model,
+      active.params,
+      DEFAULT_POLICY,
+      cases,
+    ));
+  } finally {
+    await thread.close();
   }
-  const cases = await readHeldBackSample(db, {
-    share: options.settings.heldBackShare,
-    maxConfident: 5_000,
-    maxVerdicts: 5_000,
-  });
-  const check = heldBackCheck(learned.result.model, active.params, DEFAULT_POLICY, cases);
+  if (trainingSpan === undefined) throw new Error('the model was not trained on the training thread');
+  const computed = { training: trainingSpan, check: checkSpan };
   return db.transaction().execute(async (trx) => {
     await sql`lock table model_versions in share row exclusive mode`.execute(trx);
     const current = await trx
@@ -180,6 +207,7 @@ async function retrainUnderLock(
       accepted,
       comparedWith: active.version,
       check: { ...check, accepted, reason },
+      computed,
     };
   });
 }

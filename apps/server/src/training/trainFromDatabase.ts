@@ -13,6 +13,8 @@ import {
   trainModel,
   type Db,
   type MatchModel,
+  type TrainingData,
+  type TrainingOptions,
   type TrainingResult,
 } from '@nexus/actors';
 import { readTrainingData, type ReadTrainingOptions } from './readTrainingData';
@@ -51,10 +53,24 @@ export interface LearnedFromRegister {
   notes: string;
 }
 
+/** Runs EM and the rest of training: here, or on a thread of its own (retraining.ts). */
+export type Trainer = (
+  start: MatchModel,
+  data: TrainingData,
+  options: Partial<TrainingOptions> & { version: string },
+) => Promise<TrainingResult>;
+
+const trainHere: Trainer = (start, data, options) => Promise.resolve(trainModel(start, data, options));
+
 /** The learning step alone (also the server's self-retraining, retraining.ts): nothing is stored. */
 export async function learnFromRegister(
   db: Db,
-  options: Partial<ReadTrainingOptions> & { maxIterations?: number; version: string; activeVersion: string },
+  options: Partial<ReadTrainingOptions> & {
+    maxIterations?: number;
+    version: string;
+    activeVersion: string;
+    train?: Trainer;
+  },
 ): Promise<LearnedFromRegister> {
   const seed = options.seed ?? 1;
   const data = await readTrainingData(db, {
@@ -69,7 +85,7 @@ export async function learnFromRegister(
       `only ${data.recordsTotal} decided records: train needs at least ${MIN_RECORDS}`,
     );
   }
-  const result = trainModel(DEFAULT_MODEL, data, {
+  const result = await (options.train ?? trainHere)(DEFAULT_MODEL, data, {
     version: options.version,
     seed,
     ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),

@@ -20,7 +20,8 @@ const SETS = loadDataSets(sharedDataDir());
  * further fails.
  */
 const FLOORS: Array<{ name: string; precision: number; f1: number; largest?: number }> = [
-  { name: 'rldata500', precision: 0.99, f1: 0.96 },
+  // 0.9691 before dates years apart on one day and month had a level of their own (ADR 0057): 0.9796 after.
+  { name: 'rldata500', precision: 0.99, f1: 0.975 },
   { name: 'fake_1000', precision: 0.98, f1: 0.93 },
   { name: 'FEBRL 1 without soc_sec_id', precision: 0.999, f1: 0.99 },
   // 0.9987 before dates years apart in one household went to review (ADR 0052): 0.9940 after.

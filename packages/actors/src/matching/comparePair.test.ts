@@ -23,6 +23,20 @@ describe('comparePair', () => {
     expect(s.total).toBeGreaterThan(10);
   });
 
+  it('keeps dates years apart on the same day and month apart from other dates years apart, weighed alike by the defaults', () => {
+    const dob = (d: string) => n({ date_of_birth: d });
+    const field = (a: string, b: string) =>
+      comparePair(dob(a), dob(b), DEFAULT_MODEL).fields.find((f) => f.field === 'date_of_birth')!;
+    // A year replaced (RLdata500: CHRISTIAN GROSS 1959-04-07 and 2008-04-07).
+    expect(field('1959-04-07', '2008-04-07').level).toBe('same_day_and_month');
+    // One or two keying errors in the year stay what they were.
+    expect(field('1957-04-07', '1947-04-07').level).toBe('typo');
+    expect(field('1939-06-16', '1943-06-16').level).toBe('two_typos');
+    expect(field('1959-04-07', '2008-05-07').level).toBe('different');
+    // Until EM learns otherwise from the data, the new level weighs as years apart.
+    expect(field('1959-04-07', '2008-04-07').weight).toBeCloseTo(field('1959-04-07', '2008-05-07').weight, 1);
+  });
+
   it('weighs missing values as nothing', () => {
     const s = comparePair(ann, n({ given_name: 'Ann' }), DEFAULT_MODEL);
     const dob = s.fields.find((f) => f.field === 'date_of_birth');

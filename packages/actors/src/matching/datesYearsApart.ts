@@ -16,18 +16,23 @@ const PERSONAL_IDENTIFIER: Readonly<Record<string, readonly string[]>> = {
   email: ['exact', 'same_local_part'],
 };
 
-/** Date levels that are neither agreement nor missing: a full date more than a year and two keying errors off. */
-const YEARS_APART = 'different';
+/**
+ * Full dates more than a year and two keying errors apart; on the same day and month or not
+ * (1970-01-01 and 2002-01-01: a household may share a birthday, not a year of birth).
+ */
+const YEARS_APART: readonly string[] = ['different', 'same_day_and_month'];
 
 /** Both dates of birth are full, valid dates and the comparison found them years apart. */
 export function fullDatesYearsApart(a: NormalisedRecord, b: NormalisedRecord, fields: FieldScore[]): boolean {
   if (a.dob?.precision !== 'day' || b.dob?.precision !== 'day') return false;
-  return fields.some((f) => f.field === 'date_of_birth' && f.level === YEARS_APART);
+  return fields.some((f) => f.field === 'date_of_birth' && YEARS_APART.includes(f.level));
 }
 
 /** Some date level other than years apart or missing: the two dates may be one written two ways. */
 export function datesMayAgree(fields: FieldScore[]): boolean {
-  return fields.some((f) => f.field === 'date_of_birth' && f.level !== YEARS_APART && f.level !== 'missing');
+  return fields.some(
+    (f) => f.field === 'date_of_birth' && !YEARS_APART.includes(f.level) && f.level !== 'missing',
+  );
 }
 
 /** Given-name levels that say "one name, written two ways" (phonetic, similar or an initial do not: JOHN and ANNA sound alike). */

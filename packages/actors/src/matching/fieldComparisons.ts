@@ -89,6 +89,10 @@ function compareDates(x: NormalisedDate, y: NormalisedDate): string {
   if (days !== undefined && days <= 31) return 'within_month';
   if (edits <= 2) return 'two_typos';
   if (days !== undefined && days <= 366) return 'within_year';
+  // Day and month agree, the year is years off: a year replaced or mistyped beyond two digits
+  // (1959-04-07 and 2008-04-07), or two people born on one day of the year. Kept apart from
+  // `different` so that EM can learn which of the two it is on the data at hand.
+  if (x.month === y.month && x.day === y.day) return 'same_day_and_month';
   return 'different';
 }
 

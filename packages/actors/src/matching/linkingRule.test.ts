@@ -132,6 +132,27 @@ describe('the linking rule', () => {
     });
   }
 
+  // A housemate with no date of birth on record: the given name is all that is the person's own,
+  // and it differs. This still links: the rule that would send it to review was measured and not
+  // taken (docs/decisions/0057-rldata-dates-and-housemates-without-a-date.md, "Housemates without
+  // a date"); when a change closes the gap, this test is the one to turn around.
+  it('the known gap: a housemate with another given name and no date of birth still links under the defaults', () => {
+    const h = {
+      family: 'SMITH',
+      number: '12',
+      street: 'HIGH STREET',
+      locality: 'SPRINGFIELD',
+      postcode: '2000',
+      state: 'nsw',
+    };
+    const { dob: _dob, ...mary } = resident(h, 'MARY', '1950-03-04');
+    const peter = resident(h, 'PETER', '1980-07-09');
+    const decision = decideRecord(mary, [golden('g', peter)], DEFAULT_MODEL, DEFAULT_POLICY);
+    const given = decision.explanation.fields.find((f) => f.field === 'given_name');
+    expect(given?.level).toBe('different');
+    expect(decision.kind).toBe('link');
+  });
+
   it('a date of birth years apart is overruled by a national id or e-mail the two records share, and by a date another member agrees on', () => {
     const h = {
       family: 'SMITH',

@@ -17,3 +17,5 @@ export { trainOnRecords, seededSample, DEFAULT_MAX_SAMPLE } from './trainOnRecor
 export type { TrainOnRecordsOptions } from './trainOnRecords';
 export { heldBackCheck, heldBackFigures } from './heldBackCheck';
 export type { HeldBackCase, HeldBackFigures, HeldBackSource, HeldBackVerdict } from './heldBackCheck';
+export { TrainingThread } from './trainingThread';
+export type { ThreadSpan } from './trainingThread';
