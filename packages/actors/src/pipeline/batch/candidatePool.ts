@@ -25,6 +25,8 @@ export class CandidatePool<N> {
   private readonly added = new Map<string, KeyHit[]>();
   /** Members added earlier in this batch, per golden record (new or existing). */
   private readonly addedMembers = new Map<string, Array<{ recordId: string; normalised: N }>>();
+  /** Golden records this batch created. */
+  private readonly created = new Set<string>();
 
   private constructor(
     private readonly trx: Db,
@@ -82,11 +84,20 @@ export class CandidatePool<N> {
       this.added.set(key, list);
     }
     if (goldenId === null) return;
-    if (created) this.members.set(goldenId, []);
+    if (created) {
+      this.members.set(goldenId, []);
+      this.created.add(goldenId);
+    }
     const list = this.addedMembers.get(goldenId) ?? [];
     // As read back from the database: the stored jsonb, not the object in hand.
     list.push({ recordId, normalised: JSON.parse(JSON.stringify(normalised)) as N });
     this.addedMembers.set(goldenId, list);
+  }
+
+  /** What this batch added to a golden record (batch/batchFaces.ts), or nothing. */
+  addedTo(goldenId: string): { created: boolean; members: Array<{ recordId: string; normalised: N }> } | undefined {
+    const members = this.addedMembers.get(goldenId);
+    return members ? { created: this.created.has(goldenId), members } : undefined;
   }
 
   /** Golden ids by keys shared (most first), then id; at most MAX_CANDIDATE_GOLDEN_RECORDS. */

@@ -7,27 +7,38 @@ import {
   type RecordStatus,
 } from '@nexus/schema';
 import { noEnrichment, type Contribution } from '../../enrichment';
-import { blockingKeys, decideRecord, normaliseRecord, type NormalisedRecord } from '../../matching';
+import {
+  blockingKeys,
+  decideRecord,
+  normaliseRecord,
+  type BiometricEvidence,
+  type NormalisedRecord,
+} from '../../matching';
 import { lockBlockingKeys } from '../../goldenRecords';
-import { noBiometrics, type LivenessResult } from '../biometricStages';
+import { noBiometrics, supportsBatchFaces, type LivenessResult } from '../biometricStages';
+import { completeEnrolment } from '../faceEnrolment';
+import { verifyFaceConflict } from '../faceEvidence';
 import type { PipelineContext, RecordDecided } from '../decideRecordMessage';
 import { explain, reviewCandidatesOf, reviewOpenedAudit } from '../decisionRows';
 import { fieldQuality } from '../fieldQuality';
 import { addMergeProposal } from '../mergeProposals';
 import { StageClock, type StageTimings } from '../stageClock';
 import { WriteSet } from '../writeSet';
+import { BatchFaces } from './batchFaces';
 import { BatchWrites } from './batchWrites';
 import { CandidatePool } from './candidatePool';
 import { claimRecordRows } from './claimRecordRows';
 import { GoldenLedger } from './goldenLedger';
 
 /**
- * Whether a record may be decided in a micro-batch: a record with a face goes through Tech5 and
- * is enrolled after its commit, and a remote candidate search (Elasticsearch) reads per record,
- * so those take the one-record path (decideRecordMessage.ts).
+ * Whether a record may be decided in a micro-batch: a remote candidate search (Elasticsearch)
+ * reads per record, so those take the one-record path (decideRecordMessage.ts); a record with a
+ * face does when the worker turned face batches on and its Tech5 stages can run them
+ * (docs/decisions/0055-faces-in-the-micro-batch-path.md).
  */
 export function batchable(ctx: PipelineContext, message: RawRecordMessage): boolean {
-  return ctx.candidates === undefined && !message.record.face_image;
+  if (ctx.candidates !== undefined) return false;
+  return !message.record.face_image || (ctx.faceBatch !== undefined && supportsBatchFaces(ctx.biometrics));
 }
 
 interface Prepared {
@@ -56,9 +67,51 @@ export async function decideRecordBatch(
   messages: readonly RawRecordMessage[],
 ): Promise<RecordDecided[]> {
   const clock = new StageClock();
-  const prepared = await Promise.all(messages.map((m) => prepare(ctx, m)));
+  const biometrics = ctx.biometrics ?? noBiometrics;
+  const batchStages = supportsBatchFaces(ctx.biometrics) ? ctx.biometrics : undefined;
+  const prepared = await Promise.all(messages.map((m) => prepare(ctx, m, batchStages !== undefined)));
   clock.lap('validate');
-  const decided = await ctx.db.transaction().execute(async (trx) => {
+  const withFace = prepared.flatMap((p) =>
+    p.parsed.ok && p.parsed.record.face_image ? [{ recordId: p.message.recordId, record: p.parsed.record }] : [],
+  );
+  // The Tech5 waves: liveness, the live faces into ABIS, their searches (batchFaces.ts).
+  const faces =
+    batchStages && withFace.length > 0
+      ? await BatchFaces.run(ctx.db, batchStages, withFace, ctx.faceBatch?.concurrency ?? 1)
+      : undefined;
+  if (faces) {
+    for (const p of prepared) p.liveness = faces.faces.get(p.message.recordId)?.liveness ?? p.liveness;
+    clock.lap('biometric_search');
+  }
+  let decided: Map<string, Decided>;
+  try {
+    decided = await decideInOne();
+  } catch (error) {
+    // Nothing was written: the faces inserted ahead leave ABIS before the records go one at a time.
+    await faces?.release(ctx.db).catch(() => undefined);
+    throw error;
+  }
+  clock.lap('persist');
+  if (faces) await faces.release(ctx.db);
+  // A redelivered record whose face enrolment the one-record path left pending finishes it.
+  for (const p of prepared) {
+    const result = decided.get(p.message.recordId);
+    if (result?.replayed && p.parsed.ok && p.parsed.record.face_image)
+      await completeEnrolment(ctx.db, biometrics, { ...result }, false, p.parsed.record);
+  }
+  clock.lap('persist');
+  // Each record is charged its share of the batch's time, so the stages still add up.
+  const share = Object.fromEntries(
+    Object.entries(clock.timings).map(([stage, ms]) => [stage, ms / messages.length]),
+  ) as StageTimings;
+  return messages.map((m) => {
+    const result = decided.get(m.recordId);
+    if (!result) throw new Error(`record ${m.recordId} was not decided by its batch`);
+    return { ...result, stages: share };
+  });
+
+  function decideInOne() {
+    return ctx.db.transaction().execute(async (trx) => {
     const statuses = await claimRecordRows(trx, partition, messages);
     clock.lap('persist');
     const results = new Map<string, Decided>();
@@ -113,13 +166,33 @@ export async function decideRecordBatch(
         results.set(recordId, { recordId, status: 'rejected', goldenId: null, replayed: false });
         continue;
       }
-      const decision = decideRecord(
-        p.normalised,
-        await pool.candidatesFor(p.keys),
-        ctx.model.params,
-        ctx.model.policy,
-        ctx.model.tf,
-      );
+      const candidates = await pool.candidatesFor(p.keys);
+      const face = faces ? await faces.evidence(trx, recordId, candidates, pool) : null;
+      const normalised = p.normalised;
+      const decide = (evidence: BiometricEvidence | undefined) =>
+        decideRecord(
+          normalised,
+          face ? [...candidates, ...face.extra] : candidates,
+          ctx.model.params,
+          ctx.model.policy,
+          ctx.model.tf,
+          evidence,
+        );
+      let decision = decide(face?.evidence);
+      // As on the one-record path, inside the transaction: it needs the decision (ADR 0055).
+      const verified =
+        face && faces
+          ? await verifyFaceConflict(
+              trx,
+              biometrics,
+              p.parsed.record,
+              decision,
+              face.evidence,
+              faces.since,
+              (goldenId) => faces.gallery(goldenId),
+            )
+          : null;
+      if (verified) decision = decide(verified);
       let goldenId: string | null = null;
       if (decision.kind === 'new') {
         goldenId = ledger.create(recordId, p.parsed.record);
@@ -150,6 +223,11 @@ export async function decideRecordBatch(
         writes.audit.push(reviewOpenedAudit(caseId, recordId, decision));
       }
       const status: RecordStatus = decision.kind === 'link' ? 'linked' : decision.kind;
+      if (goldenId !== null && faces?.isSearched(recordId)) {
+        faces.joined(recordId, goldenId);
+        // Its face is in ABIS already (inserted before the searches), so it counts from the commit.
+        writes.biometricReferences.push({ reference_id: recordId, golden_id: goldenId });
+      }
       pool.add(recordId, p.keys, goldenId, p.normalised, decision.kind === 'new');
       for (const key of new Set(p.keys)) writes.blockingKeys.push({ record_id: recordId, key });
       writes.decided.push({
@@ -171,27 +249,26 @@ export async function decideRecordBatch(
     // After the golden records they name exist; a set proposed before writes nothing.
     for (const proposal of proposals) await proposal.execute(trx, sql`select 1`);
     return results;
-  });
-  clock.lap('persist');
-  // Each record is charged its share of the batch's time, so the stages still add up.
-  const share = Object.fromEntries(
-    Object.entries(clock.timings).map(([stage, ms]) => [stage, ms / messages.length]),
-  ) as StageTimings;
-  return messages.map((m) => {
-    const result = decided.get(m.recordId);
-    if (!result) throw new Error(`record ${m.recordId} was not decided by its batch`);
-    return { ...result, stages: share };
-  });
+    });
+  }
 }
 
 /** Validate, normalise, enrich and key a record: everything that needs no database. */
-async function prepare(ctx: PipelineContext, message: RawRecordMessage): Promise<Prepared> {
+async function prepare(
+  ctx: PipelineContext,
+  message: RawRecordMessage,
+  faceWaves: boolean,
+): Promise<Prepared> {
   const parsed = parseCanonicalRecord(message.record, { source: message.source });
   if (!parsed.ok) return { message, parsed, normalised: null, contributions: [], keys: [], liveness: null };
   const plain = normaliseRecord(parsed.record, { defaultCountry: ctx.defaultCountry });
   const enriched = await (ctx.enrichment ?? noEnrichment).enrich(parsed.record, plain);
-  // Without a face this answers at once; it is what the explanation stores (as on the one-record path).
-  const liveness = await (ctx.biometrics ?? noBiometrics).checkLiveness(parsed.record);
+  // Without a face this answers at once; it is what the explanation stores (as on the one-record
+  // path). A face's liveness comes from the batch's first wave.
+  const liveness =
+    faceWaves && parsed.record.face_image
+      ? null
+      : await (ctx.biometrics ?? noBiometrics).checkLiveness(parsed.record);
   return {
     message,
     parsed,
