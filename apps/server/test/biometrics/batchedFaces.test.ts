@@ -226,4 +226,52 @@ describe('records with a face in the micro-batch path', () => {
     expect(after.abis.identify).toBe(before.abis.identify);
     expect(after.references).toBe(before.references);
   });
+
+  // Last: the gallery it seeds makes every later search stricter.
+  it('verifies a face the 1:N search missed against the faces of an earlier record of the batch, as one at a time does', async () => {
+    const subject = { family: 5530, member: 0 };
+    const bob = { family: 5531, member: 0 };
+    const details = {
+      given_name: 'Ann',
+      family_name: 'Leclerc',
+      date_of_birth: '1980-03-12',
+      city: 'Leeds',
+      email: 'ann.leclerc@example.com',
+      national_id: '553055305',
+    };
+    // Strangers in both galleries (the same ones: the seed follows the gallery's size, equal here).
+    expect(batched.sim.stats().references).toBe(plain.sim.stats().references);
+    plain.sim.seedReferences(200_000);
+    batched.sim.seedReferences(200_000);
+    const first = message({ external_id: 'v1', ...details, face_image: faceDataUrl(subject, 1) });
+    await decideRecordMessage(plain.ctx, 0, first);
+    // A capture the search among everyone misses and a 1:1 comparison returns (faceVerification.test.ts).
+    let poor: string | undefined;
+    for (let seed = 2; seed < 400 && poor === undefined; seed++) {
+      const record = { ...details, external_id: 'probe', face_image: faceDataUrl(subject, seed), attributes: {} };
+      const searched = await plain.ctx.biometrics!.identify(record);
+      if (searched?.matches.some((m) => m.referenceId === first.recordId)) continue;
+      const verified = await plain.ctx.biometrics!.verify(record, [first.recordId]);
+      if (verified?.matches.some((m) => m.referenceId === first.recordId)) poor = record.face_image;
+    }
+    expect(poor).toBeDefined();
+    const messages = [
+      first,
+      message({ external_id: 'v2', ...details, face_image: poor }),
+      // The same details with another person's face: not returned, nor verified.
+      message({ external_id: 'v3', ...details, face_image: faceDataUrl(bob, 7) }),
+    ];
+    for (const m of messages.slice(1)) await decideRecordMessage(plain.ctx, 0, m);
+    const decided = await decideRecordBatch(batched.ctx, 0, messages);
+    expect(decided.map((d) => d.status)).toEqual(['new', 'linked', 'review']);
+    expect(await outcomes(batched, messages)).toEqual(await outcomes(plain, messages));
+    const verified = await batched.tdb.db
+      .selectFrom('records')
+      .select('explanation')
+      .where('id', '=', messages[1]!.recordId)
+      .executeTakeFirstOrThrow();
+    expect(verified.explanation).toMatchObject({
+      biometric: { level: 'match', verified: true, referenceId: first.recordId },
+    });
+  }, 300_000);
 });
