@@ -216,7 +216,9 @@ describe('records with a face in the micro-batch path', () => {
         face_image: faceDataUrl({ family: 5520 + n, member: 0 }, 1),
       }),
     );
+    for (const m of messages) await decideRecordMessage(plain.ctx, 0, m);
     await decideRecordBatch(batched.ctx, 0, messages);
+    expect(await outcomes(batched, messages)).toEqual(await outcomes(plain, messages));
     const before = batched.sim.stats();
     const again = await decideRecordBatch(batched.ctx, 0, messages);
     expect(again.map((d) => d.replayed)).toEqual([true, true]);
