@@ -79,7 +79,9 @@ export async function facesThroughput(): Promise<void> {
     ahead = await withSimulator('bench_tp_faces_ahead', { NEXUS_TECH5_PREFETCH: prefetch }, false);
     waves = await withSimulator('bench_tp_faces_waves', { NEXUS_TECH5_PREFETCH: prefetch });
     // A whole task's calls in one wave: how much the bound on calls in flight costs.
-    wide = await withSimulator('bench_tp_faces_waves_wide', { NEXUS_TECH5_PREFETCH: config.NEXUS_BATCH_SIZE });
+    wide = await withSimulator('bench_tp_faces_waves_wide', {
+      NEXUS_TECH5_PREFETCH: config.NEXUS_BATCH_SIZE,
+    });
   } finally {
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });

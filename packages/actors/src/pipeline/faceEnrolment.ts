@@ -22,7 +22,12 @@ export async function completeEnrolment(
   // A micro-batch inserts its live faces before deciding and takes out those that joined no
   // golden record after its commit (ADR 0055); a crash in between left one in ABIS that no
   // reference row holds: the redelivery takes it out (a face never inserted counts as done).
-  if (decided.replayed && reference === null && decided.status === 'review' && supportsBatchFaces(biometrics)) {
+  if (
+    decided.replayed &&
+    reference === null &&
+    decided.status === 'review' &&
+    supportsBatchFaces(biometrics)
+  ) {
     await biometrics.remove(decided.recordId);
     return;
   }

@@ -11,12 +11,7 @@ import type { Tech5ClientOptions } from '../tech5/resilientCaller';
 import type { OperationMetrics, Tech5CallReport } from '../tech5/callMetrics';
 import { CLOSED_FACE_POLICY, type FaceSourcePolicy } from '../faces/faceSourcePolicy';
 import { FaceSampleCache } from '../faces/faceSampleCache';
-import type {
-  BatchFaceStages,
-  BiometricSearch,
-  LivenessResult,
-  SearchScope,
-} from './biometricStages';
+import type { BatchFaceStages, BiometricSearch, LivenessResult, SearchScope } from './biometricStages';
 
 export interface Tech5BiometricsOptions {
   ldsUrl: string;

@@ -85,13 +85,22 @@ export class BatchFaces {
         return search;
       });
       live.forEach((r, i) =>
-        faces.set(r.recordId, { kind: 'searched', liveness: liveness[open.indexOf(r)]!, search: searches[i]! }),
+        faces.set(r.recordId, {
+          kind: 'searched',
+          liveness: liveness[open.indexOf(r)]!,
+          search: searches[i]!,
+        }),
       );
     } catch (error) {
       await new BatchFaces(biometrics, faces, since, inserted).release(db).catch(() => undefined);
       throw error;
     }
-    return new BatchFaces(biometrics, faces, since, live.map((r) => r.recordId));
+    return new BatchFaces(
+      biometrics,
+      faces,
+      since,
+      live.map((r) => r.recordId),
+    );
   }
 
   /**

@@ -95,7 +95,9 @@ export class CandidatePool<N> {
   }
 
   /** What this batch added to a golden record (batch/batchFaces.ts), or nothing. */
-  addedTo(goldenId: string): { created: boolean; members: Array<{ recordId: string; normalised: N }> } | undefined {
+  addedTo(
+    goldenId: string,
+  ): { created: boolean; members: Array<{ recordId: string; normalised: N }> } | undefined {
     const members = this.addedMembers.get(goldenId);
     return members ? { created: this.created.has(goldenId), members } : undefined;
   }
