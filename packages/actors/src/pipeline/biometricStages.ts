@@ -62,15 +62,16 @@ export interface BatchFaceStages extends BiometricStages {
   /** Removes a reference; one not there counts as done. */
   remove(referenceId: string): Promise<void>;
   referenceCount(): Promise<number>;
-  /** The 1:N search within a scope; `limit` is how many of the candidates count once the others are dropped. */
-  identifyAmong(
-    record: CanonicalRecord,
-    scope: SearchScope,
-  ): Promise<(BiometricSearch & { limit: number }) | null>;
+  /**
+   * The 1:N search of a face inserted ahead (MOSIP identify by reference id: ABIS leaves the
+   * reference itself out), within a scope; `limit` is how many candidates count once the others
+   * are dropped.
+   */
+  identifyInserted(referenceId: string, scope: SearchScope): Promise<BiometricSearch & { limit: number }>;
 }
 
 export function supportsBatchFaces(stages: BiometricStages | undefined): stages is BatchFaceStages {
-  return stages !== undefined && 'insertAhead' in stages && 'identifyAmong' in stages;
+  return stages !== undefined && 'insertAhead' in stages && 'identifyInserted' in stages;
 }
 
 /** Without Tech5 configured: every record counts as live, nothing is searched or enrolled. */

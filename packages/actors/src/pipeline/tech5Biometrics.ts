@@ -105,20 +105,19 @@ export class Tech5Biometrics implements BatchFaceStages {
     return { targetFPIR: this.targetFPIR, matches };
   }
 
-  async identifyAmong(
-    record: CanonicalRecord,
+  async identifyInserted(
+    referenceId: string,
     scope: SearchScope,
-  ): Promise<(BiometricSearch & { limit: number }) | null> {
-    if (!record.face_image) return null;
-    const sample = await this.sample(record.face_image);
+  ): Promise<BiometricSearch & { limit: number }> {
     // MOSIP's FPIR is per search: N · FMR <= FPIR. Asking among `searched` for the FMR a search
     // among `eligible` allows is asking for a target lower by 10·log10(searched / eligible).
     const widened =
       this.targetFPIR +
       10 * Math.log10(Math.max(1, scope.eligible)) -
       10 * Math.log10(Math.max(1, scope.searched));
+    // The reference inserted ahead is the sample: the image is not sent a third time.
     const matches = await this.abis.identify({
-      referenceUrl: sample.dataUrl,
+      referenceId,
       maxResults: Math.min(1000, this.maxResults + scope.extra),
       // Never below 0 (MOSIP's range): in a tiny gallery a huge batch is searched a little stricter.
       targetFPIR: Math.max(0, Math.min(this.targetFPIR, widened)),

@@ -1,7 +1,8 @@
 /**
  * The Tech5 calls of a micro-batch of records with faces, in waves
  * (docs/decisions/0055-faces-in-the-micro-batch-path.md): the liveness of every face at once
- * (bounded); the live faces inserted into ABIS under their record ids; the 1:N search of each.
+ * (bounded), beside a count of ABIS's references; the live faces inserted into ABIS under their
+ * record ids; the 1:N search of each.
  * A face of the batch is in ABIS before the searches, so a record finds the face of a record of
  * the same person before it in the batch; while the batch is decided in order, a hit counts only
  * if its record came earlier and joined a golden record (as if that record had been enrolled
@@ -58,13 +59,20 @@ export class BatchFaces {
       records.map((r) => r.recordId),
     );
     const open = records.filter((r) => !decided.has(r.recordId));
+    if (open.length === 0) return new BatchFaces(biometrics, new Map(), new Date(0), []);
+    // What ABIS holds before the batch's faces, asked beside the liveness wave (no latency of its own).
+    const counted = biometrics.referenceCount();
+    counted.catch(() => undefined);
     const liveness = await bounded(open, concurrency, (r) => biometrics.checkLiveness(r.record));
     const live = open.filter((_, i) => liveness[i]!.live);
     const faces = new Map<string, BatchFace>();
     open.forEach((r, i) => {
       if (!liveness[i]!.live) faces.set(r.recordId, { kind: 'spoof', liveness: liveness[i]! });
     });
-    if (live.length === 0) return new BatchFaces(biometrics, faces, new Date(0), []);
+    if (live.length === 0) {
+      await counted.catch(() => undefined);
+      return new BatchFaces(biometrics, faces, new Date(0), []);
+    }
     const since = await databaseNow(db);
     const inserted: string[] = [];
     try {
@@ -72,18 +80,15 @@ export class BatchFaces {
         inserted.push(r.recordId);
         await biometrics.insertAhead(r.recordId, r.record);
       });
-      // With the batch's faces in: what was there before is the total less them.
-      const before = Math.max(0, (await biometrics.referenceCount()) - live.length);
-      const searches = await bounded(live, concurrency, async (r, i) => {
-        const search = await biometrics.identifyAmong(r.record, {
+      const before = await counted;
+      const searches = await bounded(live, concurrency, (r, i) =>
+        biometrics.identifyInserted(r.recordId, {
           searched: before + live.length,
           // What the record's own search would have seen: ABIS before, and the faces before it.
           eligible: before + i,
           extra: live.length,
-        });
-        if (!search) throw new Error(`no 1:N answer for the live face of record ${r.recordId}`);
-        return search;
-      });
+        }),
+      );
       live.forEach((r, i) =>
         faces.set(r.recordId, {
           kind: 'searched',
