@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRecordMessage } from '@nexus/schema';
-import { loadActiveModel, Tech5Biometrics } from '@nexus/actors';
+import { DEFAULT_TARGET_FPIR, loadActiveModel, Tech5Biometrics } from '@nexus/actors';
 import {
   decideRecordMessage,
   type PipelineContext,
@@ -303,5 +303,49 @@ describe('records with a face in the micro-batch path', () => {
     expect(verified.explanation).toMatchObject({
       biometric: { level: 'match', verified: true, referenceId: first.recordId },
     });
+  }, 300_000);
+});
+
+describe('the search of a face inserted ahead', () => {
+  it('applies the threshold of a search among the eligible references, as a search among only them does', async () => {
+    const sim = await startTech5Simulator();
+    try {
+      const tech5 = new Tech5Biometrics({ ldsUrl: sim.ldsUrl, abisUrl: sim.abisUrl, client: FAST_TECH5 });
+      const subject = { family: 5540, member: 0 };
+      const record = (seed: number) => ({
+        external_id: `t${seed}`,
+        given_name: 'Tove',
+        family_name: 'Lund',
+        face_image: faceDataUrl(subject, seed),
+        attributes: {},
+      });
+      // 10,000 strangers and a first capture; each probe inserted under its own id.
+      sim.seedReferences(10_000);
+      await tech5.insertAhead('first', record(1));
+      const searched = sim.stats().references + 1;
+      let edge: { seed: number; hits: string[] } | undefined;
+      for (let seed = 2; seed < 200 && edge === undefined; seed++) {
+        const probe = `probe-${seed}`;
+        await tech5.insertAhead(probe, record(seed));
+        const ids = async (eligible: number) =>
+          (await tech5.identifyInserted(probe, { searched, eligible, extra: 0 })).matches.map(
+            (m) => m.referenceId,
+          );
+        const [few, all] = [await ids(2), await ids(searched)];
+        // What a search among exactly 2 references (a MOSIP gallery) returns at the same target.
+        const amongTwo = await tech5.abis.identify({
+          referenceId: probe,
+          gallery: ['first', 'seed-1-0'],
+          targetFPIR: DEFAULT_TARGET_FPIR,
+        });
+        expect(few.includes('first')).toBe(amongTwo.some((m) => m.referenceId === 'first'));
+        // A capture found among 2 references and missed among 10,002: on the edge.
+        if (few.includes('first') && !all.includes('first')) edge = { seed, hits: few };
+        await tech5.remove(probe);
+      }
+      expect(edge).toBeDefined();
+    } finally {
+      await sim.close();
+    }
   }, 300_000);
 });

@@ -6,6 +6,7 @@ import {
   type RawRecordMessage,
   type RecordStatus,
 } from '@nexus/schema';
+import type { Db } from '../../db/database';
 import { noEnrichment, type Contribution } from '../../enrichment';
 import {
   blockingKeys,
@@ -87,7 +88,9 @@ export async function decideRecordBatch(
   }
   let decided: Map<string, Decided>;
   try {
-    decided = await decideInOne();
+    decided = await ctx.db
+      .transaction()
+      .execute((trx) => decideInTransaction(trx, ctx, partition, messages, prepared, faces, clock));
   } catch (error) {
     // Nothing was written: the faces inserted ahead leave ABIS before the records go one at a time.
     await faces?.release(ctx.db).catch(() => undefined);
@@ -111,148 +114,159 @@ export async function decideRecordBatch(
     if (!result) throw new Error(`record ${m.recordId} was not decided by its batch`);
     return { ...result, stages: share };
   });
+}
 
-  function decideInOne() {
-    return ctx.db.transaction().execute(async (trx) => {
-      const statuses = await claimRecordRows(trx, partition, messages);
-      clock.lap('persist');
-      const results = new Map<string, Decided>();
-      const open: Prepared[] = [];
-      for (const p of prepared) {
-        const status = statuses.get(p.message.recordId);
-        if (status !== undefined && isTerminalRecordStatus(status)) {
-          results.set(p.message.recordId, {
-            recordId: p.message.recordId,
-            status,
-            goldenId: null,
-            replayed: true,
-          });
-        } else {
-          open.push(p);
-        }
-      }
-      const valid = open.filter((p) => p.normalised !== null);
-      await lockBlockingKeys(
-        trx,
-        valid.flatMap((p) => p.keys),
-      );
-      const pool = await CandidatePool.load<NormalisedRecord>(
-        trx,
-        valid.map((p) => p.keys),
-      );
-      clock.lap('candidates');
-      const writes = new BatchWrites();
-      const ledger = new GoldenLedger();
-      const proposals: WriteSet[] = [];
-      for (const p of open) {
-        const { recordId } = p.message;
-        if (!p.parsed.ok || !p.normalised) {
-          writes.rejected.push({
-            id: recordId,
-            decision_rule: 'invalid_record',
-            errors: p.parsed.ok ? [] : p.parsed.errors,
-            explanation: null,
-            ord: open.indexOf(p),
-          });
-          results.set(recordId, { recordId, status: 'rejected', goldenId: null, replayed: false });
-          continue;
-        }
-        if (p.liveness && !p.liveness.live) {
-          writes.rejected.push({
-            id: recordId,
-            decision_rule: 'liveness_failed',
-            errors: [{ field: 'face_image', message: p.liveness.reason }],
-            explanation: { liveness: p.liveness },
-            ord: open.indexOf(p),
-          });
-          results.set(recordId, { recordId, status: 'rejected', goldenId: null, replayed: false });
-          continue;
-        }
-        const candidates = await pool.candidatesFor(p.keys);
-        const face = faces ? await faces.evidence(trx, recordId, candidates, pool) : null;
-        const normalised = p.normalised;
-        const decide = (evidence: BiometricEvidence | undefined) =>
-          decideRecord(
-            normalised,
-            face ? [...candidates, ...face.extra] : candidates,
-            ctx.model.params,
-            ctx.model.policy,
-            ctx.model.tf,
-            evidence,
-          );
-        let decision = decide(face?.evidence);
-        // As on the one-record path, inside the transaction: it needs the decision (ADR 0055).
-        const verified =
-          face && faces
-            ? await verifyFaceConflict(
-                trx,
-                biometrics,
-                p.parsed.record,
-                decision,
-                face.evidence,
-                faces.since,
-                (goldenId) => faces.gallery(goldenId),
-              )
-            : null;
-        if (verified) decision = decide(verified);
-        let goldenId: string | null = null;
-        if (decision.kind === 'new') {
-          goldenId = ledger.create(recordId, p.parsed.record);
-        } else if (decision.kind === 'link') {
-          goldenId = decision.goldenId;
-          ledger.link(goldenId, recordId, p.parsed.record, decision.recordId, decision.score);
-          if (decision.mergeProposal) {
-            const proposal = new WriteSet();
-            addMergeProposal(proposal, recordId, decision.mergeProposal, decision.explanation.candidates);
-            proposals.push(proposal);
-          }
-        } else {
-          const caseId = randomUUID();
-          writes.reviewCases.push({
-            id: caseId,
-            record_id: recordId,
-            kind: decision.reviewKind,
-            score: decision.score,
-          });
-          for (const c of reviewCandidatesOf(decision)) {
-            writes.reviewCandidates.push({
-              case_id: caseId,
-              golden_id: c.goldenId,
-              score: c.score,
-              explanation: c.explanation,
-            });
-          }
-          writes.audit.push(reviewOpenedAudit(caseId, recordId, decision));
-        }
-        const status: RecordStatus = decision.kind === 'link' ? 'linked' : decision.kind;
-        if (goldenId !== null && faces?.isSearched(recordId)) {
-          faces.joined(recordId, goldenId);
-          // Its face is in ABIS already (inserted before the searches), so it counts from the commit.
-          writes.biometricReferences.push({ reference_id: recordId, golden_id: goldenId });
-        }
-        pool.add(recordId, p.keys, goldenId, p.normalised, decision.kind === 'new');
-        for (const key of new Set(p.keys)) writes.blockingKeys.push({ record_id: recordId, key });
-        writes.decided.push({
-          id: recordId,
-          status,
-          normalised: p.normalised,
-          explanation: explain(decision, p.liveness, p.contributions),
-          decision_rule: decision.explanation.rule,
-          model_version: ctx.model.version,
-          errors: p.parsed.warnings.length > 0 ? p.parsed.warnings : null,
-          quality: fieldQuality(p.parsed.record, p.normalised),
-          ord: open.indexOf(p),
-        });
-        results.set(recordId, { recordId, status, goldenId, replayed: false });
-      }
-      clock.lap('decide');
-      await ledger.apply(trx, writes);
-      await writes.execute(trx);
-      // After the golden records they name exist; a set proposed before writes nothing.
-      for (const proposal of proposals) await proposal.execute(trx, sql`select 1`);
-      return results;
-    });
+/**
+ * The batch's one transaction: claim, lock, read the candidates, decide in offset order in
+ * memory (with the face evidence of the waves), write everything.
+ */
+async function decideInTransaction(
+  trx: Db,
+  ctx: PipelineContext,
+  partition: number,
+  messages: readonly RawRecordMessage[],
+  prepared: readonly Prepared[],
+  faces: BatchFaces | undefined,
+  clock: StageClock,
+): Promise<Map<string, Decided>> {
+  const biometrics = ctx.biometrics ?? noBiometrics;
+  const statuses = await claimRecordRows(trx, partition, messages);
+  clock.lap('persist');
+  const results = new Map<string, Decided>();
+  const open: Prepared[] = [];
+  for (const p of prepared) {
+    const status = statuses.get(p.message.recordId);
+    if (status !== undefined && isTerminalRecordStatus(status)) {
+      results.set(p.message.recordId, {
+        recordId: p.message.recordId,
+        status,
+        goldenId: null,
+        replayed: true,
+      });
+    } else {
+      open.push(p);
+    }
   }
+  const valid = open.filter((p) => p.normalised !== null);
+  await lockBlockingKeys(
+    trx,
+    valid.flatMap((p) => p.keys),
+  );
+  const pool = await CandidatePool.load<NormalisedRecord>(
+    trx,
+    valid.map((p) => p.keys),
+  );
+  clock.lap('candidates');
+  const writes = new BatchWrites();
+  const ledger = new GoldenLedger();
+  const proposals: WriteSet[] = [];
+  for (const p of open) {
+    const { recordId } = p.message;
+    if (!p.parsed.ok || !p.normalised) {
+      writes.rejected.push({
+        id: recordId,
+        decision_rule: 'invalid_record',
+        errors: p.parsed.ok ? [] : p.parsed.errors,
+        explanation: null,
+        ord: open.indexOf(p),
+      });
+      results.set(recordId, { recordId, status: 'rejected', goldenId: null, replayed: false });
+      continue;
+    }
+    if (p.liveness && !p.liveness.live) {
+      writes.rejected.push({
+        id: recordId,
+        decision_rule: 'liveness_failed',
+        errors: [{ field: 'face_image', message: p.liveness.reason }],
+        explanation: { liveness: p.liveness },
+        ord: open.indexOf(p),
+      });
+      results.set(recordId, { recordId, status: 'rejected', goldenId: null, replayed: false });
+      continue;
+    }
+    const candidates = await pool.candidatesFor(p.keys);
+    const face = faces ? await faces.evidence(trx, recordId, candidates, pool) : null;
+    const normalised = p.normalised;
+    const decide = (evidence: BiometricEvidence | undefined) =>
+      decideRecord(
+        normalised,
+        face ? [...candidates, ...face.extra] : candidates,
+        ctx.model.params,
+        ctx.model.policy,
+        ctx.model.tf,
+        evidence,
+      );
+    let decision = decide(face?.evidence);
+    // As on the one-record path, inside the transaction: it needs the decision (ADR 0055).
+    const verified =
+      face && faces
+        ? await verifyFaceConflict(
+            trx,
+            biometrics,
+            p.parsed.record,
+            decision,
+            face.evidence,
+            faces.since,
+            (goldenId) => faces.gallery(goldenId),
+          )
+        : null;
+    if (verified) decision = decide(verified);
+    let goldenId: string | null = null;
+    if (decision.kind === 'new') {
+      goldenId = ledger.create(recordId, p.parsed.record);
+    } else if (decision.kind === 'link') {
+      goldenId = decision.goldenId;
+      ledger.link(goldenId, recordId, p.parsed.record, decision.recordId, decision.score);
+      if (decision.mergeProposal) {
+        const proposal = new WriteSet();
+        addMergeProposal(proposal, recordId, decision.mergeProposal, decision.explanation.candidates);
+        proposals.push(proposal);
+      }
+    } else {
+      const caseId = randomUUID();
+      writes.reviewCases.push({
+        id: caseId,
+        record_id: recordId,
+        kind: decision.reviewKind,
+        score: decision.score,
+      });
+      for (const c of reviewCandidatesOf(decision)) {
+        writes.reviewCandidates.push({
+          case_id: caseId,
+          golden_id: c.goldenId,
+          score: c.score,
+          explanation: c.explanation,
+        });
+      }
+      writes.audit.push(reviewOpenedAudit(caseId, recordId, decision));
+    }
+    const status: RecordStatus = decision.kind === 'link' ? 'linked' : decision.kind;
+    if (goldenId !== null && faces?.isSearched(recordId)) {
+      faces.joined(recordId, goldenId);
+      // Its face is in ABIS already (inserted before the searches), so it counts from the commit.
+      writes.biometricReferences.push({ reference_id: recordId, golden_id: goldenId });
+    }
+    pool.add(recordId, p.keys, goldenId, p.normalised, decision.kind === 'new');
+    for (const key of new Set(p.keys)) writes.blockingKeys.push({ record_id: recordId, key });
+    writes.decided.push({
+      id: recordId,
+      status,
+      normalised: p.normalised,
+      explanation: explain(decision, p.liveness, p.contributions),
+      decision_rule: decision.explanation.rule,
+      model_version: ctx.model.version,
+      errors: p.parsed.warnings.length > 0 ? p.parsed.warnings : null,
+      quality: fieldQuality(p.parsed.record, p.normalised),
+      ord: open.indexOf(p),
+    });
+    results.set(recordId, { recordId, status, goldenId, replayed: false });
+  }
+  clock.lap('decide');
+  await ledger.apply(trx, writes);
+  await writes.execute(trx);
+  // After the golden records they name exist; a set proposed before writes nothing.
+  for (const proposal of proposals) await proposal.execute(trx, sql`select 1`);
+  return results;
 }
 
 /** Validate, normalise, enrich and key a record: everything that needs no database. */
