@@ -1,9 +1,11 @@
 // npm run bench:throughput -- --faces [--records=N --latency-ms=N]: generated people with faces
 // (20% duplicates, 5% spoofs, face PNGs on disk) through the engine's defaults, the Tech5
 // simulator in its own process in fixed-latency mode (every call answered after exactly N ms, with
-// next to no CPU), three ways in one run: faces off, faces on with each record's Tech5 calls in its
-// own turn (NEXUS_TECH5_PREFETCH=0), and faces on with the calls of queued records sent ahead
-// (the default; docs/decisions/0054-overlap-of-the-tech5-calls.md).
+// next to no CPU), in one run: faces off; faces on one record at a time with each record's Tech5
+// calls in its own turn (NEXUS_TECH5_PREFETCH=0) and with the calls of queued records sent ahead
+// (batch decisions off: the path before docs/decisions/0055-faces-in-the-micro-batch-path.md,
+// docs/decisions/0054-overlap-of-the-tech5-calls.md); faces on in micro-batches with the Tech5
+// calls in waves (the default, ADR 0055), and the same with a whole task's calls in one wave.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,28 +38,30 @@ export async function facesThroughput(): Promise<void> {
     dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-tp-faces-pg-')),
     persistent: false,
   });
-  const calls: Record<string, { liveness: number; identify: number; insert: number }> = {};
+  const calls: Record<string, { liveness: number; identify: number; insert: number; delete: number }> = {};
   /** Each faces-on run gets an empty ABIS of its own. */
-  const withSimulator = async (name: string, overrides: Partial<Config>) => {
+  const withSimulator = async (name: string, overrides: Partial<Config>, batchDecisions = true) => {
     const sim = await spawnSimulator(latencyMs);
     try {
       const run = await runBatch(server.url, name, withFaceFiles, {
         tech5: sim,
         config: overrides,
         faceDirs: [dir],
+        batchDecisions,
       });
       const stats = await sim.stats();
       calls[name] = {
         liveness: stats.lds.liveness,
         identify: stats.abis.identify,
         insert: stats.abis.insert,
+        delete: stats.abis.delete,
       };
       return run;
     } finally {
       await sim.stop();
     }
   };
-  let off: BatchRun, offSingle: BatchRun, inTurn: BatchRun, ahead: BatchRun, allIn: BatchRun;
+  let off: BatchRun, offSingle: BatchRun, inTurn: BatchRun, ahead: BatchRun, waves: BatchRun, wide: BatchRun;
   try {
     off = await runBatch(
       server.url,
@@ -71,11 +75,12 @@ export async function facesThroughput(): Promise<void> {
       { batchDecisions: false },
     );
     inTurn = await withSimulator('bench_tp_faces_in_turn', { NEXUS_TECH5_PREFETCH: 0 });
-    ahead = await withSimulator('bench_tp_faces_ahead', { NEXUS_TECH5_PREFETCH: prefetch });
-    // Every partition's task in flight at once: how far the remaining per-record time is waiting.
-    allIn = await withSimulator('bench_tp_faces_ahead_all', {
-      NEXUS_TECH5_PREFETCH: prefetch,
-      NEXUS_WORKER_CONCURRENCY: config.NEXUS_PARTITIONS,
+    // Batch decisions off: records with a face one at a time, as before ADR 0055.
+    ahead = await withSimulator('bench_tp_faces_ahead', { NEXUS_TECH5_PREFETCH: prefetch }, false);
+    waves = await withSimulator('bench_tp_faces_waves', { NEXUS_TECH5_PREFETCH: prefetch });
+    // A whole task's calls in one wave: how much the bound on calls in flight costs.
+    wide = await withSimulator('bench_tp_faces_waves_wide', {
+      NEXUS_TECH5_PREFETCH: config.NEXUS_BATCH_SIZE,
     });
   } finally {
     await server.stop();
@@ -88,7 +93,7 @@ export async function facesThroughput(): Promise<void> {
       .join(', ');
   const callLine = (name: string) => {
     const c = calls[name]!;
-    return `${c.liveness} liveness, ${c.identify} identify, ${c.insert} insert`;
+    return `${c.liveness} liveness, ${c.identify} identify, ${c.insert} insert, ${c.delete} delete`;
   };
   const counts = (r: BatchRun) =>
     `${r.byStatus.new ?? 0} / ${r.byStatus.linked ?? 0} / ${r.byStatus.review ?? 0} / ${r.byStatus.rejected ?? 0}`;
@@ -97,19 +102,24 @@ export async function facesThroughput(): Promise<void> {
     ['faces off', off, '-'],
     ['faces off, one transaction per record (the path a record with a face takes)', offSingle, '-'],
     [
-      "faces on, calls in each record's turn (NEXUS_TECH5_PREFETCH=0)",
+      "faces on, one record at a time, calls in each record's turn (NEXUS_TECH5_PREFETCH=0)",
       inTurn,
       callLine('bench_tp_faces_in_turn'),
     ],
     [
-      `faces on, queued records' calls sent ahead (NEXUS_TECH5_PREFETCH=${prefetch})`,
+      `faces on, one record at a time, queued records' calls sent ahead (batch decisions off; the default before ADR 0055)`,
       ahead,
       callLine('bench_tp_faces_ahead'),
     ],
     [
-      `faces on, calls sent ahead, NEXUS_WORKER_CONCURRENCY=${config.NEXUS_PARTITIONS} (a task of every partition in flight)`,
-      allIn,
-      callLine('bench_tp_faces_ahead_all'),
+      `faces on, micro-batches, Tech5 calls in waves of ${prefetch} (the default, ADR 0055)`,
+      waves,
+      callLine('bench_tp_faces_waves'),
+    ],
+    [
+      `faces on, micro-batches, a task's calls in one wave (NEXUS_TECH5_PREFETCH=${config.NEXUS_BATCH_SIZE})`,
+      wide,
+      callLine('bench_tp_faces_waves_wide'),
     ],
   ] as const;
   for (const [name, r, c] of rows) {
@@ -126,7 +136,9 @@ export async function facesThroughput(): Promise<void> {
 the Tech5 simulator in its own process in fixed-latency mode: every call answered ${latencyMs} ms after it
 arrived, with next to no CPU, so what is measured is the engine's waiting. Faces off: the same people
 without face_image (their records take the micro-batch path, docs/decisions/0046-batched-decision-path.md).
-Each faces-on run starts with an empty ABIS.
+Each faces-on run starts with an empty ABIS. Records with a face in micro-batches: liveness of the task's faces,
+the live ones inserted into ABIS, their searches, one transaction, the faces of reviews deleted
+(docs/decisions/0055-faces-in-the-micro-batch-path.md).
 
 | run | records/s | against faces off | new / linked / review / rejected | Tech5 calls | worker ms per record by stage |
 |---|---|---|---|---|---|

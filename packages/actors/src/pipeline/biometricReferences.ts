@@ -136,13 +136,14 @@ export function insertBiometricReference(recordId: string, goldenId: string) {
     values (${recordId}, ${goldenId}, 'pending') on conflict (reference_id) do nothing`;
 }
 
-export async function isEnrolmentPending(db: Db, recordId: string): Promise<boolean> {
+/** The record's face reference: pending, enrolled, or null when it has none. */
+export async function referenceStatus(db: Db, recordId: string): Promise<'pending' | 'enrolled' | null> {
   const row = await db
     .selectFrom('biometric_references')
     .select('status')
     .where('reference_id', '=', recordId)
     .executeTakeFirst();
-  return row?.status === 'pending';
+  return row?.status ?? null;
 }
 
 export async function markEnrolled(db: Db, recordId: string): Promise<void> {

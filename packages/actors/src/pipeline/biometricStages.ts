@@ -40,6 +40,40 @@ export interface BiometricStages {
   enrol(referenceId: string, record: CanonicalRecord): Promise<void>;
 }
 
+/**
+ * What a search among references of which only some count returns: the FPIR of a search among
+ * the `eligible` ones (a threshold set for `searched` would be stricter), and `extra` more
+ * candidates, for the ones that do not count and will be dropped.
+ */
+export interface SearchScope {
+  searched: number;
+  eligible: number;
+  extra: number;
+}
+
+/**
+ * The Tech5 calls a micro-batch of records with faces needs
+ * (docs/decisions/0055-faces-in-the-micro-batch-path.md): its live faces enter ABIS before its
+ * searches, so a record finds the face of a record before it in the same batch.
+ */
+export interface BatchFaceStages extends BiometricStages {
+  /** Inserts the face under `referenceId` before its decision; one there already counts as done. */
+  insertAhead(referenceId: string, record: CanonicalRecord): Promise<void>;
+  /** Removes a reference; one not there counts as done. */
+  remove(referenceId: string): Promise<void>;
+  referenceCount(): Promise<number>;
+  /**
+   * The 1:N search of a face inserted ahead (MOSIP identify by reference id: ABIS leaves the
+   * reference itself out), within a scope; `limit` is how many candidates count once the others
+   * are dropped.
+   */
+  identifyInserted(referenceId: string, scope: SearchScope): Promise<BiometricSearch & { limit: number }>;
+}
+
+export function supportsBatchFaces(stages: BiometricStages | undefined): stages is BatchFaceStages {
+  return stages !== undefined && 'insertAhead' in stages && 'identifyInserted' in stages;
+}
+
 /** Without Tech5 configured: every record counts as live, nothing is searched or enrolled. */
 export const noBiometrics: BiometricStages = {
   checkLiveness: () =>

@@ -55,6 +55,11 @@ export interface PipelineContext {
   candidates?: CandidateSearch;
   /** The enrichment stage between normalise and candidates (unset: none; NEXUS_ENRICH). */
   enrichment?: Enricher;
+  /**
+   * Records with a face decided in micro-batches, their Tech5 calls in waves of at most
+   * `concurrency` (docs/decisions/0055-faces-in-the-micro-batch-path.md); unset: one at a time.
+   */
+  faceBatch?: { concurrency: number };
 }
 
 export interface RecordDecided {

@@ -7,20 +7,31 @@
 import { sql } from 'kysely';
 import { PENDING_RECORD_STATUSES, type CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../db/database';
-import { isEnrolmentPending, markEnrolled } from './biometricReferences';
-import type { BiometricStages } from './biometricStages';
+import { markEnrolled, referenceStatus } from './biometricReferences';
+import { supportsBatchFaces, type BiometricStages } from './biometricStages';
 
 export async function completeEnrolment(
   db: Db,
   biometrics: BiometricStages,
-  decided: { recordId: string; goldenId: string | null; replayed: boolean },
+  decided: { recordId: string; status: string; goldenId: string | null; replayed: boolean },
   searched: boolean,
   record: CanonicalRecord,
 ): Promise<void> {
   if (!record.face_image) return;
-  const pending = decided.replayed
-    ? await isEnrolmentPending(db, decided.recordId)
-    : searched && decided.goldenId !== null;
+  const reference = decided.replayed ? await referenceStatus(db, decided.recordId) : null;
+  // A micro-batch inserts its live faces before deciding and takes out those that joined no
+  // golden record after its commit (ADR 0055); a crash in between left one in ABIS that no
+  // reference row holds: the redelivery takes it out (a face never inserted counts as done).
+  if (
+    decided.replayed &&
+    reference === null &&
+    decided.status === 'review' &&
+    supportsBatchFaces(biometrics)
+  ) {
+    await biometrics.remove(decided.recordId);
+    return;
+  }
+  const pending = decided.replayed ? reference === 'pending' : searched && decided.goldenId !== null;
   if (!pending) return;
   await biometrics.enrol(decided.recordId, record);
   await markEnrolled(db, decided.recordId);

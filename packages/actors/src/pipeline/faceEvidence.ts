@@ -60,10 +60,16 @@ export async function verifyFaceConflict(
   decision: Decision,
   evidence: BiometricEvidence,
   searchedAfter: Date,
+  /** Faces a micro-batch put in ABIS for a golden record, not yet in biometric_references (ADR 0055). */
+  batchGallery?: (goldenId: string) => readonly string[],
 ): Promise<BiometricEvidence | null> {
   if (decision.kind !== 'review' || decision.reviewKind !== 'biometric_conflict') return null;
   const unmatched = decision.goldenIds.filter((id) => evidence.byGolden.get(id)?.level === 'no_match');
   const galleries = await enrolledReferences(trx, unmatched, searchedAfter);
+  for (const id of batchGallery ? unmatched : []) {
+    const more = batchGallery!(id);
+    if (more.length > 0) galleries.set(id, [...(galleries.get(id) ?? []), ...more].sort());
+  }
   const byGolden = new Map(evidence.byGolden);
   let changed = false;
   for (const [goldenId, referenceIds] of galleries) {

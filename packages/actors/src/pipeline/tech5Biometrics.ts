@@ -11,7 +11,7 @@ import type { Tech5ClientOptions } from '../tech5/resilientCaller';
 import type { OperationMetrics, Tech5CallReport } from '../tech5/callMetrics';
 import { CLOSED_FACE_POLICY, type FaceSourcePolicy } from '../faces/faceSourcePolicy';
 import { FaceSampleCache } from '../faces/faceSampleCache';
-import type { BiometricSearch, BiometricStages, LivenessResult } from './biometricStages';
+import type { BatchFaceStages, BiometricSearch, LivenessResult, SearchScope } from './biometricStages';
 
 export interface Tech5BiometricsOptions {
   ldsUrl: string;
@@ -37,7 +37,7 @@ const CACHED_SAMPLES = 32;
 /** The face cache holds at most this many images of the largest size NEXUS_FACE_MAX_BYTES allows. */
 const CACHED_LARGEST_SAMPLES = 4;
 
-export class Tech5Biometrics implements BiometricStages {
+export class Tech5Biometrics implements BatchFaceStages {
   readonly lds: LdsClient;
   readonly abis: AbisClient;
   private readonly samples: FaceSampleCache;
@@ -103,6 +103,41 @@ export class Tech5Biometrics implements BiometricStages {
       targetFPIR: this.targetFPIR,
     });
     return { targetFPIR: this.targetFPIR, matches };
+  }
+
+  async identifyInserted(
+    referenceId: string,
+    scope: SearchScope,
+  ): Promise<BiometricSearch & { limit: number }> {
+    // MOSIP's FPIR is per search: N · FMR <= FPIR. Asking among `searched` for the FMR a search
+    // among `eligible` allows is asking for a target lower by 10·log10(searched / eligible).
+    const widened =
+      this.targetFPIR +
+      10 * Math.log10(Math.max(1, scope.eligible)) -
+      10 * Math.log10(Math.max(1, scope.searched));
+    // The reference inserted ahead is the sample: the image is not sent a third time.
+    const matches = await this.abis.identify({
+      referenceId,
+      maxResults: Math.min(1000, this.maxResults + scope.extra),
+      // Never below 0 (MOSIP's range): in a tiny gallery a huge batch is searched a little stricter.
+      targetFPIR: Math.max(0, Math.min(this.targetFPIR, widened)),
+    });
+    return { targetFPIR: this.targetFPIR, matches, limit: this.maxResults };
+  }
+
+  async insertAhead(referenceId: string, record: CanonicalRecord): Promise<void> {
+    if (!record.face_image) return;
+    // The sample stays cached: the search that follows sends the same image.
+    const sample = await this.sample(record.face_image);
+    await this.abis.insert(referenceId, sample.dataUrl);
+  }
+
+  async remove(referenceId: string): Promise<void> {
+    await this.abis.delete(referenceId);
+  }
+
+  referenceCount(): Promise<number> {
+    return this.abis.referenceCount();
   }
 
   async verify(record: CanonicalRecord, referenceIds: readonly string[]): Promise<BiometricSearch | null> {

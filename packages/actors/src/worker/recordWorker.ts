@@ -5,6 +5,7 @@ import { activeModelVersion, loadActiveModel } from '../pipeline/activeModel';
 import { batchable, decideRecordBatch } from '../pipeline/batch/decideRecordBatch';
 import { decideRecordMessage, type PipelineContext } from '../pipeline/decideRecordMessage';
 import { isInfrastructureError, isRetriable } from '../pipeline/errors';
+import { supportsBatchFaces } from '../pipeline/biometricStages';
 import { PrefetchingBiometrics } from '../pipeline/prefetchingBiometrics';
 import { Tech5Biometrics } from '../pipeline/tech5Biometrics';
 import { createEnricher } from '../enrichment/enrichmentStage';
@@ -22,8 +23,9 @@ import {
  * A Piscina worker thread. Its long-lived state (a pg pool, the matching model) is set up once
  * when the thread starts; each task decides a micro-batch of one partition's records in offset
  * order and stops at the first failure, so nothing after it is decided out of order. Runs of
- * records without a face are decided together in one transaction (pipeline/batch/); the others,
- * and a run whose batch failed, one at a time.
+ * records are decided together in one transaction (pipeline/batch/), with those carrying a face
+ * when Tech5 calls may run concurrently (NEXUS_TECH5_PREFETCH > 0, ADR 0055); the others, and a
+ * run whose batch failed, one at a time.
  *
  * The model follows the active version (`nexus train --activate`): at most every
  * MODEL_CHECK_MS a task asks which version is active and loads it if it changed. Each task
@@ -94,6 +96,9 @@ async function decide(
 ): Promise<WorkerReply> {
   const tech5 = ctx.biometrics instanceof Tech5Biometrics ? ctx.biometrics : undefined;
   if (!ctx.biometrics || prefetch === 0) return decideInOrder(ctx, task, batched, tech5);
+  // Records with a face in the micro-batches, their Tech5 calls in waves (ADR 0055).
+  if (batched && !ctx.candidates && supportsBatchFaces(ctx.biometrics))
+    return decideInOrder({ ...ctx, faceBatch: { concurrency: prefetch } }, task, batched, tech5);
   // The task's liveness checks and 1:N searches run ahead of its decisions (ADR 0054).
   const ahead = new PrefetchingBiometrics(ctx.biometrics, ctx.db, prefetch);
   try {

@@ -30,6 +30,8 @@ export class BatchWrites {
     explanation: object;
   }> = [];
   readonly blockingKeys: Array<{ record_id: string; key: string }> = [];
+  /** Faces already in ABIS (inserted before the batch's searches): enrolled as of this statement. */
+  readonly biometricReferences: Array<{ reference_id: string; golden_id: string }> = [];
   readonly decided: Array<{
     id: string;
     status: RecordStatus;
@@ -106,6 +108,13 @@ export class BatchWrites {
         this.blockingKeys,
         (t) => sql`insert into blocking_keys (key, record_id)
           select t.key, t.record_id from ${t} as t(record_id uuid, key text) on conflict do nothing`,
+      ),
+      rows(
+        this.biometricReferences.map((b, ord) => ({ ...b, ord })),
+        (t) => sql`insert into biometric_references (reference_id, golden_id, status, enrolled_at)
+          select t.reference_id, t.golden_id, 'enrolled', ${at}
+          from ${t} as t(reference_id uuid, golden_id uuid, ord int)
+          on conflict (reference_id) do nothing`,
       ),
       rows(
         sealed(this.rejected, ['explanation']),

@@ -36,6 +36,8 @@ export class CandidatePool<N> {
   private readonly changed = new Set<string>();
   /** Index hits found not active when their members were read (the index lags a merge). */
   private readonly inactive = new Set<string>();
+  /** Golden records this batch created. */
+  private readonly created = new Set<string>();
 
   private constructor(
     private readonly trx: Db,
@@ -132,11 +134,22 @@ export class CandidatePool<N> {
     if (goldenId === null) return;
     // Its write commits with this transaction's start as updated_at, after any sync point.
     this.changed.add(goldenId);
-    if (created) this.members.set(goldenId, []);
+    if (created) {
+      this.members.set(goldenId, []);
+      this.created.add(goldenId);
+    }
     const list = this.addedMembers.get(goldenId) ?? [];
     // As read back from the database: the stored jsonb, not the object in hand.
     list.push({ recordId, normalised: JSON.parse(JSON.stringify(normalised)) as N });
     this.addedMembers.set(goldenId, list);
+  }
+
+  /** What this batch added to a golden record (batch/batchFaces.ts), or nothing. */
+  addedTo(
+    goldenId: string,
+  ): { created: boolean; members: Array<{ recordId: string; normalised: N }> } | undefined {
+    const members = this.addedMembers.get(goldenId);
+    return members ? { created: this.created.has(goldenId), members } : undefined;
   }
 
   /**
