@@ -92,6 +92,7 @@ afterAll(async () => {
 });
 
 describe('Tech5 calls sent ahead of the decisions', () => {
+  // Every record twice through a simulator with real image work: minutes on a loaded machine.
   it('decides a generated population with duplicates and spoofs exactly as one call at a time does', async () => {
     const population = facePopulation({ people: 30, dupRate: 0.5, spoofRate: 0.1, seed: 54, prefix: 'pf' });
     const messages = population.map((p) => message(p.record));
@@ -110,7 +111,7 @@ describe('Tech5 calls sent ahead of the decisions', () => {
     // A spoof never reaches ABIS, prefetched or not.
     expect(ahead.sim.stats().spoofSamplesAtAbis).toBe(0);
     expect(ahead.sim.stats().abis.insert).toBe(plain.sim.stats().abis.insert);
-  });
+  }, 240_000);
 
   it('finds the face a record of the same person enrolled moments earlier in the same task', async () => {
     const subject = { family: 5401, member: 0 };
