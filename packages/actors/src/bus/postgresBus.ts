@@ -170,7 +170,8 @@ class PostgresBusConsumer implements BusConsumer {
   async claimPartitions(): Promise<number[]> {
     if (this.closed) return [];
     if (!this.client) await this.connect();
-    const client = this.client!;
+    const client = this.client;
+    if (!client) throw new Error('the Postgres bus consumer did not connect');
     for (let p = 0; p < this.partitions; p++) {
       if (this.owned.has(p)) continue;
       const res = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1), $2) as ok', [
