@@ -145,10 +145,7 @@ export async function startNexus(
       config,
       logger,
       notifier: options.notifier ?? notifications.notifier,
-      onChange: () => {
-        engine.relay.kick();
-        live.nudge();
-      },
+      onChange: () => engine.changes.announce('records_stored'),
     });
     jobs.start();
     shutdown.register('jobs', () => jobs.stop());

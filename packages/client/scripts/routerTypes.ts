@@ -206,6 +206,13 @@ export function expandRouterTypes(options: {
     return name ? `${name}(${params.join(', ')}): ${ret};` : `(${params.join(', ')}): ${ret};`;
   }
 
+  /** The type of a property tRPC's router types always have; a tRPC upgrade that renames one fails here, by name. */
+  function propertyType(type: ts.Type, name: string): ts.Type {
+    const property = type.getProperty(name);
+    if (!property) throw new Error(`tRPC's types have no ${name} on ${checker.typeToString(type)}`);
+    return checker.getTypeOfSymbol(property);
+  }
+
   function procedures(recordType: ts.Type): string {
     const members: string[] = [];
     for (const prop of checker.getPropertiesOfType(recordType)) {
@@ -213,10 +220,10 @@ export function expandRouterTypes(options: {
       const def = value.getProperty('_def');
       const defType = def && checker.getTypeOfSymbol(def);
       if (defType?.getProperty('procedure')) {
-        const kind = checker.getTypeOfSymbol(defType.getProperty('type')!);
-        const $types = checker.getTypeOfSymbol(defType.getProperty('$types')!);
-        const input = checker.getTypeOfSymbol($types.getProperty('input')!);
-        const output = checker.getTypeOfSymbol($types.getProperty('output')!);
+        const kind = propertyType(defType, 'type');
+        const $types = propertyType(defType, '$types');
+        const input = propertyType($types, 'input');
+        const output = propertyType($types, 'output');
         const procedure = {
           '"query"': 'TRPCQueryProcedure',
           '"mutation"': 'TRPCMutationProcedure',
@@ -238,11 +245,11 @@ export function expandRouterTypes(options: {
 
   const resolved = (s: ts.Symbol) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
   const routerType = checker.getTypeOfSymbol(resolved(routerSymbol));
-  const routerDef = checker.getTypeOfSymbol(routerType.getProperty('_def')!);
-  const record = checker.getTypeOfSymbol(routerDef.getProperty('record')!);
-  const config = checker.getTypeOfSymbol(routerDef.getProperty('_config')!);
-  const rootTypes = checker.getTypeOfSymbol(config.getProperty('$types')!);
-  const errorShape = checker.getTypeOfSymbol(rootTypes.getProperty('errorShape')!);
+  const routerDef = propertyType(routerType, '_def');
+  const record = propertyType(routerDef, 'record');
+  const config = propertyType(routerDef, '_config');
+  const rootTypes = propertyType(config, '$types');
+  const errorShape = propertyType(rootTypes, 'errorShape');
   const codes = checker.getDeclaredTypeOfSymbol(resolved(codesSymbol));
 
   const recordText = procedures(record);

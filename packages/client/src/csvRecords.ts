@@ -32,7 +32,7 @@ export async function* csvRecords(
   };
   for await (const chunk of chunks) {
     for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!;
+      const c = chunk.charAt(i);
       if (quoted) {
         if (c !== '"') {
           field += c;

@@ -59,7 +59,7 @@ async function* ndjsonRecords(text: AsyncIterable<string>): AsyncGenerator<Nexus
   };
   for await (const chunk of text) {
     const lines = (rest + chunk).split('\n');
-    rest = lines.pop()!;
+    rest = lines.pop() ?? ''; // split always gives at least one piece: the unfinished line
     for (const l of lines) {
       const record = parse(l);
       if (record !== undefined) yield record;

@@ -84,7 +84,10 @@ export async function submitRecords<T = NexusRecord>(
         options.onBatch?.(receipt, batch);
         options.onProgress?.({ ...progressOf(summary) });
       });
-  const settleOldest = async () => (await inFlight.shift()!)();
+  const settleOldest = async () => {
+    const oldest = inFlight.shift();
+    if (oldest) (await oldest)();
+  };
   const flush = async () => {
     if (pending.length === 0) return;
     const batch = pending;

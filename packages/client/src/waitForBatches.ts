@@ -45,8 +45,7 @@ export async function waitForBatches(
   };
   let next = 0;
   const worker = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
+    for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
       await followBatch(client, id, options.signal, (view) => {
         latest.set(id, view);
         report();
@@ -55,7 +54,11 @@ export async function waitForBatches(
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 4, ids.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  return ids.map((id) => latest.get(id)!);
+  return ids.map((id) => {
+    const view = latest.get(id);
+    if (!view) throw new Error(`batch ${id} was followed but never seen`);
+    return view;
+  });
 }
 
 /** Follows one batch until it settles. */

@@ -36,10 +36,10 @@ export function murmur2(key: string): number {
   for (let i = 0; i < length4; i++) {
     const i4 = i * 4;
     let k =
-      (data[i4 + 0]! & 0xff) +
-      ((data[i4 + 1]! & 0xff) << 8) +
-      ((data[i4 + 2]! & 0xff) << 16) +
-      ((data[i4 + 3]! & 0xff) << 24);
+      ((data[i4 + 0] ?? 0) & 0xff) +
+      (((data[i4 + 1] ?? 0) & 0xff) << 8) +
+      (((data[i4 + 2] ?? 0) & 0xff) << 16) +
+      (((data[i4 + 3] ?? 0) & 0xff) << 24);
     k = Math.imul(k, m);
     k ^= k >>> r;
     k = Math.imul(k, m);
@@ -48,10 +48,10 @@ export function murmur2(key: string): number {
   }
   const tail = length & ~3;
   const rest = length % 4;
-  if (rest >= 3) h ^= (data[tail + 2]! & 0xff) << 16;
-  if (rest >= 2) h ^= (data[tail + 1]! & 0xff) << 8;
+  if (rest >= 3) h ^= ((data[tail + 2] ?? 0) & 0xff) << 16;
+  if (rest >= 2) h ^= ((data[tail + 1] ?? 0) & 0xff) << 8;
   if (rest >= 1) {
-    h ^= data[tail]! & 0xff;
+    h ^= (data[tail] ?? 0) & 0xff;
     h = Math.imul(h, m);
   }
   h ^= h >>> 13;

@@ -130,7 +130,7 @@ async function dedupe(files: string[], opts: DedupeOptions): Promise<DedupeSumma
       const faceDirs = files.map((f) => path.dirname(path.resolve(f)));
       const engine = await startEngine({ ...config, ...tech5, ...local }, db, postgres.url, { faceDirs });
       shutdown.register('engine', () => engine.stop());
-      engine.relay.kick();
+      engine.changes.announce('records_stored');
       await waitForDecisions(db, loaded, onProgress);
     }
     phases.lap(inBatch ? 'decide (batch)' : 'decide (stream)');

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '@nexus/actors';
+import { survivorChain, type Db } from '@nexus/actors';
 
 export interface ClusterRow {
   source: string;
@@ -27,11 +27,8 @@ export async function* exportClusters(
         'r.source',
         'r.external_id',
         'r.status',
-        sql<string | null>`(with recursive chain(id, merged_into) as (
-            select g.id, g.merged_into from golden_records g where g.id = m.golden_id
-            union all
-            select g.id, g.merged_into from golden_records g join chain c on g.id = c.merged_into
-          ) select id from chain where merged_into is null limit 1)`.as('customer_id'),
+        sql<string | null>`(with recursive ${survivorChain('chain', sql`select m.golden_id`)}
+          select golden_id from chain limit 1)`.as('customer_id'),
       ])
       .where('r.batch_id', 'in', batchIds.length > 0 ? batchIds : ['00000000-0000-0000-0000-000000000000'])
       .where((eb) =>

@@ -127,7 +127,7 @@ export async function loadAndDecide(
 ): Promise<LoadedRecords> {
   const loaded = await loadRecords(db, engine.bus.partitions, input, {
     ...hooks,
-    afterBatch: () => engine.relay.kick(),
+    afterBatch: () => engine.changes.announce('records_stored'),
     decided: (batchIds) => countDecided(db, batchIds),
   });
   await waitForDecisions(db, loaded, hooks.onProgress);

@@ -21,11 +21,14 @@ import { enrichmentConfig, type EnrichmentEnv } from '../enrichment/enrichmentCo
 import { probeTech5 } from '../biometrics/tech5Health';
 import { startEventRelay, type EventRelay } from './eventRelay';
 import { startRelay, type Relay } from './relay';
+import { StateChanges } from './stateChanges';
 import { startEngineSearch, type EngineSearch } from './search';
 
 export interface Engine {
   bus: RecordBus;
   relay: Relay;
+  /** Services announce what they changed here; the relay (and LiveHub) subscribe. */
+  changes: StateChanges;
   /** Carries the event outbox to Kafka (when configured) and to the log subscribers read. */
   events: EventRelay;
   supervisor: ActorSupervisor;
@@ -134,9 +137,12 @@ export async function startEngine(
   }
   const search = url ? startEngineSearch(db, url, index, supervisor) : undefined;
   const relay = startRelay(db, bus);
+  const changes = new StateChanges();
+  const stopWaking = changes.on('records_stored', () => relay.kick());
   return {
     bus,
     relay,
+    changes,
     events: eventRelay,
     supervisor,
     search,
@@ -150,6 +156,7 @@ export async function startEngine(
       return parts;
     },
     stop: async () => {
+      stopWaking();
       await relay.stop();
       await supervisor.stop();
       await eventRelay.stop();

@@ -50,8 +50,8 @@ export async function handleRest(
       ctx = { ...ctx, principal: auth.principal };
     }
     const reply = await route.handle(ctx, req, params);
-    // As for tRPC mutations: whatever a write changed, live feeds hear of it once, here.
-    if (route.method !== 'GET') deps.live.nudge();
+    // As for tRPC mutations: whatever a write changed is announced once, here.
+    if (route.method !== 'GET') deps.engine.changes.announce('state_changed');
     if (reply.file) await sendFile(res, reply.status, reply.file);
     else sendJson(res, reply.status, reply.body);
   } catch (error) {

@@ -3,8 +3,8 @@ import type { ServerDeps } from '../trpc/context';
 import { submitBatch, type BatchReceipt, type BatchSubmission } from './submitBatch';
 
 /**
- * Path A as the API offers it (tRPC and REST): the batch stored in one transaction, then the relay
- * woken to publish it now rather than at its next tick.
+ * Path A as the API offers it (tRPC and REST): the batch stored in one transaction, then
+ * announced, so the relay publishes it now rather than at its next tick.
  */
 export async function acceptBatch(
   deps: Pick<ServerDeps, 'db' | 'engine'>,
@@ -12,6 +12,6 @@ export async function acceptBatch(
   submitter: Principal,
 ): Promise<BatchReceipt> {
   const receipt = await submitBatch(deps.db, deps.engine.bus.partitions, { ...input, submitter });
-  deps.engine.relay.kick();
+  deps.engine.changes.announce('records_stored');
   return receipt;
 }

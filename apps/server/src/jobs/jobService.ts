@@ -32,7 +32,7 @@ export interface JobServiceDeps {
   config: JobServiceConfig;
   logger: Pick<Logger, 'warn' | 'error' | 'info'>;
   notifier?: Notifier;
-  /** After a batch is stored or a status changes: kick the relay, nudge live feeds. */
+  /** After a batch is stored or a status changes (server.ts announces it: engine.changes). */
   onChange?: () => void;
 }
 

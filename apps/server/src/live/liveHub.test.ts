@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine/engine';
+import { StateChanges } from '../engine/stateChanges';
 import { LiveHub } from './liveHub';
 
 /** An engine whose supervisor emits what the test says, with two idle partitions. */
@@ -25,6 +26,7 @@ function fakeEngine(health: Record<string, { ok: boolean; detail?: string }> = {
   const engine = {
     supervisor,
     relay: { backlog: () => Promise.resolve(7), lastError: () => undefined },
+    changes: new StateChanges(),
     health: () => {
       healthChecks++;
       return Promise.resolve(health);
@@ -37,6 +39,23 @@ let hub: LiveHub | undefined;
 afterEach(() => hub?.stop());
 
 describe('the live hub', () => {
+  it('wakes its watchers when a service announces a change, and stops listening when stopped', () => {
+    const { engine } = fakeEngine();
+    hub = new LiveHub(engine, { tickMs: 60_000 });
+    let woken = 0;
+    hub.onActivity(() => woken++);
+    engine.changes.announce('state_changed');
+    expect(woken).toBe(0); // not started: not subscribed
+    hub.start();
+    engine.changes.announce('state_changed');
+    engine.changes.announce('records_stored');
+    expect(woken).toBe(2);
+    hub.stop();
+    hub.onActivity(() => woken++);
+    engine.changes.announce('state_changed');
+    expect(woken).toBe(2);
+  });
+
   it('samples the engine at once for a first watcher, not at the next tick', async () => {
     const { engine } = fakeEngine({ tech5: { ok: true } });
     hub = new LiveHub(engine, { tickMs: 60_000 });

@@ -84,6 +84,7 @@ export class LiveHub {
   private counts = zero();
   private identifyCounts: IdentifyCounts = { calls: 0, created: 0, joined: 0 };
   private stopIdentify: (() => void) | undefined;
+  private stopChanges: (() => void) | undefined;
   private decisionMs = 0;
   private decisionCount = 0;
   private window = new WindowStats();
@@ -125,6 +126,7 @@ export class LiveHub {
   start(): void {
     this.engine.supervisor.on('outcome', this.onOutcome);
     this.engine.supervisor.on('deadLetter', this.onDeadLetter);
+    this.stopChanges = this.engine.changes.on('state_changed', () => this.nudge());
     this.stopIdentify = this.options.identify?.onOutcome((o) => {
       if (o.result !== 'answered') return;
       this.identifyCounts.calls++;
@@ -140,6 +142,7 @@ export class LiveHub {
     this.engine.supervisor.off('outcome', this.onOutcome);
     this.engine.supervisor.off('deadLetter', this.onDeadLetter);
     this.stopIdentify?.();
+    this.stopChanges?.();
     this.activity.removeAllListeners();
   }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '@nexus/actors';
+import { goldenMergedInto, type Db } from '@nexus/actors';
 import { emailKey, phoneKey } from '../identify/contactValues';
 import type { ErasureTargets } from './erasureTargets';
 
@@ -61,7 +61,7 @@ export async function planErasure(
   });
   const erasedWhole = goldenRecords.filter((g) => g.outcome === 'erased').map((g) => g.goldenId);
   const [merged, faces, cases, proposals, keys, deadLetters, bus, others, contacts] = await Promise.all([
-    mergedInto(db, targets.goldenIds),
+    goldenMergedInto(db, targets.goldenIds),
     none
       ? []
       : db
@@ -132,17 +132,6 @@ export async function planErasure(
     explanationsOfOthers: others.length,
     contacts,
   };
-}
-
-/** Golden records merged, directly or through others, into these. */
-async function mergedInto(db: Db, goldenIds: readonly string[]): Promise<string[]> {
-  if (goldenIds.length === 0) return [];
-  const { rows } = await sql<{ id: string }>`
-    with recursive closed(id) as (
-      select id from golden_records where merged_into = any(${[...goldenIds]}::uuid[])
-      union select g.id from golden_records g join closed c on g.merged_into = c.id
-    ) select id from closed order by id`.execute(db);
-  return rows.map((r) => r.id);
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   changedBestFields,
   membersOf,
   retireGoldenRecords,
+  clearBestValues,
   settleGoldenRecord,
   type AuditEntry,
   type Db,
@@ -132,13 +133,7 @@ export async function writeErasure(
       after: { status: 'erased', member_count: 0, erasureId, reason },
     });
   }
-  if (plan.mergedGoldenRecords.length > 0) {
-    // Closed by a merge, they kept the best values of their day; those may be this person's.
-    await trx
-      .updateTable('golden_records')
-      .set({ best: JSON.stringify({}) as never, version: sql`version + 1`, updated_at: sql`now()` })
-      .where('id', 'in', plan.mergedGoldenRecords)
-      .execute();
-  }
+  // Closed by a merge, they kept the best values of their day; those may be this person's.
+  await clearBestValues(trx, plan.mergedGoldenRecords);
   await appendAudit(trx, entries);
 }

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { appendAudit, type Db } from '@nexus/actors';
+import { appendAudit, goldenMergedInto, type Db } from '@nexus/actors';
 import { activeGoldenId } from '../customers/customersRepository';
 import { CustomerError } from '../customers/customerErrors';
 import { contactFamilies } from './erasurePlan';
@@ -31,13 +30,7 @@ export async function exportPerson(
     .selectAll()
     .where('id', '=', goldenId)
     .executeTakeFirstOrThrow();
-  const merged = (
-    await sql<{ id: string }>`
-      with recursive closed(id) as (
-        select id from golden_records where merged_into = ${goldenId}::uuid
-        union select g.id from golden_records g join closed c on g.merged_into = c.id
-      ) select id from closed order by id`.execute(db)
-  ).rows.map((r) => r.id);
+  const merged = await goldenMergedInto(db, [goldenId]);
   const goldenIds = [goldenId, ...merged];
   const records = await db
     .selectFrom('golden_record_members as m')

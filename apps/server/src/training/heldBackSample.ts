@@ -15,6 +15,7 @@ import { sql, type RawBuilder } from 'kysely';
 import {
   DEFAULT_POLICY,
   MAX_COMPARED_MEMBERS,
+  survivorChain,
   type CandidateGolden,
   type Db,
   type HeldBackCase,
@@ -83,21 +84,16 @@ export async function readHeldBackSample(db: Db, options: HeldBackOptions): Prom
       select record_id, golden_id, 'reviewer' as source from verdicts
       union all
       select record_id, golden_id, 'confident_decision' from confident where golden_id is not null
-    ), followed (record_id, source, start_id, golden_id, depth) as (
-      select record_id, source, golden_id, golden_id, 0 from cases
-      union all
-      select f.record_id, f.source, f.start_id, g.merged_into, f.depth + 1
-      from followed f join golden_records g on g.id = f.golden_id
-      where g.status = 'merged' and g.merged_into is not null and f.depth < 20
-    )
-    select distinct on (f.record_id, f.golden_id)
-      f.record_id, r.normalised, f.golden_id, f.source,
-      coalesce(own.golden_id = f.golden_id, false) as same_person
-    from followed f
-    join golden_records g on g.id = f.golden_id and g.status = 'active'
-    join records r on r.id = f.record_id and r.normalised is not null
-    left join golden_record_members own on own.record_id = f.record_id
-    order by f.record_id, f.golden_id, f.source desc
+    ), ${survivorChain('survivor', sql`select distinct golden_id from cases`)}
+    select distinct on (c.record_id, s.golden_id)
+      c.record_id, r.normalised, s.golden_id, c.source,
+      coalesce(own.golden_id = s.golden_id, false) as same_person
+    from cases c
+    join survivor s on s.start_id = c.golden_id
+    join golden_records g on g.id = s.golden_id and g.status = 'active'
+    join records r on r.id = c.record_id and r.normalised is not null
+    left join golden_record_members own on own.record_id = c.record_id
+    order by c.record_id, s.golden_id, c.source desc
   `.execute(db);
   const members = await membersOf(db, [...new Set(rows.rows.map((r) => r.golden_id))]);
   const cases: HeldBackCase[] = [];

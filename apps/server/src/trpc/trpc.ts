@@ -65,8 +65,8 @@ const base = t.procedure.use(async ({ ctx, type, next }) => {
   }
   const result = await next();
   // A mutation that succeeded may have changed what live feeds show (a resolution, a cancel, a
-  // batch): they are told here, once, rather than by every router that changes state.
-  if (result.ok && type === 'mutation') ctx.deps.live.nudge();
+  // batch): it is announced here, once, rather than by every router that changes state.
+  if (result.ok && type === 'mutation') ctx.deps.engine.changes.announce('state_changed');
   if (!result.ok && result.error.cause instanceof DomainError) {
     release?.();
     throw toTRPCError(result.error.cause);

@@ -98,10 +98,7 @@ export async function handleBrowserSession(
     res.end();
     return true;
   }
-  res.setHeader('allow', pathname === SESSION_PATH ? 'POST, DELETE' : 'POST');
-  sendJson(res, 405, {
-    error: { code: 'REQUEST.NOT_FOUND', message: `use POST on ${pathname}` },
-    requestId: ctx.requestId,
-  });
-  return true;
+  const allowed = pathname === SESSION_PATH ? 'POST, DELETE' : 'POST';
+  res.setHeader('allow', allowed);
+  throw new RequestError('REQUEST.METHOD_NOT_ALLOWED', `use ${allowed} on ${pathname}`);
 }

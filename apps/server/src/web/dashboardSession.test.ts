@@ -91,6 +91,13 @@ describe('the dashboard session and files', () => {
     expect((await refresh('')).status).toBe(401);
   });
 
+  it("answers a wrong method with 405 and the error table's code, as every route does", async () => {
+    const res = await fetch(`${server.url}/api/v1/session`, { method: 'GET', headers: DASHBOARD });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST, DELETE');
+    expect(await res.json()).toMatchObject({ error: { code: 'REQUEST.METHOD_NOT_ALLOWED' } });
+  });
+
   it('serves the built app: index.html for app routes, hashed assets cached and gzipped, no escape from the folder', async () => {
     const page = await fetch(`${server.url}/review/some-case`);
     expect(page.status).toBe(200);

@@ -156,7 +156,8 @@ export class PartitionActor {
       this.o.onTaskFailed?.(this.o.partition, error);
       // The worker thread died or the task failed as a whole: the first record is retried alone,
       // and from here one at a time, so the blame lands on the right one.
-      const first = batch[0]!;
+      const first = batch[0];
+      if (first === undefined) throw error; // an empty task has no record to blame
       const outcomes: RecordOutcome[] = [
         {
           result: 'failed',
@@ -191,7 +192,9 @@ export class PartitionActor {
     this.lastError = failure.error;
     this.careful = true;
     if (precise && (attempts >= policy.maxAttempts || !failure.retriable)) {
-      const message = this.mailbox[0]!;
+      const message = this.mailbox[0];
+      if (message === undefined)
+        throw new Error(`partition ${partition}: a precise failure with an empty mailbox`);
       await deadLetterRecord(this.o.db, partition, message.offset, message.value, failure.error, attempts);
       this.o.onDeadLetter?.(partition, message.value.recordId, failure.error);
       this.attempts.delete(failure.offset);

@@ -23,7 +23,7 @@ import { fieldQuality } from '../pipeline/fieldQuality';
 import { proposalCandidates, proposalKey, proposalOpened } from '../pipeline/mergeProposals';
 import { reviewCandidatesOf, reviewOpenedAudit } from '../pipeline/decisionRows';
 import { foundTally, joinTally, newGoldenId, type GoldenTally } from '../goldenRecords';
-import { BatchWrites } from './batchWrites';
+import { BatchWrites } from '../pipeline/batch/batchWrites';
 import { FileOrderRegister } from './fileOrderRegister';
 
 /** Records decided and written per transaction. */
@@ -49,6 +49,11 @@ export async function decideStoredRecords(
   const register = new FileOrderRegister();
   const golden = new Map<string, GoldenTally>();
   const proposals = new Set<string>();
+  const registered = (id: string): GoldenTally => {
+    const g = golden.get(id);
+    if (g === undefined) throw new Error(`golden record ${id} is not in this run's register`);
+    return g;
+  };
   let linkClock = 0;
   let decided = 0;
   let writing: Promise<void> = Promise.resolve();
@@ -61,11 +66,19 @@ export async function decideStoredRecords(
       order by id limit ${options.pageSize ?? BATCH_PAGE}`.execute(db);
     if (page.rows.length === 0) break;
     const writes = new BatchWrites();
-    const touched = new Set<string>();
-    for (const row of page.rows) {
+    // Golden records this page founds (inserted) and links per golden record (stored ones updated).
+    const founded = new Set<string>();
+    const links = new Map<string, number>();
+    for (const [ord, row] of page.rows.entries()) {
       const parsed = parseCanonicalRecord(row.payload, { source: row.source });
       if (!parsed.ok) {
-        writes.decided(row.id, { status: 'rejected', rule: 'invalid_record', errors: parsed.errors });
+        writes.rejected.push({
+          id: row.id,
+          decision_rule: 'invalid_record',
+          errors: parsed.errors,
+          explanation: null,
+          ord,
+        });
         continue;
       }
       const plain = normaliseRecord(parsed.record, { defaultCountry: options.defaultCountry });
@@ -81,12 +94,13 @@ export async function decideStoredRecords(
       );
       const linkedAt = new Date(++linkClock);
       const goldenId = plan(row.id, parsed.record, decision, linkedAt);
-      if (goldenId !== null) touched.add(goldenId);
       register.addDecided(row.id, keys, normalised, goldenId);
-      writes.blockingKeys(row.id, keys);
-      writes.decided(row.id, {
+      for (const key of new Set(keys)) writes.blockingKeys.push({ record_id: row.id, key });
+      writes.decided.push({
+        id: row.id,
         status: decision.kind === 'new' ? 'new' : decision.kind === 'link' ? 'linked' : 'review',
-        rule: decision.explanation.rule,
+        decision_rule: decision.explanation.rule,
+        model_version: model.version,
         normalised,
         explanation: {
           ...decision.explanation,
@@ -95,6 +109,7 @@ export async function decideStoredRecords(
         },
         errors: parsed.warnings.length > 0 ? parsed.warnings : null,
         quality: fieldQuality(parsed.record, normalised),
+        ord,
       });
 
       /** The rows of the decision, as goldenRecords/createAndLink.ts and decideRecordMessage write them. */
@@ -104,49 +119,86 @@ export async function decideStoredRecords(
             const id = newGoldenId();
             const { tally, entry } = foundTally(id, recordId, record, ENGINE_ACTOR, at);
             golden.set(id, tally);
-            writes.member(recordId, id, 'primary', null);
-            writes.auditEntry(entry);
+            founded.add(id);
+            writes.members.push({
+              record_id: recordId,
+              golden_id: id,
+              precedence: 'primary',
+              link_score: null,
+            });
+            writes.audit.push(entry);
             return id;
           }
           case 'link': {
-            const g = golden.get(d.goldenId);
-            if (g === undefined) throw new Error(`golden record ${d.goldenId} is not in this run's register`);
-            writes.member(recordId, d.goldenId, 'secondary', d.score);
-            writes.auditEntry(joinTally(g, d.goldenId, recordId, record, d.score, ENGINE_ACTOR, at).entry);
+            const g = registered(d.goldenId);
+            links.set(d.goldenId, (links.get(d.goldenId) ?? 0) + 1);
+            writes.members.push({
+              record_id: recordId,
+              golden_id: d.goldenId,
+              precedence: 'secondary',
+              link_score: d.score,
+            });
+            writes.audit.push(joinTally(g, d.goldenId, recordId, record, d.score, ENGINE_ACTOR, at).entry);
             if (d.mergeProposal && !proposals.has(proposalKey(d.mergeProposal.goldenIds))) {
               const key = proposalKey(d.mergeProposal.goldenIds);
               proposals.add(key);
               const caseId = randomUUID();
-              writes.reviewCase(caseId, null, 'merge_proposal', d.mergeProposal.score, key);
+              writes.reviewCases.push({
+                id: caseId,
+                record_id: null,
+                kind: 'merge_proposal',
+                score: d.mergeProposal.score,
+                proposal_key: key,
+              });
               for (const c of proposalCandidates(recordId, d.mergeProposal, d.explanation.candidates))
-                writes.caseCandidate(caseId, c.goldenId, c.score, c.explanation);
-              writes.auditEntry({ ...proposalOpened(recordId, d.mergeProposal), entity_id: caseId });
+                writes.reviewCandidates.push({
+                  case_id: caseId,
+                  golden_id: c.goldenId,
+                  score: c.score,
+                  explanation: c.explanation,
+                });
+              writes.audit.push({ ...proposalOpened(recordId, d.mergeProposal), entity_id: caseId });
             }
             return d.goldenId;
           }
           case 'review': {
             const caseId = randomUUID();
-            writes.reviewCase(caseId, recordId, d.reviewKind, d.score);
+            writes.reviewCases.push({ id: caseId, record_id: recordId, kind: d.reviewKind, score: d.score });
             for (const c of reviewCandidatesOf(d))
-              writes.caseCandidate(caseId, c.goldenId, c.score, c.explanation);
-            writes.auditEntry(reviewOpenedAudit(caseId, recordId, d));
+              writes.reviewCandidates.push({
+                case_id: caseId,
+                golden_id: c.goldenId,
+                score: c.score,
+                explanation: c.explanation,
+              });
+            writes.audit.push(reviewOpenedAudit(caseId, recordId, d));
             return null;
           }
         }
       }
     }
-    for (const id of touched) {
-      const g = golden.get(id)!;
-      writes.goldenRecord(id, g.best, g.members.length);
+    for (const id of founded) {
+      const g = registered(id);
+      writes.goldenInserts.push({
+        id,
+        best: g.best,
+        member_count: g.members.length,
+        version: g.members.length,
+      });
+    }
+    for (const [id, n] of links) {
+      if (founded.has(id)) continue;
+      const g = registered(id);
+      writes.goldenUpdates.push({ id, best: g.best, member_count: g.members.length, links: n });
     }
     // Postgres writes this page while the next is decided (the decisions read only memory);
     // pages are written one after another, so a golden record is inserted before it is updated.
     await writing;
     options.onProgress?.(decided);
-    writing = db.transaction().execute((trx) => writes.execute(trx, model.version));
+    writing = db.transaction().execute((trx) => writes.execute(trx));
     writing.catch(() => undefined); // awaited (and thrown) before the next page or the end
     decided += page.rows.length;
-    after = page.rows.at(-1)!.id;
+    after = page.rows[page.rows.length - 1]?.id ?? after;
   }
   await writing;
   options.onProgress?.(decided);

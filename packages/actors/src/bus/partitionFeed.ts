@@ -86,7 +86,7 @@ export class PartitionFeed {
 
   /** Drops what is before `fromOffset`; moves the consumer when the buffer cannot serve it. */
   private position(fromOffset: number): void {
-    while (this.buffer.length > 0 && this.buffer[0]!.offset < fromOffset) this.buffer.shift();
+    while ((this.buffer[0]?.offset ?? fromOffset) < fromOffset) this.buffer.shift();
     const first = this.buffer[0];
     const servable = first
       ? first.offset === fromOffset || this.soughtTo === fromOffset

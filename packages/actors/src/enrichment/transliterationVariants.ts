@@ -46,8 +46,9 @@ elena yelena jelena
 
 const ROOT = new Map<string, string>();
 for (const line of GIVEN_GROUPS.trim().split('\n')) {
-  const [first, ...rest] = line.trim().split(/\s+/);
-  for (const name of [first!, ...rest]) ROOT.set(name, first!);
+  const names = line.trim().split(/\s+/);
+  const root = names[0];
+  if (root !== undefined) for (const name of names) ROOT.set(name, root);
 }
 
 /** The group's spelling of a given name that has transliteration variants, else undefined. */

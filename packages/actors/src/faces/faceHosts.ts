@@ -45,8 +45,8 @@ export function parseRange(
   entry: string,
 ): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {
   const match = /^(.+)\/(\d{1,3})$/.exec(entry);
-  if (!match) return null;
-  const address = unbracket(match[1]!);
+  if (!match?.[1] || !match[2]) return null;
+  const address = unbracket(match[1]);
   const family = net.isIP(address);
   const prefix = Number(match[2]);
   if (family === 0 || prefix > (family === 4 ? 32 : 128)) return null;

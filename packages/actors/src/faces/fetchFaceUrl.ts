@@ -137,9 +137,10 @@ export function checkedLookup(hosts: FaceHosts): net.LookupFunction {
     dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error);
       const allowed = addresses.filter((a) => hosts.allowsAddress(a.address));
-      if (allowed.length === 0) return callback(new FaceImageError(FACE_REFUSED.host));
+      const first = allowed[0];
+      if (first === undefined) return callback(new FaceImageError(FACE_REFUSED.host));
       if (options.all) return callback(null, allowed);
-      callback(null, allowed[0]!.address, allowed[0]!.family);
+      callback(null, first.address, first.family);
     });
   }) as net.LookupFunction;
 }

@@ -85,5 +85,19 @@ export async function retireGoldenRecords(
     .execute();
 }
 
+/**
+ * Empties the best values of golden records closed earlier (a merge's tombstone keeps the values
+ * of its day): an erasure removes the person from them too. Status and merged_into stay, so old
+ * references still resolve.
+ */
+export async function clearBestValues(trx: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('golden_records')
+    .set({ best: JSON.stringify({}) as never, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 /** Best values as stored: personal identifiers sealed (encryption at rest, ADR 0049). */
 export const storedBest = (best: Record<string, unknown>) => JSON.stringify(sealPersonal(best)) as never;

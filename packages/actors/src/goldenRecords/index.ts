@@ -8,6 +8,7 @@ export * from './goldenRecordRows';
 export * from './goldenTally';
 export * from './keyLocks';
 export * from './members';
+export * from './mergeChains';
 export * from './mergeAndSplit';
 export * from './survivorship';
 export { insertGoldenRecord } from '../pipeline/writeSet';

@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { mergedTree, survivorChain } from '../goldenRecords/mergeChains';
 import type { BiometricHit, CandidateGolden, NormalisedRecord } from '../matching';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -11,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A reference id that Nexus could have enrolled (others, e.g. another system's, are skipped). */
 const isNexusReference = (id: string) => UUID.test(id);
 
-/** Walks merged_into to the end of the chain: the golden record a reference belongs to now. */
+/** The golden record each reference belongs to now (at the end of its merged_into chain). */
 export async function goldenOfReferences(
   trx: Db,
   referenceIds: readonly string[],
@@ -19,16 +20,10 @@ export async function goldenOfReferences(
   const ids = [...new Set(referenceIds.filter(isNexusReference))];
   if (ids.length === 0) return new Map();
   const { rows } = await sql<{ reference_id: string; golden_id: string }>`
-    with recursive chain(reference_id, id, merged_into, depth) as (
-      select b.reference_id, g.id, g.merged_into, 0
-      from biometric_references b join golden_records g on g.id = b.golden_id
-      where b.reference_id = any(${ids}::uuid[])
-      union all
-      select c.reference_id, g.id, g.merged_into, c.depth + 1
-      from chain c join golden_records g on g.id = c.merged_into
-      where c.depth < 64
-    )
-    select reference_id, id as golden_id from chain where merged_into is null`.execute(trx);
+    with recursive ${survivorChain('survivor', sql`select distinct golden_id from biometric_references where reference_id = any(${ids}::uuid[])`)}
+    select b.reference_id, s.golden_id
+    from biometric_references b join survivor s on s.start_id = b.golden_id
+    where b.reference_id = any(${ids}::uuid[])`.execute(trx);
   return new Map(rows.map((r) => [r.reference_id, r.golden_id]));
 }
 
@@ -44,18 +39,12 @@ export async function goldenWithEnrolledFaces(
 ): Promise<Set<string>> {
   if (goldenIds.length === 0) return new Set();
   const { rows } = await sql<{ root: string }>`
-    with recursive tree(id, root, depth) as (
-      select g.id, g.id, 0 from unnest(${[...goldenIds]}::uuid[]) as g(id)
-      union all
-      select g.id, t.root, t.depth + 1
-      from tree t join golden_records g on g.merged_into = t.id
-      where t.depth < 64
-    )
-    select distinct t.root
+    with recursive ${mergedTree('tree', sql`select unnest(${[...goldenIds]}::uuid[])`)}
+    select distinct t.root_id as root
     from tree t
     cross join lateral (
       select 1 from biometric_references b
-      where b.golden_id = t.id and b.status = 'enrolled' and b.enrolled_at < ${before}
+      where b.golden_id = t.golden_id and b.status = 'enrolled' and b.enrolled_at < ${before}
       limit 1
     ) as enrolled`.execute(trx);
   return new Set(rows.map((r) => r.root));
@@ -72,17 +61,11 @@ export async function enrolledReferences(
 ): Promise<Map<string, string[]>> {
   if (goldenIds.length === 0) return new Map();
   const { rows } = await sql<{ root: string; reference_id: string }>`
-    with recursive tree(id, root, depth) as (
-      select g.id, g.id, 0 from unnest(${[...goldenIds]}::uuid[]) as g(id)
-      union all
-      select g.id, t.root, t.depth + 1
-      from tree t join golden_records g on g.merged_into = t.id
-      where t.depth < 64
-    )
-    select t.root, b.reference_id::text as reference_id
-    from tree t join biometric_references b on b.golden_id = t.id
+    with recursive ${mergedTree('tree', sql`select unnest(${[...goldenIds]}::uuid[])`)}
+    select t.root_id as root, b.reference_id::text as reference_id
+    from tree t join biometric_references b on b.golden_id = t.golden_id
     where b.status = 'enrolled' and b.enrolled_at < ${before}
-    order by t.root, b.reference_id`.execute(trx);
+    order by t.root_id, b.reference_id`.execute(trx);
   const out = new Map<string, string[]>();
   for (const r of rows) out.set(r.root, [...(out.get(r.root) ?? []), r.reference_id]);
   return out;

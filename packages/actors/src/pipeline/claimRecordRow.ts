@@ -25,7 +25,9 @@ export async function claimRecordRow(
               ${message.receivedAt})
       on conflict (id) do update set partition = records.partition
       returning status`.execute(trx);
-    return rows[0]!.status;
+    const claimed = rows[0];
+    if (!claimed) throw new Error(`record ${message.recordId}: the claim returned no row`);
+    return claimed.status;
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {
       throw new DuplicateExternalIdError(

@@ -66,8 +66,8 @@ export async function verifyFaceConflict(
   if (decision.kind !== 'review' || decision.reviewKind !== 'biometric_conflict') return null;
   const unmatched = decision.goldenIds.filter((id) => evidence.byGolden.get(id)?.level === 'no_match');
   const galleries = await enrolledReferences(trx, unmatched, searchedAfter);
-  for (const id of batchGallery ? unmatched : []) {
-    const more = batchGallery!(id);
+  for (const id of unmatched) {
+    const more = batchGallery?.(id) ?? [];
     if (more.length > 0) galleries.set(id, [...(galleries.get(id) ?? []), ...more].sort());
   }
   const byGolden = new Map(evidence.byGolden);

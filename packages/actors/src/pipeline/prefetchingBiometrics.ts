@@ -171,9 +171,10 @@ export class PrefetchingBiometrics implements BiometricStages {
    */
   private take(record: CanonicalRecord): Prefetch | undefined {
     for (let i = this.next; i < this.order.length; i++) {
-      if (this.order[i]!.record.face_image !== record.face_image) continue;
+      const prefetch = this.order[i];
+      if (prefetch?.record.face_image !== record.face_image) continue;
       this.next = i + 1;
-      return this.order[i];
+      return prefetch;
     }
     return undefined;
   }
@@ -245,7 +246,9 @@ async function decidedAlready(db: Db, recordIds: string[]): Promise<Set<string>>
 /** Faces enrolled (enrolled_at) before this time were in ABIS when a search sent after it ran. */
 async function databaseNow(db: Db): Promise<Date> {
   const { rows } = await sql<{ now: Date }>`select clock_timestamp() as now`.execute(db);
-  return rows[0]!.now;
+  const now = rows[0]?.now;
+  if (now === undefined) throw new Error('select clock_timestamp() returned no row');
+  return now;
 }
 
 class PrefetchDropped extends Error {

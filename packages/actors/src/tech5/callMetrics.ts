@@ -99,7 +99,8 @@ export class CallMetrics {
     m.latency.totalMs += ms;
     m.latency.maxMs = Math.max(m.latency.maxMs, ms);
     const bucket = LATENCY_BUCKETS_MS.find((b) => ms <= b);
-    m.latency.buckets[bucket === undefined ? '+Inf' : String(bucket)]!++;
+    const key = bucket === undefined ? '+Inf' : String(bucket);
+    m.latency.buckets[key] = (m.latency.buckets[key] ?? 0) + 1;
   }
 
   snapshot(): Record<string, OperationMetrics> {

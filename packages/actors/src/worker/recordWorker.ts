@@ -121,7 +121,7 @@ async function decideInOrder(
   while (next < messages.length) {
     // A run of records the batched path takes (no face, Postgres candidates), in offset order.
     let end = next;
-    while (batched && end < messages.length && batchable(ctx, messages[end]!.value)) end++;
+    for (let m = messages[end]; batched && m !== undefined && batchable(ctx, m.value); m = messages[++end]);
     if (end - next > 1) {
       const run = messages.slice(next, end);
       const started = performance.now();
@@ -132,7 +132,14 @@ async function decideInOrder(
           run.map((m) => m.value),
         );
         const ms = performance.now() - started;
-        decided.forEach((d, i) => outcomes.push({ result: 'decided', offset: run[i]!.offset, ...d, ms }));
+        // A miscount is a bug: the records go one at a time below (idempotent on the record id).
+        if (decided.length !== run.length)
+          throw new Error(`the batch answered ${decided.length} records for ${run.length}`);
+        for (const [i, d] of decided.entries()) {
+          const message = run[i];
+          if (!message) break;
+          outcomes.push({ result: 'decided', offset: message.offset, ...d, ms });
+        }
         next = end;
         continue;
       } catch {
@@ -142,7 +149,9 @@ async function decideInOrder(
     }
     end = Math.max(end, next + 1);
     for (; next < end; next++) {
-      const { offset, value } = messages[next]!;
+      const message = messages[next];
+      if (!message) break;
+      const { offset, value } = message;
       const started = performance.now();
       try {
         const decided = await decideRecordMessage(ctx, task.partition, value);

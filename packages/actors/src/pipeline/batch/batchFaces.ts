@@ -63,12 +63,13 @@ export class BatchFaces {
     // What ABIS holds before the batch's faces, asked beside the liveness wave (no latency of its own).
     const counted = biometrics.referenceCount();
     counted.catch(() => undefined);
-    const liveness = await bounded(open, concurrency, (r) => biometrics.checkLiveness(r.record));
-    const live = open.filter((_, i) => liveness[i]!.live);
+    const checked = await bounded(open, concurrency, (r) => biometrics.checkLiveness(r.record));
+    const livenessOf = new Map(open.map((r, i) => [r.recordId, answerAt(checked, i)]));
+    const live = open.filter((r) => livenessOf.get(r.recordId)?.live === true);
     const faces = new Map<string, BatchFace>();
-    open.forEach((r, i) => {
-      if (!liveness[i]!.live) faces.set(r.recordId, { kind: 'spoof', liveness: liveness[i]! });
-    });
+    for (const [recordId, liveness] of livenessOf) {
+      if (!liveness.live) faces.set(recordId, { kind: 'spoof', liveness });
+    }
     if (live.length === 0) {
       await counted.catch(() => undefined);
       return new BatchFaces(biometrics, faces, new Date(0), []);
@@ -92,8 +93,8 @@ export class BatchFaces {
       live.forEach((r, i) =>
         faces.set(r.recordId, {
           kind: 'searched',
-          liveness: liveness[open.indexOf(r)]!,
-          search: searches[i]!,
+          liveness: answerAt(checked, open.indexOf(r)),
+          search: answerAt(searches, i),
         }),
       );
     } catch (error) {
@@ -200,7 +201,7 @@ export class BatchFaces {
     );
     return [
       ...stored.map((g) => ({ ...g, members: [...g.members, ...(view.addedTo(g.goldenId)?.members ?? [])] })),
-      ...created.map((goldenId) => ({ goldenId, members: [...view.addedTo(goldenId)!.members] })),
+      ...created.map((goldenId) => ({ goldenId, members: [...(view.addedTo(goldenId)?.members ?? [])] })),
     ];
   }
 }
@@ -219,7 +220,7 @@ async function bounded<T, R>(
     while (next < items.length && !failed) {
       const i = next++;
       try {
-        out[i] = await fn(items[i]!, i);
+        out[i] = await fn(answerAt(items, i), i);
       } catch (error) {
         failed = true;
         throw error;
@@ -245,5 +246,11 @@ async function decidedAlready(db: Db, recordIds: string[]): Promise<Set<string>>
 
 async function databaseNow(db: Db): Promise<Date> {
   const { rows } = await sql<{ now: Date }>`select clock_timestamp() as now`.execute(db);
-  return rows[0]!.now;
+  return answerAt(rows, 0).now;
+}
+
+/** The answer at `i` of a list made one per item: its absence is a bug, said so. */
+function answerAt<T>(answers: readonly T[], i: number): T {
+  if (i < 0 || i >= answers.length) throw new Error(`face batch: no answer at ${i} of ${answers.length}`);
+  return answers[i] as T;
 }

@@ -6,11 +6,14 @@ import { sealPersonal } from '../../privacy/personalFields';
 import { WriteSet } from '../writeSet';
 
 /**
- * Every write of a micro-batch, as rows, sent as ONE statement of set-based parts (each a
- * data-modifying CTE over jsonb_to_recordset): a batch of 64 records costs one round trip to
- * write, not 64. Foreign keys are checked at the end of the statement, so a member may reference
- * a golden record created beside it. Rows keep the order they were added in (audit ids, link
- * times), which is the order the records were decided in.
+ * The writes of many decisions, as rows, sent as ONE statement of set-based parts (each a
+ * data-modifying CTE over jsonb_to_recordset): the rows the one-record path writes
+ * (pipeline/writeSet.ts, goldenRecords/createAndLink.ts), for a whole set of records at once. Both
+ * set-based deciders write through it: the engine's micro-batch (decideRecordBatch.ts, 64 records
+ * cost one round trip, not 64) and `nexus dedupe`'s pages (batch/decideStoredRecords.ts). Foreign
+ * keys are checked at the end of the statement, so a member may reference a golden record created
+ * beside it. Rows keep the order they were added in (audit ids, link times), which is the order
+ * the records were decided in.
  */
 export class BatchWrites {
   readonly goldenInserts: Array<{ id: string; best: object; member_count: number; version: number }> = [];
@@ -22,7 +25,14 @@ export class BatchWrites {
     link_score: number | null;
   }> = [];
   readonly audit: AuditEntry[] = [];
-  readonly reviewCases: Array<{ id: string; record_id: string; kind: string; score: number }> = [];
+  /** A merge proposal has no record and a proposal_key (one case per set of golden records). */
+  readonly reviewCases: Array<{
+    id: string;
+    record_id: string | null;
+    kind: string;
+    score: number;
+    proposal_key?: string;
+  }> = [];
   readonly reviewCandidates: Array<{
     case_id: string;
     golden_id: string;
@@ -94,9 +104,9 @@ export class BatchWrites {
       ),
       rows(
         this.reviewCases,
-        (t) => sql`insert into review_cases (id, record_id, kind, status, score)
-          select t.id, t.record_id, t.kind, 'open', t.score
-          from ${t} as t(id uuid, record_id uuid, kind text, score float8)`,
+        (t) => sql`insert into review_cases (id, record_id, kind, status, score, proposal_key)
+          select t.id, t.record_id, t.kind, 'open', t.score, t.proposal_key
+          from ${t} as t(id uuid, record_id uuid, kind text, score float8, proposal_key text)`,
       ),
       rows(
         sealed(this.reviewCandidates, ['explanation']),

@@ -97,14 +97,14 @@ export async function decideRecordBatch(
   }
   // A search index is asked for the whole batch before the transaction, so no lock waits on it
   // (docs/decisions/0056); without an answer the batch's candidates come from Postgres alone.
-  const searched = prepared.filter((p) => p.normalised !== null);
+  const searched = prepared.flatMap((p) => (p.normalised === null ? [] : [{ p, normalised: p.normalised }]));
   const answers = await ctx.candidates?.prefetchBatch?.(
     ctx.db,
-    searched.map((p) => p.normalised!),
+    searched.map((s) => s.normalised),
   );
   const index: BatchIndexHits | undefined = answers && {
     since: answers.since,
-    hits: new Map(searched.map((p, i) => [p, answers.hits[i] ?? []])),
+    hits: new Map(searched.map((s, i) => [s.p, answers.hits[i] ?? []])),
   };
   if (ctx.candidates?.prefetchBatch) clock.lap('candidates');
   let decided: Map<string, Decided>;
