@@ -17,8 +17,11 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'nexus',
   });
-  // An idle client that loses its server (restart, kill) must not crash the process.
+  // A client that loses its server (restart, kill, a forced drop) must not crash the process: the
+  // pool listens on idle ones only, and one checked out but between queries (a transaction, a
+  // session that holds an advisory lock) would emit 'error' to nobody. Its next query fails instead.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   // Values encrypted at rest come back opened (a no-op while encryption is off).
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new DecryptingPlugin()] });
 }
