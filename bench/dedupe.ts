@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { pairwiseScores } from '@nexus/actors';
+import { pairwiseScores } from '@nexus/matching';
 import { labelledDatasets, readTruth } from './datasets';
 import { machineLine, writeBenchmarkSection } from './report';
 

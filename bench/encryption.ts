@@ -12,15 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'kysely';
-import {
-  blockingKeys,
-  createDb,
-  FieldCipher,
-  migrateToLatest,
-  normaliseRecord,
-  openWith,
-  sealWith,
-} from '@nexus/actors';
+import { createDb, FieldCipher, migrateToLatest, openWith, sealWith } from '@nexus/actors';
+import { blockingKeys, normaliseRecord } from '@nexus/matching';
 import type { CanonicalRecord } from '@nexus/schema';
 import { loadConfig } from '../apps/server/src/config';
 import { startEngine } from '../apps/server/src/engine/engine';

@@ -11,6 +11,7 @@ COPY apps/tech5-sim/package.json apps/tech5-sim/
 COPY apps/web/package.json apps/web/
 COPY packages/schema/package.json packages/schema/
 COPY packages/actors/package.json packages/actors/
+COPY packages/matching/package.json packages/matching/
 RUN npm ci --no-audit --no-fund
 COPY packages/schema ./packages/schema
 COPY apps/web ./apps/web

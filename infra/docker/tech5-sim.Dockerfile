@@ -10,6 +10,7 @@ COPY apps/tech5-sim/package.json apps/tech5-sim/
 COPY apps/web/package.json apps/web/
 COPY packages/schema/package.json packages/schema/
 COPY packages/actors/package.json packages/actors/
+COPY packages/matching/package.json packages/matching/
 RUN npm ci --omit=dev --no-audit --no-fund --workspace @nexus/tech5-sim --include-workspace-root=false
 
 FROM node:26-trixie-slim AS runtime

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { pairwiseScores } from '@nexus/actors';
+import { pairwiseScores } from '@nexus/matching';
 import { FEBRL_MAP_WITH_SSN, sharedDataDir } from '../../../test/sharedData';
 
 const run = promisify(execFile);

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { partitionFor, partitionKey } from '@nexus/schema';
-import { blockingKeyLockIds, blockingKeys, normaliseRecord } from '@nexus/actors';
+import { blockingKeyLockIds } from '@nexus/actors';
+import { blockingKeys, normaliseRecord } from '@nexus/matching';
 import { createTestDatabase, type TestDatabase } from '../../../test/testDatabase';
 import {
   countByStatus,

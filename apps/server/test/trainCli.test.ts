@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MatchModel } from '@nexus/actors';
+import type { MatchModel } from '@nexus/matching';
 import { pendingCount, startTestEngine, waitUntil } from '../../../test/engineHarness';
 import { createTestDatabase, type TestDatabase } from '../../../test/testDatabase';
 import type { Engine } from '../src/engine/engine';

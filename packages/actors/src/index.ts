@@ -42,8 +42,6 @@ export {
 } from './pipeline/tech5Biometrics';
 export { DEFAULT_TECH5_PREFETCH, PrefetchingBiometrics } from './pipeline/prefetchingBiometrics';
 export type { BiometricSearch, BiometricStages, LivenessResult } from './pipeline/biometricStages';
-export * from './matching';
-export { normalisePhone } from './matching/phones';
 export * from './enrichment';
 export { decideStoredRecords, BATCH_PAGE } from './batch/decideStoredRecords';
 export * from './privacy';

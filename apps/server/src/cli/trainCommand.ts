@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createDb, formatModelComparison } from '@nexus/actors';
+import { createDb } from '@nexus/actors';
+import { formatModelComparison } from '@nexus/matching';
 import { loadConfig } from '../config';
 import { resolvePostgres } from '../db/postgres';
 import { DEFAULT_MAX_PAIRS, DEFAULT_SAMPLE, trainFromDatabase } from '../training/trainFromDatabase';

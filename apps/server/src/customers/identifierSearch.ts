@@ -1,4 +1,4 @@
-import { identifierKeys, normaliseEmail, normaliseIdentifier, normalisePhone } from '@nexus/actors';
+import { identifierKeys, normaliseEmail, normaliseIdentifier, normalisePhone } from '@nexus/matching';
 
 /**
  * A search by national id, email or phone while those are encrypted at rest (0049): the typed

@@ -1,11 +1,5 @@
-import {
-  loadActiveModel,
-  reResolve,
-  type Db,
-  type MemberRow,
-  type NormalisedRecord,
-  type ReResolution,
-} from '@nexus/actors';
+import { loadActiveModel, type Db, type MemberRow } from '@nexus/actors';
+import { reResolve, type NormalisedRecord, type ReResolution } from '@nexus/matching';
 
 /**
  * Re-resolution of golden records being joined (docs/decisions/0021-merge-proposals-of-golden-records.md):

@@ -5,16 +5,8 @@
  * a blocking key, starting from (and smoothed towards) the shipped defaults. No labels are read.
  * The learned model is stored as a model version and made active, so every decision records it.
  */
-import {
-  createEnricher,
-  DEFAULT_MODEL,
-  normaliseRecord,
-  storeModelVersion,
-  trainOnRecords,
-  type Db,
-  type EnrichmentConfig,
-  type NormalisedRecord,
-} from '@nexus/actors';
+import { createEnricher, storeModelVersion, type Db, type EnrichmentConfig } from '@nexus/actors';
+import { DEFAULT_MODEL, normaliseRecord, trainOnRecords, type NormalisedRecord } from '@nexus/matching';
 import { readRecordFile } from '../files';
 import { sourceFor, type DedupeInput } from './runDedupe';
 

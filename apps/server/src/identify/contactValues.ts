@@ -1,4 +1,4 @@
-import { normalisePhone } from '@nexus/actors';
+import { normalisePhone } from '@nexus/matching';
 import type { IdentifyInput } from '@nexus/schema';
 
 /** A value as the client gave it (trimmed) and the key it is compared on. */

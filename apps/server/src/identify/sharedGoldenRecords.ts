@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { identifierKeys, normaliseEmail, type Db } from '@nexus/actors';
+import { type Db } from '@nexus/actors';
+import { identifierKeys, normaliseEmail } from '@nexus/matching';
 import { emailKey } from './contactValues';
 
 /** A golden record beside a contact family: they share this email or phone, exactly (never fuzzily). */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Db, HeldBackFigures } from '@nexus/actors';
+import type { Db } from '@nexus/actors';
+import type { HeldBackFigures } from '@nexus/matching';
 import type { RetrainTrigger } from '@nexus/schema';
 
 /** A model version as the dashboard and the API show it (never its parameters in full). */

@@ -1,4 +1,5 @@
-import { waterfall, type Db, type Explanation, type Waterfall } from '@nexus/actors';
+import { type Db } from '@nexus/actors';
+import { waterfall, type Explanation, type Waterfall } from '@nexus/matching';
 import type { RecordStatus } from '@nexus/schema';
 import type { Viewer } from '../auth/ownership';
 import { IngestError } from '../ingest/errors';

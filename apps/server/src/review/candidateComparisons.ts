@@ -1,11 +1,5 @@
-import {
-  comparePair,
-  loadActiveModel,
-  normaliseRecord,
-  type Db,
-  type Explanation,
-  type FieldScore,
-} from '@nexus/actors';
+import { loadActiveModel, type Db } from '@nexus/actors';
+import { comparePair, normaliseRecord, type Explanation, type FieldScore } from '@nexus/matching';
 import type { CanonicalRecord } from '@nexus/schema';
 
 export interface CandidateComparison {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { appendAudit, waterfall, type Db, type Waterfall } from '@nexus/actors';
+import { appendAudit, type Db } from '@nexus/actors';
+import { waterfall, type Waterfall } from '@nexus/matching';
 import type { RecordStatus, ReviewCaseKind, ReviewCaseStatus } from '@nexus/schema';
 import { asExplanation } from '../records/recordsService';
 import { candidateComparisons, type CandidateComparison } from './candidateComparisons';

@@ -12,16 +12,15 @@
  * The golden record is compared without the record itself.
  */
 import { sql, type RawBuilder } from 'kysely';
+import { survivorChain, type Db } from '@nexus/actors';
 import {
   DEFAULT_POLICY,
   MAX_COMPARED_MEMBERS,
-  survivorChain,
   type CandidateGolden,
-  type Db,
   type HeldBackCase,
   type HeldBackSource,
   type NormalisedRecord,
-} from '@nexus/actors';
+} from '@nexus/matching';
 
 /** Bits beyond a threshold that make a decision "confident": odds of 32 to 1 past it. */
 export const CONFIDENT_MARGIN = 5;

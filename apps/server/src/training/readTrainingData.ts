@@ -4,7 +4,8 @@
  * (the blocking_keys table), with the counts needed to scale them back to the whole register.
  */
 import { sql } from 'kysely';
-import type { Db, NormalisedRecord, TrainingData } from '@nexus/actors';
+import type { Db } from '@nexus/actors';
+import type { NormalisedRecord, TrainingData } from '@nexus/matching';
 import { heldBackRecord } from './heldBackSample';
 
 export interface ReadTrainingOptions {

@@ -6,15 +6,8 @@
  * Running workers switch to a newly active version by themselves (they poll the active id).
  */
 import { sql } from 'kysely';
-import {
-  appendAudit,
-  DEFAULT_POLICY,
-  loadActiveModel,
-  TrainingThread,
-  type Db,
-  type HeldBackVerdict,
-  type ThreadSpan,
-} from '@nexus/actors';
+import { appendAudit, loadActiveModel, type Db } from '@nexus/actors';
+import { DEFAULT_POLICY, TrainingThread, type HeldBackVerdict, type ThreadSpan } from '@nexus/matching';
 import type { RetrainTrigger } from '@nexus/schema';
 import { readHeldBackSample } from './heldBackSample';
 import { ModelError } from './modelErrors';

@@ -5,18 +5,16 @@
  * model_versions row of kind 'trained' and, when asked, activates it. Running workers switch to
  * the newly active version within a few seconds (they check it between micro-batches).
  */
+import { loadActiveModel, storeModelVersion, type Db } from '@nexus/actors';
 import {
   DEFAULT_MODEL,
-  loadActiveModel,
   MAX_KEY_RECORDS,
-  storeModelVersion,
   trainModel,
-  type Db,
   type MatchModel,
   type TrainingData,
   type TrainingOptions,
   type TrainingResult,
-} from '@nexus/actors';
+} from '@nexus/matching';
 import { readTrainingData, type ReadTrainingOptions } from './readTrainingData';
 
 export interface TrainOptions extends Partial<ReadTrainingOptions> {

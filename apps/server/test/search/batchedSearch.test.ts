@@ -11,10 +11,10 @@ import {
   loadActiveModel,
   syncSearchIndex,
   type Db,
-  type NormalisedRecord,
   type PipelineContext,
   type SearchClient,
 } from '@nexus/actors';
+import { type NormalisedRecord } from '@nexus/matching';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { deleteIndices, freshIndexName, testSearchClient } from '../../../../test/searchHarness';
 import { generatePopulation } from '../../src/generate/syntheticPeople';

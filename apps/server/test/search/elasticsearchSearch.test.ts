@@ -3,13 +3,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  blockingKeys,
-  ElasticsearchCandidateSearch,
-  indexLagSeconds,
-  normaliseRecord,
-  type SearchClient,
-} from '@nexus/actors';
+import { ElasticsearchCandidateSearch, indexLagSeconds, type SearchClient } from '@nexus/actors';
+import { blockingKeys, normaliseRecord } from '@nexus/matching';
 import { parseCanonicalRecord, partitionFor, partitionKey, type RawRecordMessage } from '@nexus/schema';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { pendingCount, startTestEngine, TEST_ENGINE_CONFIG, waitUntil } from '../../../../test/engineHarness';

@@ -2,16 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  blockingKeys,
   ElasticsearchCandidateSearch,
-  normaliseRecord,
   postgresCandidateSearch,
   reindexSearch,
   type CandidateSearch,
-  type NormalisedRecord,
   type SearchClient,
 } from '@nexus/actors';
-import { loadDataSets } from '../../../../packages/actors/src/matching/evaluationData';
+import { blockingKeys, normaliseRecord, type NormalisedRecord } from '@nexus/matching';
+import { loadDataSets } from '@nexus/matching/evaluation';
 import { sharedDataDir } from '../../../../test/sharedData';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { deleteIndices, freshIndexName, testSearchClient } from '../../../../test/searchHarness';

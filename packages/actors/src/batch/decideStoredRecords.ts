@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import { parseCanonicalRecord, type CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../db/database';
 import { noEnrichment, type Enricher } from '../enrichment';
-import { blockingKeys, decideRecord, normaliseRecord, type Decision } from '../matching';
+import { blockingKeys, decideRecord, normaliseRecord, type Decision } from '@nexus/matching';
 import type { ActiveModel } from '../pipeline/activeModel';
 import { ENGINE_ACTOR } from '../pipeline/audit';
 import { fieldQuality } from '../pipeline/fieldQuality';

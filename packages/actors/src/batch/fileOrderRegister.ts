@@ -12,7 +12,7 @@
  *   normalised form (a JSON copy, as the stream reads it back).
  */
 import { MAX_CANDIDATE_GOLDEN_RECORDS, MAX_RECORDS_PER_KEY } from '../pipeline/candidates';
-import type { CandidateGolden, NormalisedRecord } from '../matching';
+import type { CandidateGolden, NormalisedRecord } from '@nexus/matching';
 
 interface Golden {
   id: string;

@@ -7,7 +7,7 @@
  * docs/decisions/0041-enrichment-stage.md
  */
 import type { CanonicalRecord } from '@nexus/schema';
-import type { NormalisedRecord } from '../matching';
+import type { NormalisedRecord } from '@nexus/matching';
 
 /** The adapters a deployment may configure (NEXUS_ENRICH). */
 export const ENRICHMENT_ADAPTERS = ['translit', 'llm'] as const;

@@ -6,7 +6,7 @@
  * loses what the local answer would have given it.
  */
 import type { CanonicalRecord } from '@nexus/schema';
-import type { NormaliseOptions, NormalisedRecord } from '../matching';
+import type { NormaliseOptions, NormalisedRecord } from '@nexus/matching';
 import {
   noEnrichment,
   type Contribution,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '@nexus/schema';
-import { normaliseRecord } from '../matching';
+import { normaliseRecord } from '@nexus/matching';
 import { startLlmStandIn, type LlmStandIn } from '../../../../test/llmStandIn';
 import { createEnricher, type EnrichmentConfig } from './enrichmentStage';
 import { completionsUrl, questionOf } from './llmAdapter';

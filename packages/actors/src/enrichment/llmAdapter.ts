@@ -9,8 +9,8 @@
  * answers with the local adapter (resilientAdapter.ts).
  */
 import { LLM_QUESTIONS, type CanonicalRecord, type LlmAnswer, type LlmQuestion } from '@nexus/schema';
-import { normaliseRecord, type NormaliseOptions } from '../matching';
-import { foldWords } from '../matching/fold';
+import { normaliseRecord, type NormaliseOptions } from '@nexus/matching';
+import { foldWords } from '@nexus/matching';
 import { AnswerCache } from './answerCache';
 import {
   OffSchemaError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '@nexus/schema';
-import { comparePair, DEFAULT_MODEL, normaliseRecord, blockingKeys } from '../matching';
+import { comparePair, DEFAULT_MODEL, normaliseRecord, blockingKeys } from '@nexus/matching';
 import { romanise, scriptsOf } from './romanise';
 import { TranslitAdapter, SKELETON_MARK } from './translitAdapter';
 import { givenNameVariantRoot, spellingSkeleton } from './transliterationVariants';

@@ -4,7 +4,7 @@
  * (transliterationVariants.ts). No network, no state: the same record always gets the same answer.
  */
 import type { CanonicalRecord } from '@nexus/schema';
-import { normaliseRecord, type NormaliseOptions, type NormalisedRecord } from '../matching';
+import { normaliseRecord, type NormaliseOptions, type NormalisedRecord } from '@nexus/matching';
 import type { AdapterAnswer, AlternateForms, EnrichmentAdapter, Enriching, FieldChange } from './enrichment';
 import { romanise, scriptsOf } from './romanise';
 import { givenNameVariantRoot, spellingSkeleton } from './transliterationVariants';

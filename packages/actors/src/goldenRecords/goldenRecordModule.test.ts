@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReResolution } from '../matching';
+import type { ReResolution } from '@nexus/matching';
 import type { Db } from '../db/database';
 import { insertStoredRecord } from '../../../../test/storedRecords';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';

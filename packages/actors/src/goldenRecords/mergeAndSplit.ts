@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ReResolution } from '../matching';
+import type { ReResolution } from '@nexus/matching';
 import type { Db } from '../db/database';
 import { appendAudit, bestFields, changedBestFields, type AuditEntry } from '../pipeline/audit';
 import { insertGoldenRecord } from '../pipeline/writeSet';

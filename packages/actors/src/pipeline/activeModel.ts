@@ -6,7 +6,7 @@ import {
   type DecisionPolicy,
   type MatchModel,
   type TermFrequencies,
-} from '../matching';
+} from '@nexus/matching';
 import type { Db } from '../db/database';
 
 export interface ActiveModel {

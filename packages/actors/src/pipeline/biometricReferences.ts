@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { mergedTree, survivorChain } from '../goldenRecords/mergeChains';
-import type { BiometricHit, CandidateGolden, NormalisedRecord } from '../matching';
+import type { BiometricHit, CandidateGolden, NormalisedRecord } from '@nexus/matching';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -15,7 +15,7 @@ import {
   type BiometricEvidence,
   type Decision,
   type NormalisedRecord,
-} from '../matching';
+} from '@nexus/matching';
 import type { ActiveModel } from './activeModel';
 import { explain, reviewCandidatesOf, reviewOpenedAudit } from './decisionRows';
 import { insertBiometricReference } from './biometricReferences';

@@ -1,5 +1,5 @@
 import type { Contribution } from '../enrichment';
-import type { Decision } from '../matching';
+import type { Decision } from '@nexus/matching';
 import { ENGINE_ACTOR, type AuditEntry } from './audit';
 import type { LivenessResult } from './biometricStages';
 

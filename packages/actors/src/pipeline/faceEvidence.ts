@@ -12,7 +12,7 @@ import {
   type CandidateGolden,
   type Decision,
   type GoldenBiometric,
-} from '../matching';
+} from '@nexus/matching';
 import {
   enrolledReferences,
   goldenWithEnrolledFaces,

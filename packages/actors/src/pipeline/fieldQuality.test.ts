@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCanonicalRecord } from '@nexus/schema';
-import { normaliseRecord } from '../matching/normaliseRecord';
+import { normaliseRecord } from '@nexus/matching';
 import { fieldQuality } from './fieldQuality';
 
 function flagsOf(raw: Record<string, string>) {

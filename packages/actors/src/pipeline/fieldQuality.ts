@@ -4,7 +4,7 @@ import {
   type FieldQualityFlag,
   type FieldQualityFlags,
 } from '@nexus/schema';
-import type { NormalisedRecord } from '../matching/normaliseRecord';
+import type { NormalisedRecord } from '@nexus/matching';
 
 /** The fields whose quality the daily rollups report (docs/decisions/0030-daily-rollups.md). */
 export const QUALITY_FIELDS = [

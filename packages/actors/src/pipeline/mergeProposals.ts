@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CandidateScore, MergeProposal } from '../matching';
+import type { CandidateScore, MergeProposal } from '@nexus/matching';
 import { ENGINE_ACTOR, type AuditEntry } from './audit';
 import {
   insertMergeProposal,

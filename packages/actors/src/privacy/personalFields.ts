@@ -1,3 +1,4 @@
+import { installIdentifierBlinding } from '@nexus/matching';
 import { FieldCipher, isSealed, sealedKeyId } from './fieldCipher';
 
 /**
@@ -21,6 +22,7 @@ let installed: FieldCipher | undefined;
 
 export function installFieldCipher(cipher: FieldCipher | undefined): void {
   installed = cipher;
+  installIdentifierBlinding(cipher === undefined ? undefined : (kind, value) => cipher.blind(kind, value));
 }
 
 export function installedFieldCipher(): FieldCipher | undefined {
@@ -59,11 +61,6 @@ export function openWith(cipher: FieldCipher, value: unknown): unknown {
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) record[key] = openWith(cipher, record[key]);
   return record;
-}
-
-/** The blind index of an identifier when encryption is on; the value itself when it is off. */
-export function blindIdentifier(kind: string, value: string): string {
-  return installed === undefined ? value : installed.blind(kind, value);
 }
 
 /**

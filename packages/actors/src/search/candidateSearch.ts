@@ -1,5 +1,5 @@
 import type { Db } from '../db/database';
-import type { NormalisedRecord } from '../matching/normaliseRecord';
+import type { NormalisedRecord } from '@nexus/matching';
 import { findCandidates, type CandidateGolden } from '../pipeline/candidates';
 
 /**

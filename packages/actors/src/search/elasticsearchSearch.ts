@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Db } from '../db/database';
-import type { NormalisedRecord } from '../matching/normaliseRecord';
+import type { NormalisedRecord } from '@nexus/matching';
 import {
   blockingKeyGoldenIds,
   candidateMembers,

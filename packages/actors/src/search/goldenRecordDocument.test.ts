@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseRecord } from '../matching/normaliseRecord';
+import { normaliseRecord } from '@nexus/matching';
 import { candidateQuery, goldenRecordDocument } from './goldenRecordDocument';
 
 const record = (r: Record<string, string>) => normaliseRecord({ external_id: 'x', attributes: {}, ...r });

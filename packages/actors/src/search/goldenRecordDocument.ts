@@ -4,9 +4,9 @@
  * normalised by Nexus: folded names, Double Metaphone codes, E.164 phones, digit-only dates.
  * A document holds the values of every member, so a record can meet any of them.
  */
-import { emailLocalPart } from '../matching/emails';
-import type { NormalisedRecord } from '../matching/normaliseRecord';
-import { blindIdentifier } from '../privacy/personalFields';
+import { emailLocalPart } from '@nexus/matching';
+import type { NormalisedRecord } from '@nexus/matching';
+import { blindIdentifier } from '@nexus/matching';
 
 const blindOf = (kind: string, value: string | undefined) =>
   value === undefined ? undefined : blindIdentifier(kind, value);

@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import type { NormalisedRecord } from '../matching/normaliseRecord';
+import type { NormalisedRecord } from '@nexus/matching';
 import { GOLDEN_RECORD_INDEX_BODY, goldenRecordDocument } from './goldenRecordDocument';
 import {
   advanceSyncedThrough,

@@ -13,7 +13,7 @@
 import { sql } from 'kysely';
 import { PENDING_RECORD_STATUSES, type CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../../db/database';
-import { biometricEvidence, type BiometricEvidence, type CandidateGolden } from '../../matching';
+import { biometricEvidence, type BiometricEvidence, type CandidateGolden } from '@nexus/matching';
 import { goldenWithEnrolledFaces, loadGoldenCandidates, mapHitsToGolden } from '../biometricReferences';
 import type { BatchFaceStages, BiometricSearch, LivenessResult } from '../biometricStages';
 

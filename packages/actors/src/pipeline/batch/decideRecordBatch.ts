@@ -14,7 +14,7 @@ import {
   normaliseRecord,
   type BiometricEvidence,
   type NormalisedRecord,
-} from '../../matching';
+} from '@nexus/matching';
 import { lockBlockingKeys } from '../../goldenRecords';
 import { noBiometrics, supportsBatchFaces, type LivenessResult } from '../biometricStages';
 import { completeEnrolment } from '../faceEnrolment';

@@ -52,3 +52,7 @@ export type {
   BiometricPolicy,
   GoldenBiometric,
 } from './biometricEvidence';
+export { blindIdentifier, installIdentifierBlinding } from './identifierBlinding';
+export { foldWords } from './fold';
+export { normalisePhone } from './phones';
+export { emailLocalPart } from './emails';

@@ -2,7 +2,7 @@
  * Offline evaluator: replays each labelled data set through the online decision, one record at
  * a time in file order, as the engine does, and prints pairwise precision, recall and F1.
  *
- *   npx tsx packages/actors/src/matching/evaluate.ts [--data DIR] [--only NAME] [--link=N]
+ *   npx tsx packages/matching/src/evaluate.ts [--data DIR] [--only NAME] [--link=N]
  *       [--review=N] [--no-tf] [--train] [--verbose]
  *
  * Candidates are the current clusters that share a blocking key with the record; a link joins
@@ -53,7 +53,7 @@ function main(): void {
       // The labelled data live beside the repository, never inside it (NEXUS_SHARED_DATA moves them).
       data: {
         type: 'string',
-        default: fileURLToPath(new URL('../../../../../shared/data', import.meta.url)),
+        default: fileURLToPath(new URL('../../../../shared/data', import.meta.url)),
       },
       only: { type: 'string' },
       link: { type: 'string' },

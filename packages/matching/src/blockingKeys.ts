@@ -16,7 +16,7 @@
  *   sources write a surname alone in the given-name column ("chitty", born in dacorum) as often
  *   as in its own.
  */
-import { blindIdentifier } from '../privacy/personalFields';
+import { blindIdentifier } from './identifierBlinding';
 import { streetName } from './addresses';
 import { emailLocalPart } from './emails';
 import { phoneticCodes } from './names';

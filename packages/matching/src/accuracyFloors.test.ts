@@ -4,7 +4,7 @@
  * order. The goals are tracked by bench:accuracy; these floors catch a change that loses them.
  */
 import { describe, expect, it } from 'vitest';
-import { sharedDataDir } from '../../../../test/sharedData';
+import { sharedDataDir } from '../../../test/sharedData';
 import { DEFAULT_POLICY } from './decide';
 import { DEFAULT_MODEL } from './defaultModel';
 import { loadDataSets } from './evaluationData';
