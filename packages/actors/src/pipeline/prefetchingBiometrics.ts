@@ -20,15 +20,10 @@
  * retries, timeouts and circuit breaker of today, so a failure is the record's own (supervision,
  * dead letters) and never another's.
  */
-import { sql } from 'kysely';
-import {
-  parseCanonicalRecord,
-  PENDING_RECORD_STATUSES,
-  type CanonicalRecord,
-  type RawRecordMessage,
-} from '@nexus/schema';
+import { parseCanonicalRecord, type CanonicalRecord, type RawRecordMessage } from '@nexus/schema';
 import type { Db } from '../db/database';
 import type { BiometricSearch, BiometricStages, LivenessResult } from './biometricStages';
+import { databaseNow, decidedAlready } from './faceCallQueries';
 
 /** Liveness checks of queued records in flight at once, per task. */
 export const DEFAULT_TECH5_PREFETCH = 4;
@@ -232,23 +227,6 @@ export class PrefetchingBiometrics implements BiometricStages {
     this.running--;
     this.waiting.shift()?.();
   }
-}
-
-/** Of these records, those decided already: a redelivery skips Tech5. */
-async function decidedAlready(db: Db, recordIds: string[]): Promise<Set<string>> {
-  const { rows } = await sql<{ id: string }>`
-    select id::text as id from records
-    where id = any(${recordIds}::uuid[])
-      and status is not null and status <> all(${[...PENDING_RECORD_STATUSES]}::text[])`.execute(db);
-  return new Set(rows.map((r) => r.id));
-}
-
-/** Faces enrolled (enrolled_at) before this time were in ABIS when a search sent after it ran. */
-async function databaseNow(db: Db): Promise<Date> {
-  const { rows } = await sql<{ now: Date }>`select clock_timestamp() as now`.execute(db);
-  const now = rows[0]?.now;
-  if (now === undefined) throw new Error('select clock_timestamp() returned no row');
-  return now;
 }
 
 class PrefetchDropped extends Error {

@@ -11,11 +11,12 @@
  * golden record leave ABIS again.
  */
 import { sql } from 'kysely';
-import { PENDING_RECORD_STATUSES, type CanonicalRecord } from '@nexus/schema';
+import type { CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../../db/database';
 import { biometricEvidence, type BiometricEvidence, type CandidateGolden } from '@nexus/matching';
 import { goldenWithEnrolledFaces, loadGoldenCandidates, mapHitsToGolden } from '../biometricReferences';
 import type { BatchFaceStages, BiometricSearch, LivenessResult } from '../biometricStages';
+import { databaseNow, decidedAlready } from '../faceCallQueries';
 
 /** A face of the batch once its waves are done: spoofs stop at liveness (invariant 4). */
 export type BatchFace =
@@ -232,21 +233,6 @@ async function bounded<T, R>(
   const failure = lanes.find((l) => l.status === 'rejected');
   if (failure) throw failure.reason;
   return out;
-}
-
-/** Of these records, those decided already: a redelivery skips Tech5. */
-async function decidedAlready(db: Db, recordIds: string[]): Promise<Set<string>> {
-  if (recordIds.length === 0) return new Set();
-  const { rows } = await sql<{ id: string }>`
-    select id::text as id from records
-    where id = any(${recordIds}::uuid[])
-      and status is not null and status <> all(${[...PENDING_RECORD_STATUSES]}::text[])`.execute(db);
-  return new Set(rows.map((r) => r.id));
-}
-
-async function databaseNow(db: Db): Promise<Date> {
-  const { rows } = await sql<{ now: Date }>`select clock_timestamp() as now`.execute(db);
-  return answerAt(rows, 0).now;
 }
 
 /** The answer at `i` of a list made one per item: its absence is a bug, said so. */
