@@ -53,11 +53,13 @@ export class JobRunner {
   private readonly finished = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  private started = false;
   private stopped = false;
 
   constructor(private readonly deps: JobRunnerDeps) {}
 
   start(intervalMs = 1_000): void {
+    this.started = true;
     this.timer = setInterval(() => this.nudge(), intervalMs);
     this.timer.unref();
     this.nudge();
@@ -65,7 +67,9 @@ export class JobRunner {
 
   /** Looks for work now (a job was queued, a source came due). */
   nudge(): void {
-    if (this.ticking || this.stopped) return;
+    // A process that never started its runner (a tool, a test, a server told not to fetch)
+    // fetches nothing: a job queued or a source come due waits for a runner that was started.
+    if (!this.started || this.ticking || this.stopped) return;
     this.ticking = true;
     this.tick()
       .catch((error: unknown) => this.deps.logger.error({ err: error }, 'job runner tick failed'))

@@ -130,6 +130,8 @@ describe('schedules and notifications', () => {
     const due = new Date(Date.parse(source.nextRunAt!) + 1000);
     const [fromA, fromB] = await Promise.all([a.runSchedules(due), b.runSchedules(due)]);
     expect([...fromA, ...fromB]).toHaveLength(1);
+    // Neither service started its runner: the job waits for one that was (a nudge ran it anyway).
+    await new Promise((r) => setTimeout(r, 300));
     const jobs = await a.jobs.list({ source: source.id, limit: 10 });
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ trigger: 'schedule', status: 'queued' });
