@@ -89,6 +89,8 @@ describe('dashboard: the operator overview (Chromium)', () => {
     );
     await dashboard.screenshot(page, 'overview');
     await expect.poll(async () => (await figures(page)).decidedInTable, { timeout: 60_000 }).toBe(450);
+    // The history chart follows the table a moment later: the figure to count from is its settled one.
+    await expect.poll(async () => (await figures(page)).decidedInHistory, { timeout: 10_000 }).toBe(450);
 
     // The network drops: the page says so, reconnects by itself and picks up where it was.
     const before = await figures(page);
