@@ -7,7 +7,10 @@ import './styles.css';
 
 const session = new Session();
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no element with id "root" to render into');
+
+createRoot(root).render(
   <StrictMode>
     <ApiProvider session={session}>
       <App />

@@ -89,25 +89,38 @@ export function damerauLevenshtein(a: string, b: string): number {
     rows[prev2 + j] = 0;
     rows[prev + j] = j;
   }
+  let last = 0;
   for (let i = 1; i <= a.length; i++) {
     rows[cur] = i;
     const ai = a.charCodeAt(i - 1);
     const aBefore = i > 1 ? a.charCodeAt(i - 2) : -1;
+    // The cell to the left and the one up-left are carried in locals (they were just read or
+    // written), so only the cell above and the transposition cell come from the buffer.
+    let left = i;
+    let diag = i - 1;
     for (let j = 1; j <= b.length; j++) {
+      const up = rows[prev + j];
+      if (up === undefined) throw new Error(`damerauLevenshtein: row buffer has no cell ${prev + j}`);
       const bj = b.charCodeAt(j - 1);
       const cost = ai === bj ? 0 : 1;
-      let v = Math.min(rows[prev + j]! + 1, rows[cur + j - 1]! + 1, rows[prev + j - 1]! + cost);
+      let v = Math.min(up + 1, left + 1, diag + cost);
       if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && aBefore === bj) {
-        v = Math.min(v, rows[prev2 + j - 2]! + 1);
+        const swapped = rows[prev2 + j - 2];
+        if (swapped === undefined)
+          throw new Error(`damerauLevenshtein: row buffer has no cell ${prev2 + j - 2}`);
+        v = Math.min(v, swapped + 1);
       }
       rows[cur + j] = v;
+      diag = up;
+      left = v;
     }
+    last = left;
     const oldest = prev2;
     prev2 = prev;
     prev = cur;
     cur = oldest;
   }
-  return rows[prev + b.length]!;
+  return last;
 }
 
 let osaRows = new Int32Array(3 * 64);

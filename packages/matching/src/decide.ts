@@ -236,7 +236,9 @@ export function decideRecord(
     // likeliest. Whether they are one person is a question about the golden records, not about
     // this record: it goes to a reviewer as a merge proposal of its own.
     const explanation = explain('best_of_several_golden_records_above_link_threshold');
-    const mergeProposal = { goldenIds: linked.map((s) => s.goldenId), score: linked.at(-1)!.score };
+    const weakest = linked.at(-1);
+    if (weakest === undefined) throw new Error('decide: several linked golden records but no last one');
+    const mergeProposal = { goldenIds: linked.map((s) => s.goldenId), score: weakest.score };
     return {
       kind: 'link',
       goldenId: top.goldenId,

@@ -46,24 +46,19 @@ export function reResolve(
   const members = joined
     .flatMap((g) => g.members.map((m) => ({ ...m, from: g.goldenId })))
     .slice(0, MAX_COMPARED_MEMBERS);
-  const fits: MemberFit[] = members.map((m) => ({
-    recordId: m.recordId,
-    from: m.from,
-    bestScore: null,
-    bestWith: null,
-  }));
+  const compared = members.map((m) => {
+    const fit: MemberFit = { recordId: m.recordId, from: m.from, bestScore: null, bestWith: null };
+    return { ...m, fit };
+  });
   let crossScore: number | null = null;
   let crossPair: [string, string] | null = null;
-  for (let i = 0; i < members.length; i++) {
-    for (let j = i + 1; j < members.length; j++) {
-      const a = members[i]!;
-      const b = members[j]!;
+  for (const [i, a] of compared.entries()) {
+    for (const b of compared.slice(i + 1)) {
       const score = comparePair(a.normalised, b.normalised, model, tf).total;
-      for (const [k, other] of [
-        [i, b.recordId],
-        [j, a.recordId],
+      for (const [fit, other] of [
+        [a.fit, b.recordId],
+        [b.fit, a.recordId],
       ] as const) {
-        const fit = fits[k]!;
         if (fit.bestScore === null || score > fit.bestScore) {
           fit.bestScore = score;
           fit.bestWith = other;
@@ -75,6 +70,7 @@ export function reResolve(
       }
     }
   }
+  const fits = compared.map((c) => c.fit);
   const doubtful = fits
     .filter((f) => f.bestScore !== null && f.bestScore < policy.linkThreshold)
     .map((f) => f.recordId);

@@ -9,7 +9,11 @@ import { homeFor } from './navigation';
 
 /** Pages load on first visit: the sign-in page and the frame stay small (bench:web measures it). */
 const page = (load: () => Promise<Record<string, ComponentType>>, name: string) =>
-  lazy(async () => ({ default: (await load())[name]! }));
+  lazy(async () => {
+    const component = (await load())[name];
+    if (component === undefined) throw new Error(`page module has no export named ${name}`);
+    return { default: component };
+  });
 
 const Overview = page(() => import('../pages/overview/OverviewPage'), 'OverviewPage');
 const Batches = page(() => import('../pages/batches/BatchesPage'), 'BatchesPage');

@@ -108,7 +108,13 @@ export class ElasticsearchCandidateSearch implements CandidateSearch {
       return undefined;
     }
     let next = 0;
-    return { since, hits: queries.map((query) => (query === undefined ? [] : answered[next++]!)) };
+    const hits = queries.map((query) => {
+      if (query === undefined) return [];
+      const ids = answered[next++];
+      if (ids === undefined) throw new Error(`msearch answered ${answered.length} queries, fewer than asked`);
+      return ids;
+    });
+    return { since, hits };
   }
 
   /** Golden ids by score, or undefined when the node cannot answer now. */

@@ -23,14 +23,19 @@ export async function changeHorizon(db: Db): Promise<string> {
     from pg_stat_activity
     where datname = current_database() and backend_type = 'client backend'
       and xact_start is not null and pid <> pg_backend_pid()`.execute(db);
-  return rows[0]!.horizon;
+  const row = rows[0];
+  if (row === undefined) throw new Error('changeHorizon: the pg_stat_activity aggregate returned no row');
+  return row.horizon;
 }
 
 export async function syncedThrough(db: Db, index: string): Promise<string> {
   await sql`insert into search_index_state (index_name) values (${index}) on conflict do nothing`.execute(db);
   const { rows } = await sql<{ t: string }>`
     select synced_through::text as t from search_index_state where index_name = ${index}`.execute(db);
-  return rows[0]!.t;
+  const row = rows[0];
+  if (row === undefined)
+    throw new Error(`syncedThrough: no search_index_state row for index ${index} after inserting it`);
+  return row.t;
 }
 
 /** The sync point, read only ('-infinity' for an index never synced). */
@@ -38,7 +43,10 @@ export async function readSyncedThrough(db: Db, index: string): Promise<string> 
   const { rows } = await sql<{ t: string }>`
     select coalesce((select synced_through from search_index_state where index_name = ${index}),
                     '-infinity'::timestamptz)::text as t`.execute(db);
-  return rows[0]!.t;
+  const row = rows[0];
+  if (row === undefined)
+    throw new Error(`readSyncedThrough: the sync point query for index ${index} returned no row`);
+  return row.t;
 }
 
 export async function advanceSyncedThrough(db: Db, index: string, to: string): Promise<void> {

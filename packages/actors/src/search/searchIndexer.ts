@@ -58,7 +58,9 @@ async function earliest(db: Db, a: string, b: string): Promise<string> {
   const { rows } = await sql<{
     t: string;
   }>`select least(${a}::timestamptz, ${b}::timestamptz)::text as t`.execute(db);
-  return rows[0]!.t;
+  const row = rows[0];
+  if (row === undefined) throw new Error('earliest: select least(...) returned no row');
+  return row.t;
 }
 
 /** Creates the index behind `alias` if there is none; a new index starts with nothing synced. */
@@ -135,7 +137,10 @@ export async function reindexSearch(
     if (rows.length === 0) break;
     await bulkIndex(client, index, rows, false);
     documents += rows.length;
-    after = rows.at(-1)!.id;
+    const last = rows.at(-1);
+    if (last === undefined)
+      throw new Error('reindexSearch: a non-empty page of golden records has no last row');
+    after = last.id;
     onProgress?.(documents);
   }
   await client.indices.refresh({ index });

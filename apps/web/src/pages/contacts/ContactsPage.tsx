@@ -26,14 +26,18 @@ export function ContactsPage() {
   const found = useQuery({
     queryKey: ['contacts.find', query],
     // The reason goes with the look-up, not into its cache key: editing it does not search again.
-    queryFn: () => api.contacts.find.query({ ...query!, reason }),
+    queryFn: () => {
+      if (query === null) throw new Error('contacts.find ran without a contact query');
+      return api.contacts.find.query({ ...query, reason });
+    },
     enabled: query !== null && access.valid,
   });
   const byId = useQuery({
     queryKey: ['contacts.get', contactId],
-    queryFn: async () => [
-      await api.contacts.get.query({ contactId: contactId!, ...(reason ? { reason } : {}) }),
-    ],
+    queryFn: async () => {
+      if (contactId === null) throw new Error('contacts.get ran without a contact id');
+      return [await api.contacts.get.query({ contactId, ...(reason ? { reason } : {}) })];
+    },
     enabled: contactId !== null,
   });
   const shown = contactId === null ? found : byId;

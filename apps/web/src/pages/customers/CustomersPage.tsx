@@ -14,16 +14,19 @@ const LIMIT = 50;
 /** Every reading of the text at once; a customer found several ways is listed once, newest change first. */
 async function searchAll(api: Api, criteria: SearchCriterion[], reason: string): Promise<CustomerHit[]> {
   const answers = await Promise.all(
-    criteria.map((c) => api.customers.search.query({ ...c.input, limit: LIMIT, reason })),
+    criteria.map(async (c) => ({
+      label: c.label,
+      hits: await api.customers.search.query({ ...c.input, limit: LIMIT, reason }),
+    })),
   );
   const byId = new Map<string, CustomerHit>();
-  answers.forEach((hits, i) => {
+  for (const { label, hits } of answers) {
     for (const hit of hits) {
       const seen = byId.get(hit.id);
-      if (seen) seen.matchedBy.push(criteria[i]!.label);
-      else byId.set(hit.id, { ...hit, matchedBy: [criteria[i]!.label] });
+      if (seen) seen.matchedBy.push(label);
+      else byId.set(hit.id, { ...hit, matchedBy: [label] });
     }
-  });
+  }
   const all = [...byId.values()];
   if (criteria.length === 1) for (const hit of all) hit.matchedBy = [];
   return all.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));

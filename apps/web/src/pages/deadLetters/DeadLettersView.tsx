@@ -12,7 +12,10 @@ const STATUSES: Array<{ key: DeadLetterStatus; label: string }> = [
 ];
 
 /** The first line of an error, for the table; the rest is behind "more". */
-const headline = (error: string) => error.split('\n')[0]!.slice(0, 160);
+const headline = (error: string) => {
+  const end = error.indexOf('\n');
+  return (end === -1 ? error : error.slice(0, end)).slice(0, 160);
+};
 
 function ErrorCell({ error }: { error: string }) {
   const first = headline(error);

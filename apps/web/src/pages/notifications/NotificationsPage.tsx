@@ -24,7 +24,10 @@ export function NotificationsPage() {
   const [open, setOpen] = useState<string | null>(null);
   const deliveries = useQuery({
     queryKey: ['notifications.deliveries', open],
-    queryFn: () => api.notifications.deliveries.query({ id: open!, limit: 50 }),
+    queryFn: () => {
+      if (open === null) throw new Error('notifications.deliveries ran with no notification open');
+      return api.notifications.deliveries.query({ id: open, limit: 50 });
+    },
     enabled: open !== null,
     refetchInterval: 3000,
   });

@@ -42,11 +42,11 @@ export function ReportSection({
   /** A second table (e.g. totals over the range). */
   detail?: Table;
 }) {
-  const series: ChartSeries[] = (chartColumns ?? []).map((label, i) => ({
-    label,
-    color: PALETTE[i % PALETTE.length]!,
-    ...(unit ? { unit } : {}),
-  }));
+  const series: ChartSeries[] = (chartColumns ?? []).map((label, i) => {
+    const color = PALETTE[i % PALETTE.length];
+    if (color === undefined) throw new Error('the report chart palette has no colours');
+    return { label, color, ...(unit ? { unit } : {}) };
+  });
   return (
     <section className="report" aria-label={title}>
       <header className="report-header">

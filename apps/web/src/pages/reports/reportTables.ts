@@ -144,8 +144,9 @@ export function reviewerTotals(r: Report): Table {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([who, t]) => {
         const sorted = [...t.medians].sort((a, b) => a - b);
-        const mid = sorted.length === 0 ? null : sorted[Math.floor((sorted.length - 1) / 2)]!;
-        return [who, t.resolved, mid === null ? null : Math.round(mid / 6) / 10];
+        // No element (undefined) only when there are no medians.
+        const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+        return [who, t.resolved, mid === undefined ? null : Math.round(mid / 6) / 10];
       }),
   };
 }

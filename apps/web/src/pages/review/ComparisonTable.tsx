@@ -147,7 +147,10 @@ export function ComparisonTable({
                 />
               </td>
               {compared.map((c, i) => {
-                const level = levels[i]!.get(f.key);
+                const candidateLevels = levels[i];
+                if (candidateLevels === undefined)
+                  throw new Error(`no comparison levels for candidate ${c.goldenId}`);
+                const level = candidateLevels.get(f.key);
                 const agreement = agreementOf(level);
                 const value = textOf(comparedPayload(c)[f.key]);
                 return (

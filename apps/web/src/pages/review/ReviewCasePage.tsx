@@ -98,9 +98,11 @@ export function ReviewCasePage() {
     })),
   });
   const faces = new Map<string, FaceImage>();
-  faceQueries.forEach((q, i) => {
-    if (q.data) faces.set(faceIds[i]!, q.data);
-    else if (q.error) faces.set(faceIds[i]!, { dataUrl: null, missing: 'could not be loaded' });
+  faceIds.forEach((recordId, i) => {
+    const q = faceQueries[i];
+    if (q === undefined) throw new Error(`no face query for record ${recordId}`);
+    if (q.data) faces.set(recordId, q.data);
+    else if (q.error) faces.set(recordId, { dataUrl: null, missing: 'could not be loaded' });
   });
 
   const back = async () => {

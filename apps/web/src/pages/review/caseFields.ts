@@ -84,8 +84,9 @@ export function faceEvidence(explanation: Record<string, unknown> | null): FaceE
   };
   const abis = new Map<string, number>();
   for (const hit of e.biometric?.hits ?? []) {
-    if (hit.goldenId && !(abis.get(hit.goldenId)! >= hit.scaledScore))
-      abis.set(hit.goldenId, hit.scaledScore);
+    if (!hit.goldenId) continue;
+    const best = abis.get(hit.goldenId);
+    if (best === undefined || !(best >= hit.scaledScore)) abis.set(hit.goldenId, hit.scaledScore);
   }
   return {
     liveness: e.liveness ?? null,

@@ -24,7 +24,10 @@ export function UsersPage() {
   const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
   const keys = useQuery({
     queryKey: ['users.apiKeys', keysOf?.username],
-    queryFn: () => api.users.apiKeys.query({ username: keysOf!.username }),
+    queryFn: () => {
+      if (keysOf === null) throw new Error('users.apiKeys ran with no user chosen');
+      return api.users.apiKeys.query({ username: keysOf.username });
+    },
     enabled: keysOf !== null,
   });
   const [busy, setBusy] = useState(false);
