@@ -27,6 +27,8 @@ const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const target = arg('records', 100_000);
 const steadySeconds = arg('steady-seconds', 60);
+/** --batched-only: skip the one-transaction-per-record run (and leave docs/benchmarks.md alone). */
+const batchedOnly = process.argv.includes('--batched-only');
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0
@@ -105,6 +107,7 @@ async function run(batchDecisions: boolean): Promise<Run> {
               await submitBatch(db, config.NEXUS_PARTITIONS, { source: STEADY_SOURCE, records });
               engine.relay.kick();
             },
+            engine.supervisor,
           )
         : undefined;
     if (steady) console.log(`  steady at half the rate: ${steadyLine(steady)}`);
@@ -159,6 +162,12 @@ async function main() {
   const config = loadConfig({});
   const loadBefore = os.loadavg()[0]!.toFixed(1);
   const batched = await run(true);
+  if (batchedOnly) {
+    const b = describe(batched);
+    console.log(`micro-batch transactions: records ${b.counts}; ${b.perSecond.toFixed(0)} records/s`);
+    console.log(`  worker ms per record by stage: ${b.stageLine}`);
+    return;
+  }
   const single = await run(false);
   const loadAfter = os.loadavg()[0]!.toFixed(1);
   const b = describe(batched);
