@@ -112,6 +112,13 @@ async function submitAndMeasure<T>(
   const ms = rows.map((r) => Number(r.ms));
   const legs = new Map<string, number[]>();
   const add = (stage: string, value: number) => legs.set(stage, [...(legs.get(stage) ?? []), value]);
+  // A micro-batch charges each record its share of the batch's stage times (they add up over
+  // records); a record waits for the whole batch, so the shares are scaled back by the batch's
+  // size: the records of one task answered with the same worker time.
+  const runSize = new Map<string, number>();
+  const runOf = (d: { outcome: RecordOutcome; timing: DeliveryTiming }) =>
+    `${d.timing.dispatchedAt}:${d.outcome.result === 'decided' ? d.outcome.ms : ''}`;
+  for (const d of delivered.values()) runSize.set(runOf(d), (runSize.get(runOf(d)) ?? 0) + 1);
   for (const r of rows) {
     const d = delivered.get(r.id);
     if (!d || d.outcome.result !== 'decided') continue;
@@ -121,8 +128,10 @@ async function submitAndMeasure<T>(
     add('bus', timing.fetchedAt - relayed);
     add('mailbox', timing.dispatchedAt - timing.fetchedAt);
     add('task', Number(r.decided) - timing.dispatchedAt);
+    const size = runSize.get(runOf(d)) ?? 1;
     add('worker', outcome.ms);
-    for (const [stage, t] of Object.entries(outcome.stages ?? {})) add(stage, t);
+    add('records per run', size);
+    for (const [stage, t] of Object.entries(outcome.stages ?? {})) add(stage, t * size);
   }
   const stages = [
     ...LEGS.filter((l) => legs.has(l)),
