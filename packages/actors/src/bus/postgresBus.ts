@@ -65,8 +65,8 @@ export class PostgresRecordBus implements RecordBus {
     const rows = ordered.flatMap(([p, list]) =>
       list.map((m, i) => ({ p, i, key: m.key, payload: sealPersonal(m.value) })),
     );
-    // Four round trips whatever the partitions (not three per partition): at a steady pace the
-    // relay publishes a few records at a time, and its round trips were most of their wait.
+    // Four round trips whatever the partitions, not three per partition: at a steady pace the
+    // relay publishes a few records over several partitions at a time (docs/decisions/0058).
     await this.db.transaction().execute(async (trx) => {
       await sql`
         select partition from bus_partitions
