@@ -18,6 +18,7 @@ import { machineLine, writeBenchmarkSection } from './report';
 import {
   STEADY_SOURCE,
   steadyLine,
+  stageBreakdown,
   steadyRecords,
   submitAtSteadyRate,
   type SteadyResult,
@@ -27,6 +28,10 @@ const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const target = arg('records', 100_000);
 const steadySeconds = arg('steady-seconds', 60);
+/** --steady-rate=R: the steady phase at R records/s instead of half the backlog's rate. */
+const steadyRate = arg('steady-rate', 0);
+/** --batched-only: skip the one-transaction-per-record run (and leave docs/benchmarks.md alone). */
+const batchedOnly = process.argv.includes('--batched-only');
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0
@@ -93,7 +98,7 @@ async function run(batchDecisions: boolean): Promise<Run> {
     }
     const seconds = (performance.now() - started) / 1000;
     // Half the rate just reached, in batches as small as the pace makes them.
-    const halfRate = population.length / seconds / 2;
+    const halfRate = steadyRate > 0 ? steadyRate : population.length / seconds / 2;
     steadyPhase = true;
     const steady =
       steadySeconds > 0
@@ -105,6 +110,7 @@ async function run(batchDecisions: boolean): Promise<Run> {
               await submitBatch(db, config.NEXUS_PARTITIONS, { source: STEADY_SOURCE, records });
               engine.relay.kick();
             },
+            engine.supervisor,
           )
         : undefined;
     if (steady) console.log(`  steady at half the rate: ${steadyLine(steady)}`);
@@ -151,6 +157,7 @@ function describe(r: Run) {
     steady: r.steady
       ? `${r.steady.p50.toFixed(0)} ms / **${r.steady.p95.toFixed(0)} ms** / ${r.steady.p99.toFixed(0)} ms (${r.steady.records.toLocaleString('en')} records at ${r.steady.perSecond.toFixed(1)}/s${r.steady.late > 1 ? `, sender ${r.steady.late.toFixed(0)} s behind the pace` : ''})`
       : 'not run',
+    steadyStages: r.steady ? stageBreakdown(r.steady) : 'not run',
     counts: `${r.population.toLocaleString('en')} (${r.byStatus.new ?? 0} new, ${r.byStatus.linked ?? 0} linked, ${r.byStatus.review ?? 0} review)`,
   };
 }
@@ -159,6 +166,12 @@ async function main() {
   const config = loadConfig({});
   const loadBefore = os.loadavg()[0]!.toFixed(1);
   const batched = await run(true);
+  if (batchedOnly) {
+    const b = describe(batched);
+    console.log(`micro-batch transactions: records ${b.counts}; ${b.perSecond.toFixed(0)} records/s`);
+    console.log(`  worker ms per record by stage: ${b.stageLine}`);
+    return;
+  }
   const single = await run(false);
   const loadAfter = os.loadavg()[0]!.toFixed(1);
   const b = describe(batched);
@@ -186,7 +199,11 @@ each on a fresh embedded Postgres: with micro-batch transactions (a task's face-
 decided in one transaction, docs/decisions/0046-batched-decision-path.md) and with one transaction
 per record (the path before it). After its backlog, each engine took ${steadySeconds} s of new
 people at half the records/s it had just reached, submitted every 100 ms in batches of whatever
-was due (bench/steadyRate.ts): the latency when it keeps up, rather than queueing.
+was due (bench/steadyRate.ts): the latency when it keeps up, rather than queueing. Its legs:
+relay (received -> relayed), bus (relayed -> fetched into the partition's mailbox, including the
+wait for the actor's task before), mailbox, task (handed to the worker pool -> decided_at), and
+inside the task the worker's time, the records decided together and the stages of the stage clock
+(a batch's whole stage times, which every record of it waits for).
 
 | figure | micro-batch transactions | one transaction per record |
 |---|---|---|
@@ -195,6 +212,7 @@ was due (bench/steadyRate.ts): the latency when it keeps up, rather than queuein
 | worker task latency (a record's wait in the worker), p50 / p95 | ${b.latency} | ${s.latency} |
 | received -> decided while draining the backlog, p50 / p95 | ${b.e2e} | ${s.e2e} |
 | received -> decided at half that path's records/s, steady pace, p50 / p95 / p99 (goal: p95 <= 100 ms) | ${b.steady} | ${s.steady} |
+| where the steady records' received -> decided went, p50 / p95 ms (bench/steadyRate.ts) | ${b.steadyStages} | ${s.steadyStages} |
 | worker ms per record by stage | ${b.stageLine} | ${s.stageLine} |
 | peak RSS, Nexus process | ${b.rss} | ${s.rss} |`,
   );

@@ -174,6 +174,7 @@ async function engineRun(
                   receivedAt: '',
                 })),
               ),
+            engine.supervisor,
           )
         : undefined;
     if (steady) console.log(`  steady at half the rate: ${steadyLine(steady)}`);

@@ -14,6 +14,7 @@ export * from './search/searchIndexer';
 export { indexLagSeconds, syncedThrough } from './search/searchIndexState';
 export { findCandidates, MAX_CANDIDATE_GOLDEN_RECORDS } from './pipeline/candidates';
 export * from './actor/partitionActor';
+export * from './actor/deliveryTiming';
 export * from './actor/actorSupervisor';
 export * from './actor/supervision';
 export * from './actor/deadLetters';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresRecordBus } from '@nexus/actors';
+import { PostgresRecordBus, type RecordBus } from '@nexus/actors';
 import { createTestDatabase, type TestDatabase } from '../../../../test/testDatabase';
 import { eventually } from '../../../../test/webhookReceiver';
 import { startRelay } from './relay';
@@ -76,6 +76,55 @@ describe('the outbox relay', () => {
       expect(changes).toEqual([changes[0], undefined]);
       expect(relay.lastError()).toBeUndefined();
     } finally {
+      await relay.stop();
+      await bus.close();
+    }
+  });
+});
+
+describe('waking the outbox relay', () => {
+  it('does not lose a kick that comes while it is publishing', async () => {
+    const inner = await PostgresRecordBus.open(tdb.db, tdb.url, 1, 'kick-test');
+    // The first publish waits for the test: the second record is accepted and the relay kicked
+    // while the first is on its way, which is when a steady stream of submissions kicks it.
+    let publishing: () => void = () => undefined;
+    const firstPublishStarted = new Promise<void>((started) => {
+      publishing = started;
+    });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let publishes = 0;
+    const bus: RecordBus = {
+      partitions: inner.partitions,
+      openConsumer: (group) => inner.openConsumer(group),
+      close: () => inner.close(),
+      publish: async (messages) => {
+        if (publishes++ === 0) {
+          publishing();
+          await released;
+        }
+        await inner.publish(messages);
+      },
+    };
+    // An hour between polls: only a kick can relay the second record within the test.
+    const relay = startRelay(tdb.db, bus, { intervalMs: 3_600_000 });
+    try {
+      await acceptRecord();
+      relay.kick();
+      await firstPublishStarted;
+      const second = await acceptRecord();
+      relay.kick();
+      release();
+      await eventually(async () => {
+        const row = await tdb.db
+          .selectFrom('records')
+          .select('status')
+          .where('id', '=', second)
+          .executeTakeFirstOrThrow();
+        expect(row.status).toBe('relayed');
+      });
+    } finally {
+      release();
       await relay.stop();
       await bus.close();
     }

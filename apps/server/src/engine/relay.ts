@@ -53,6 +53,9 @@ export function startRelay(
   const intervalMs = options.intervalMs ?? 250;
   let stopped = false;
   let wake: (() => void) | undefined;
+  // A kick while a pass runs: that pass may have read before the new records committed, so
+  // another pass follows at once instead of the records waiting for the next tick.
+  let kicked = false;
   let lastError: string | undefined;
   const listeners = new Set<(error: string | undefined) => void>();
   const setLastError = (error: string | undefined) => {
@@ -63,34 +66,25 @@ export function startRelay(
 
   async function relayOnce(): Promise<number> {
     return db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('records')
-        .select(['id', 'batch_id', 'source', 'external_id', 'payload', 'received_at'])
-        .where('status', '=', 'received')
-        .where('batch_id', 'is not', null)
-        .orderBy('received_at')
-        .orderBy('id')
-        .limit(batchSize)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      // Claimed, marked relayed and their batches marked processing in one statement (one round
+      // trip, not three): the marks commit only with the publish, so a failure leaves them received.
+      const { rows } = await sql<StoredRecordRow>`
+        with picked as (
+          select id from records
+          where status = 'received' and batch_id is not null
+          order by received_at, id
+          limit ${batchSize}
+          for update skip locked),
+        marked as (
+          update records r set status = 'relayed', relayed_at = now()
+          from picked where r.id = picked.id
+          returning r.id, r.batch_id, r.source, r.external_id, r.payload, r.received_at),
+        batches_started as (
+          update batches set status = 'processing', updated_at = now()
+          where id in (select batch_id from marked) and status = 'received')
+        select * from marked order by received_at, id`.execute(trx);
       if (rows.length === 0) return 0;
-      const messages = rows.map(busMessageOfRecord);
-      await bus.publish(messages);
-      const ids = rows.map((r) => r.id);
-      await trx
-        .updateTable('records')
-        .set({ status: 'relayed', relayed_at: sql`now()` })
-        .where('id', 'in', ids)
-        .where('status', '=', 'received')
-        .execute();
-      const batchIds = [...new Set(rows.map((r) => r.batch_id!))];
-      await trx
-        .updateTable('batches')
-        .set({ status: 'processing', updated_at: sql`now()` })
-        .where('id', 'in', batchIds)
-        .where('status', '=', 'received')
-        .execute();
+      await bus.publish(rows.map(busMessageOfRecord));
       return rows.length;
     });
   }
@@ -98,13 +92,15 @@ export function startRelay(
   const loop = (async () => {
     while (!stopped) {
       let relayed = 0;
+      kicked = false;
       try {
         relayed = await relayOnce();
         setLastError(undefined);
       } catch (error) {
         setLastError(String(error));
       }
-      if (relayed === batchSize || stopped) continue;
+      // A failing pass keeps its slower pace even when kicked: an outage is not retried per submission.
+      if (relayed === batchSize || (kicked && !lastError) || stopped) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, lastError ? intervalMs * 8 : intervalMs);
         wake = () => {
@@ -122,7 +118,10 @@ export function startRelay(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    kick: () => wake?.(),
+    kick: () => {
+      kicked = true;
+      wake?.();
+    },
     stop: async () => {
       stopped = true;
       wake?.();

@@ -5,6 +5,7 @@ import type { BusConsumer, RecordBus } from '../bus/recordBus';
 import type { Db } from '../db/database';
 import type { Tech5CallReport } from '../tech5/callMetrics';
 import type { RecordOutcome, WorkerConfig, WorkerReply, WorkerTask } from '../worker/protocol';
+import type { DeliveryTiming } from './deliveryTiming';
 import { PartitionActor, type ActorSnapshot } from './partitionActor';
 import type { SupervisionPolicy } from './supervision';
 
@@ -27,7 +28,7 @@ export interface SupervisorOptions {
 }
 
 export interface SupervisorEvents {
-  outcome: [partition: number, outcome: RecordOutcome];
+  outcome: [partition: number, outcome: RecordOutcome, timing: DeliveryTiming];
   deadLetter: [partition: number, recordId: string, error: string];
   /** A worker thread died outside a task. */
   poolError: [error: unknown];
@@ -131,8 +132,8 @@ export class ActorSupervisor extends EventEmitter<SupervisorEvents> {
         policy: this.o.policy,
         batchSize: this.o.batchSize,
         runTask: (task) => this.pool.run(task),
-        onOutcome: (p, outcome) => {
-          this.emit('outcome', p, outcome);
+        onOutcome: (p, outcome, timing) => {
+          this.emit('outcome', p, outcome, timing);
           this.keepStatisticsFresh();
         },
         onDeadLetter: (p, id, error) => this.emit('deadLetter', p, id, error),

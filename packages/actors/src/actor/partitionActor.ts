@@ -4,6 +4,7 @@ import type { Db } from '../db/database';
 import type { Tech5CallReport } from '../tech5/callMetrics';
 import type { RecordOutcome, WorkerReply, WorkerTask } from '../worker/protocol';
 import { deadLetterRecord } from './deadLetters';
+import { wallClockMs, type DeliveryTiming } from './deliveryTiming';
 import { backoffMs, RestartWindow, type SupervisionPolicy } from './supervision';
 
 export type ActorState = 'running' | 'backing_off' | 'paused' | 'stopped';
@@ -29,7 +30,7 @@ export interface PartitionActorOptions {
   /** Records per task: more amortises the thread hop, fewer keeps latency low. */
   batchSize: number;
   runTask: (task: WorkerTask) => Promise<WorkerReply>;
-  onOutcome?: (partition: number, outcome: RecordOutcome) => void;
+  onOutcome?: (partition: number, outcome: RecordOutcome, timing: DeliveryTiming) => void;
   onDeadLetter?: (partition: number, recordId: string, error: string) => void;
   /** A task failed as a whole (its worker thread died, say): the records in it are retried. */
   onTaskFailed?: (partition: number, error: unknown) => void;
@@ -55,6 +56,8 @@ export interface PartitionActorOptions {
 export class PartitionActor {
   private state: ActorState = 'running';
   private mailbox: BusMessage[] = [];
+  /** When the mailbox's current contents were fetched (one fetch fills an empty mailbox). */
+  private fetchedAt = 0;
   private inFlight = 0;
   private position = 0;
   private decided = 0;
@@ -114,15 +117,18 @@ export class PartitionActor {
     while (!this.stopped) {
       if (this.mailbox.length === 0) {
         this.mailbox = await consumer.fetch(partition, fetchFrom, batchSize * 4, 1000);
+        this.fetchedAt = wallClockMs();
         const last = this.mailbox.at(-1);
         if (last) fetchFrom = last.offset + 1;
         continue;
       }
       const batch = this.mailbox.slice(0, this.careful ? 1 : batchSize);
+      const dispatchedAt = wallClockMs();
       const { outcomes, precise } = await this.runBatch(batch);
+      const timing = { fetchedAt: this.fetchedAt, dispatchedAt, answeredAt: wallClockMs() };
       const failure = outcomes.find((o) => o.result === 'failed');
       const done = outcomes.filter((o) => o.result === 'decided');
-      for (const o of done) this.o.onOutcome?.(partition, o);
+      for (const o of done) this.o.onOutcome?.(partition, o, timing);
       this.decided += done.length;
       this.mailbox.splice(0, done.length);
       const lastDone = done.at(-1);

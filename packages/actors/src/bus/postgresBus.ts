@@ -60,30 +60,32 @@ export class PostgresRecordBus implements RecordBus {
     }
     // Partitions in ascending order: two publishers never wait on each other in a cycle.
     const ordered = [...byPartition.entries()].sort((a, b) => a[0] - b[0]);
+    const partitions = ordered.map(([partition]) => partition);
+    const counts = ordered.map(([p, list]) => ({ p, n: list.length }));
+    const rows = ordered.flatMap(([p, list]) =>
+      list.map((m, i) => ({ p, i, key: m.key, payload: sealPersonal(m.value) })),
+    );
+    // Four round trips whatever the partitions, not three per partition: at a steady pace the
+    // relay publishes a few records over several partitions at a time (docs/decisions/0058).
     await this.db.transaction().execute(async (trx) => {
-      for (const [partition, list] of ordered) {
-        const { next_offset } = await trx
-          .updateTable('bus_partitions')
-          .set({ next_offset: sql`next_offset + ${list.length}` })
-          .where('topic', '=', this.topic)
-          .where('partition', '=', partition)
-          .returning('next_offset')
-          .executeTakeFirstOrThrow();
-        const first = Number(next_offset) - list.length;
-        await trx
-          .insertInto('bus_messages')
-          .values(
-            list.map((m, i) => ({
-              topic: this.topic,
-              partition,
-              msg_offset: String(first + i),
-              key: m.key,
-              payload: JSON.stringify(sealPersonal(m.value)) as never,
-            })),
-          )
-          .execute();
-        await sql`select pg_notify(${CHANNEL}, ${`${this.topic}:${partition}`})`.execute(trx);
-      }
+      await sql`
+        select partition from bus_partitions
+        where topic = ${this.topic} and partition = any(${partitions}::int[])
+        order by partition for update`.execute(trx);
+      // Offsets are handed out under those row locks, so they become visible in offset order.
+      await sql`
+        with c as (select * from jsonb_to_recordset(${JSON.stringify(counts)}::jsonb) as c(p int, n int)),
+        bumped as (
+          update bus_partitions b set next_offset = b.next_offset + c.n from c
+          where b.topic = ${this.topic} and b.partition = c.p
+          returning b.partition, b.next_offset - c.n as first),
+        m as (select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+              as m(p int, i int, key text, payload jsonb)),
+        written as (
+          insert into bus_messages (topic, partition, msg_offset, key, payload)
+          select ${this.topic}, m.p, bumped.first + m.i, m.key, m.payload
+          from m join bumped on bumped.partition = m.p)
+        select pg_notify(${CHANNEL}, ${this.topic}::text || ':' || partition) from bumped`.execute(trx);
     });
   }
 
@@ -112,6 +114,12 @@ class PostgresBusConsumer implements BusConsumer {
   private client: pg.Client | undefined;
   private readonly owned = new Set<number>();
   private readonly waiters = new Map<number, Set<() => void>>();
+  /**
+   * Notifications seen per partition. A fetch compares the count before and after its read: one
+   * that arrived while the read ran may be for a row the read's snapshot missed, so it reads
+   * again at once instead of waiting out `waitMs` for a notification that already came.
+   */
+  private readonly notified = new Map<number, number>();
   private ownershipListener: (() => void) | undefined;
   private closed = false;
   /**
@@ -145,7 +153,10 @@ class PostgresBusConsumer implements BusConsumer {
     client.on('notification', (n) => {
       if (n.channel !== CHANNEL || !n.payload) return;
       const [topic, p] = n.payload.split(':');
-      if (topic === this.topic) this.wake(Number(p));
+      if (topic !== this.topic) return;
+      const partition = Number(p);
+      this.notified.set(partition, (this.notified.get(partition) ?? 0) + 1);
+      this.wake(partition);
     });
     await client.connect();
     await client.query(`listen ${CHANNEL}`);
@@ -223,7 +234,9 @@ class PostgresBusConsumer implements BusConsumer {
         .orderBy('msg_offset')
         .limit(max)
         .execute();
+    const seen = this.notified.get(partition) ?? 0;
     let rows = await read();
+    if (rows.length === 0 && (this.notified.get(partition) ?? 0) !== seen) rows = await read();
     if (rows.length === 0 && waitMs > 0 && !this.closed) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, waitMs);
