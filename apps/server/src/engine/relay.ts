@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { canonicalRecordSchema, partitionKey, type RawRecordMessage } from '@nexus/schema';
+import { canonicalRecordSchema, partitionKey, type RawRecordMessage, required } from '@nexus/schema';
 import type { Db, RecordBus } from '@nexus/actors';
 
 export interface StoredRecordRow {
@@ -84,7 +84,9 @@ export function startRelay(
         .where('id', 'in', ids)
         .where('status', '=', 'received')
         .execute();
-      const batchIds = [...new Set(rows.map((r) => r.batch_id!))];
+      const batchIds = [
+        ...new Set(rows.map((r) => required(r.batch_id, `relay: batch_id of record ${r.id}`))),
+      ];
       await trx
         .updateTable('batches')
         .set({ status: 'processing', updated_at: sql`now()` })
