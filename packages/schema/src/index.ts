@@ -16,3 +16,4 @@ export * from './access';
 export * from './notificationInputs';
 export * from './jobInputs';
 export * from './enrichmentAnswers';
+export * from './required';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@nexus/actors';
 import type { FieldQualityFlags, RecordStatus } from '@nexus/schema';
+import { required } from '@nexus/schema';
 
 /** Source rows for rollup tests: records, review cases, dead letters and audit entries over several days and sources. */
 
@@ -43,7 +44,10 @@ export interface GenerateOptions {
   tag: string;
 }
 
-const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const pick = <T>(rnd: () => number, xs: readonly T[]): T => {
+  const i = Math.floor(rnd() * xs.length);
+  return required(xs[i], `pick: item ${i} of ${xs.length}`);
+};
 
 /** Writes the rows; returns the ids of the records it made. */
 export async function generateSourceRows(db: Db, o: GenerateOptions): Promise<string[]> {
@@ -100,7 +104,7 @@ export async function generateSourceRows(db: Db, o: GenerateOptions): Promise<st
           error: 'boom',
           attempts: 5,
           status: 'open' as const,
-          created_at: r.decided_at!,
+          created_at: required(r.decided_at, `decided_at of dead-lettered record ${r.id}`),
         })),
       )
       .execute();

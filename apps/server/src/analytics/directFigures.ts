@@ -1,4 +1,5 @@
 import type { Db } from '@nexus/actors';
+import { required } from '@nexus/schema';
 import { addDays, dayIn } from './days';
 import { NO_SOURCE, type RollupTable } from './rollupStatements';
 
@@ -24,7 +25,9 @@ export function percentileCont(values: number[], p: number): number | null {
   const pos = p * (sorted.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return sorted[lo]! + (pos - lo) * (sorted[hi]! - sorted[lo]!);
+  const below = required(sorted[lo], `percentileCont: value at rank ${lo} of ${sorted.length}`);
+  const above = required(sorted[hi], `percentileCont: value at rank ${hi} of ${sorted.length}`);
+  return below + (pos - lo) * (above - below);
 }
 
 const DAILY_ZERO = {
@@ -46,6 +49,9 @@ const DAILY_ZERO = {
   golden_merged: 0,
 };
 
+/** A day's counts are always there (every row starts from DAILY_ZERO); the percentiles are added last. */
+type DailyRow = typeof DAILY_ZERO & Record<string, number | null>;
+
 export async function directFigures(db: Db, zone: string, from: string, to: string): Promise<DirectFigures> {
   const records = await db.selectFrom('records').selectAll().execute();
   const cases = await db.selectFrom('review_cases').selectAll().execute();
@@ -56,15 +62,16 @@ export async function directFigures(db: Db, zone: string, from: string, to: stri
   const inRange = (d: string) => d >= from && d <= to;
   const day = (at: Date) => dayIn(zone, at);
 
-  const daily: FigureRows = {};
+  const daily: Record<string, DailyRow> = {};
   const samples = new Map<string, { latency: number[]; resolve: number[] }>();
   const row = (key: string) => {
     daily[key] ??= { ...DAILY_ZERO };
     return daily[key];
   };
   const sample = (key: string) => {
-    if (!samples.has(key)) samples.set(key, { latency: [], resolve: [] });
-    return samples.get(key)!;
+    let s = samples.get(key);
+    if (!s) samples.set(key, (s = { latency: [], resolve: [] }));
+    return s;
   };
   const rejections: FigureRows = {};
   const fieldQuality: FigureRows = {};
@@ -73,15 +80,16 @@ export async function directFigures(db: Db, zone: string, from: string, to: stri
     if (!inRange(d)) continue;
     const key = `${d}|${r.source}`;
     const x = row(key);
-    x.received! += 1;
+    x.received += 1;
     const status = r.status === 'received' || r.status === 'relayed' ? 'pending' : r.status;
-    x[status] = (x[status] as number) + 1;
-    if (r.status === 'new' || r.status === 'linked' || r.status === 'review') x.decided! += 1;
+    x[status] += 1;
+    if (r.status === 'new' || r.status === 'linked' || r.status === 'review') x.decided += 1;
     if (r.quality !== null) {
-      x.cleaned! += 1;
+      x.cleaned += 1;
       for (const [field, flag] of Object.entries(r.quality)) {
+        if (flag === undefined) continue;
         const q = (fieldQuality[`${key}|${field}`] ??= { missing: 0, invalid: 0, repaired: 0 });
-        q[flag!] = (q[flag!] as number) + 1;
+        q[flag] = (q[flag] as number) + 1;
       }
     }
     if (r.status === 'rejected') {
@@ -89,26 +97,25 @@ export async function directFigures(db: Db, zone: string, from: string, to: stri
       rejections[k] = { records: (rejections[k]?.records ?? 0) + 1 };
     }
     const engineDecided =
-      ['new', 'linked', 'review', 'rejected'].includes(r.status) &&
-      r.decided_at !== null &&
-      !resolvedCase.has(r.id);
-    if (engineDecided) sample(key).latency.push(r.decided_at!.getTime() - r.received_at.getTime());
+      ['new', 'linked', 'review', 'rejected'].includes(r.status) && !resolvedCase.has(r.id);
+    if (engineDecided && r.decided_at !== null)
+      sample(key).latency.push(r.decided_at.getTime() - r.received_at.getTime());
   }
   for (const dl of dead) {
     const d = day(dl.created_at);
-    if (inRange(d)) row(`${d}|${sourceOf.get(dl.record_id) ?? NO_SOURCE}`).dead_letters! += 1;
+    if (inRange(d)) row(`${d}|${sourceOf.get(dl.record_id) ?? NO_SOURCE}`).dead_letters += 1;
   }
   const outcomes: FigureRows = {};
   const reviewerSamples = new Map<string, number[]>();
   for (const c of cases) {
     const source = (c.record_id && sourceOf.get(c.record_id)) ?? NO_SOURCE;
     const opened = day(c.created_at);
-    if (inRange(opened)) row(`${opened}|${source}`).cases_opened! += 1;
+    if (inRange(opened)) row(`${opened}|${source}`).cases_opened += 1;
     if (c.resolved_at) {
       const resolved = day(c.resolved_at);
       if (inRange(resolved)) {
         const key = `${resolved}|${source}`;
-        row(key).cases_resolved! += 1;
+        row(key).cases_resolved += 1;
         sample(key).resolve.push((c.resolved_at.getTime() - c.created_at.getTime()) / 1000);
         const k = `${key}|${c.resolution ?? 'unknown'}`;
         outcomes[k] = { cases: (outcomes[k]?.cases ?? 0) + 1 };
@@ -119,7 +126,7 @@ export async function directFigures(db: Db, zone: string, from: string, to: stri
     }
     for (let d = from; d <= to; d = addDays(d, 1)) {
       const openAtEnd = opened <= d && (c.resolved_at === null || day(c.resolved_at) > d);
-      if (openAtEnd) row(`${d}|${source}`).backlog! += 1;
+      if (openAtEnd) row(`${d}|${source}`).backlog += 1;
     }
   }
   for (const a of audit) {
@@ -127,8 +134,8 @@ export async function directFigures(db: Db, zone: string, from: string, to: stri
     if (!inRange(d)) continue;
     const key = `${d}|${(a.record_id && sourceOf.get(a.record_id)) ?? NO_SOURCE}`;
     if (a.action === 'golden_record.created' || a.action === 'golden_record.created_by_split')
-      row(key).golden_created! += 1;
-    if (a.action === 'golden_record.merged_into') row(key).golden_merged! += 1;
+      row(key).golden_created += 1;
+    if (a.action === 'golden_record.merged_into') row(key).golden_merged += 1;
   }
   for (const [key, x] of Object.entries(daily)) {
     const s = samples.get(key) ?? { latency: [], resolve: [] };

@@ -8,6 +8,7 @@ import {
   type RollupTable,
   type StatementCounts,
 } from './rollupStatements';
+import { required } from '@nexus/schema';
 
 export type RollupTrigger = 'schedule' | 'command' | 'api';
 
@@ -51,7 +52,8 @@ export async function rollupDays(
   ) => void = () => undefined,
 ): Promise<RollupReport> {
   const report = await runRollup(db, request, 'wait', onChunk);
-  return report!;
+  // Only 'try' gives up (undefined); a rollup that waits for the lock always reports.
+  return required(report, 'rollupDays: the report of a rollup that waited for its lock');
 }
 
 /** As rollupDays, but gives up at once (undefined) when another engine holds the rollup lock. */
@@ -81,7 +83,7 @@ async function runRollup(
           const { rows } = await sql<{
             ok: boolean;
           }>`select pg_try_advisory_xact_lock(${LOCK}) as ok`.execute(trx);
-          if (!rows[0]!.ok) return undefined;
+          if (!required(rows[0], 'runRollup: row of pg_try_advisory_xact_lock').ok) return undefined;
         } else {
           await sql`select pg_advisory_xact_lock(${LOCK})`.execute(trx);
         }

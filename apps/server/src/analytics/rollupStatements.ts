@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '@nexus/actors';
 import { STORED_DAILY_FIGURES } from './analyticsRepository';
+import { required } from '@nexus/schema';
 
 /**
  * The rollup: one set-based statement per table for a range of days in one time zone
@@ -42,7 +43,8 @@ export async function rollupWindow(db: Db, zone: string, from: string, to: strin
   const { rows } = await sql<{ lo: Date; hi: Date }>`
     select (${from}::date::timestamp at time zone ${zone}) as lo,
            ((${to}::date + 1)::timestamp at time zone ${zone}) as hi`.execute(db);
-  return { zone, from, to, lo: rows[0]!.lo, hi: rows[0]!.hi };
+  const { lo, hi } = required(rows[0], `rollupWindow: row of the window ${from}..${to} in ${zone}`);
+  return { zone, from, to, lo, hi };
 }
 
 const dayOf = (w: RollupWindow, column: RawBuilder<unknown>) => sql`(${column} at time zone ${w.zone})::date`;
@@ -81,7 +83,8 @@ async function replaceRange(
       returning 1
     )
     select (select count(*) from upserted) as written, (select count(*) from gone) as deleted`.execute(db);
-  return { written: Number(rows[0]!.written), deleted: Number(rows[0]!.deleted) };
+  const { written, deleted } = required(rows[0], `replaceRange: row of counts for ${table}`);
+  return { written: Number(written), deleted: Number(deleted) };
 }
 
 /**

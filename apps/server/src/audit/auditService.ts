@@ -1,5 +1,6 @@
 import type { Db } from '@nexus/actors';
 import { toAuditView, type AuditView } from '../customers/customersService';
+import { required } from '@nexus/schema';
 
 export type { AuditView };
 
@@ -41,5 +42,9 @@ export async function listAudit(
   if (f.cursor) q = q.where('id', '<', f.cursor);
   const rows = await q.execute();
   const page = rows.slice(0, f.limit);
-  return { items: page.map(toAuditView), nextCursor: rows.length > f.limit ? String(page.at(-1)!.id) : null };
+  return {
+    items: page.map(toAuditView),
+    nextCursor:
+      rows.length > f.limit ? String(required(page.at(-1), 'listAudit: last entry of a full page').id) : null,
+  };
 }

@@ -75,6 +75,7 @@ export class AccessTokens {
     if (typeof sub !== 'string' || typeof name !== 'string' || !USER_ROLES.includes(role as UserRole)) {
       return { ok: false, reason: 'malformed claims' };
     }
+    if (typeof exp !== 'number') return { ok: false, reason: 'no expiry (exp)' };
     const lifetime = this.lifetimeProblem(exp, iat, nbf, now);
     if (lifetime) return { ok: false, reason: lifetime };
     if (sid !== undefined && (typeof sid !== 'string' || !UUID.test(sid)))
@@ -82,13 +83,12 @@ export class AccessTokens {
     return {
       ok: true,
       claims: { userId: sub, username: name, role: role as UserRole, ...(sid ? { sessionId: sid } : {}) },
-      expiresAt: exp! * 1000,
+      expiresAt: exp * 1000,
     };
   }
 
-  private lifetimeProblem(exp: unknown, iat: unknown, nbf: unknown, now: number): string | null {
+  private lifetimeProblem(exp: number, iat: unknown, nbf: unknown, now: number): string | null {
     const nowSeconds = Math.floor(now / 1000);
-    if (typeof exp !== 'number') return 'no expiry (exp)';
     if (typeof iat !== 'number') return 'no issue time (iat)';
     if (iat > nowSeconds + CLOCK_SKEW_SECONDS) return 'issued in the future (iat)';
     if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowSeconds + CLOCK_SKEW_SECONDS))

@@ -31,10 +31,11 @@ export async function login(
   input: { username: string; password: string },
 ): Promise<TokenPair> {
   const user = await findUserByUsername(deps.db, input.username);
-  const usable = user && user.kind === 'person' && user.disabled_at === null && user.password_hash !== null;
-  const ok = usable
-    ? await verifyPassword(input.password, user.password_hash!)
-    : (await spendOneHash(input.password), false);
+  const usableHash = user?.kind === 'person' && user.disabled_at === null ? user.password_hash : null;
+  const ok =
+    usableHash !== null
+      ? await verifyPassword(input.password, usableHash)
+      : (await spendOneHash(input.password), false);
   if (!ok || !user) throw new InvalidCredentialsError(user !== undefined);
   await deps.db
     .updateTable('users')

@@ -1,4 +1,4 @@
-import { PENDING_RECORD_STATUSES, type RecordStatus } from '@nexus/schema';
+import { PENDING_RECORD_STATUSES, type RecordStatus, required } from '@nexus/schema';
 import type { Db } from '@nexus/actors';
 import { EVERYTHING, type Viewer } from '../auth/ownership';
 import { visibleBatches } from './batchStatus';
@@ -89,7 +89,11 @@ export async function listBatchRecords(
   if (f.cursor) q = q.where('r.id', '>', f.cursor);
   const rows = await q.execute();
   const page = rows.slice(0, f.limit);
-  return { items: page.map(toView), nextCursor: rows.length > f.limit ? page.at(-1)!.id : null };
+  return {
+    items: page.map(toView),
+    nextCursor:
+      rows.length > f.limit ? required(page.at(-1), 'listBatchRecords: last record of a full page').id : null,
+  };
 }
 
 const RESULT_PAGE = 2_000;
@@ -105,9 +109,11 @@ export async function* batchResults(db: Db, batchId: string): AsyncGenerator<Bat
     let q = recordsQuery(db, batchId).limit(RESULT_PAGE);
     if (cursor) q = q.where('r.id', '>', cursor);
     const rows = await q.execute();
-    for (const row of rows) yield toView(row);
+    for (const row of rows) {
+      yield toView(row);
+      cursor = row.id;
+    }
     if (rows.length < RESULT_PAGE) return;
-    cursor = rows.at(-1)!.id;
   }
 }
 

@@ -4,6 +4,7 @@ import { EVERYTHING, type Viewer } from '../auth/ownership';
 import { replayDeadLettered } from '../deadLetters/replayRecords';
 import { getBatch, settledStatus, toBatchCounts, visibleBatches, type BatchView } from './batchStatus';
 import { IngestError } from '../ingest/errors';
+import { required } from '@nexus/schema';
 
 export interface BatchFilter {
   status?: BatchStatus;
@@ -53,9 +54,10 @@ export async function listBatches(
           .execute();
   const byBatch = new Map<string, Map<RecordStatus, number>>();
   for (const c of counts) {
-    const m = byBatch.get(c.batch_id!) ?? new Map<RecordStatus, number>();
+    const batchId = required(c.batch_id, 'batch_id of a record counted by batch');
+    const m = byBatch.get(batchId) ?? new Map<RecordStatus, number>();
     m.set(c.status, Number(c.n));
-    byBatch.set(c.batch_id!, m);
+    byBatch.set(batchId, m);
   }
   return {
     items: page.map((b) => {
@@ -71,7 +73,8 @@ export async function listBatches(
         counts: batchCounts,
       };
     }),
-    nextCursor: rows.length > f.limit ? page.at(-1)!.id : null,
+    nextCursor:
+      rows.length > f.limit ? required(page.at(-1), 'listBatches: last batch of a full page').id : null,
   };
 }
 

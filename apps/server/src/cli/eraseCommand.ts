@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 
+/** reason, url and token are requiredOptions: commander stops before the action without them. */
 interface EraseOptions {
   customer?: string;
   record?: string[];
-  reason?: string;
+  reason: string;
   dryRun?: boolean;
-  url?: string;
-  token?: string;
+  url: string;
+  token: string;
 }
 
 /**
@@ -29,11 +30,11 @@ export function registerErase(program: Command): void {
       if ((opts.customer === undefined) === (opts.record === undefined))
         throw new Error('give --customer or --record, not both');
       const { createNexusClient } = await import('../client/createNexusClient');
-      const client = createNexusClient(opts.url!, opts.token!);
+      const client = createNexusClient(opts.url, opts.token);
       try {
         const result = await client.trpc.privacy.erase.mutate({
           ...(opts.customer !== undefined ? { customerId: opts.customer } : { recordIds: opts.record }),
-          reason: opts.reason!,
+          reason: opts.reason,
           dryRun: opts.dryRun === true,
         });
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -3,6 +3,7 @@ import { createDb, migrateToLatest } from '@nexus/actors';
 import { loadConfig } from '../config';
 import { resolvePostgres } from '../db/postgres';
 import { retentionSettings, runRetention } from '../privacy/retention';
+import { required } from '@nexus/schema';
 
 /** `nexus retention run [--dry-run]`: the daily retention job, by hand. */
 export function registerRetention(program: Command): void {
@@ -20,10 +21,14 @@ export function registerRetention(program: Command): void {
       const db = createDb(postgres.url, { maxConnections: 2, applicationName: 'nexus-retention' });
       try {
         await migrateToLatest(db);
-        const report = (await runRetention(db, retentionSettings(config), {
-          dryRun: opts.dryRun === true,
-          trigger: 'command',
-        }))!;
+        // Without mode 'try' the run waits for the lock, so it always reports.
+        const report = required(
+          await runRetention(db, retentionSettings(config), {
+            dryRun: opts.dryRun === true,
+            trigger: 'command',
+          }),
+          'nexus retention: the report of a run that waited for its lock',
+        );
         process.stdout.write(
           `${JSON.stringify({
             dry_run: report.dryRun,

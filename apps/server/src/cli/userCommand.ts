@@ -36,7 +36,9 @@ export function registerUser(program: Command): void {
         kind: opts.service ? ('service' as const) : ('person' as const),
         ...(opts.password !== undefined ? { password: opts.password } : {}),
       };
-      const added = opts.url ? await addThroughServer(opts, input) : await addInDatabase(opts, input);
+      const added = opts.url
+        ? await addThroughServer(opts.url, opts, input)
+        : await addInDatabase(opts, input);
       process.stdout.write(
         `added ${added.user.kind === 'service' ? 'service account' : 'user'} ${added.user.username} (${added.user.role})\n`,
       );
@@ -48,10 +50,10 @@ export function registerUser(program: Command): void {
 }
 
 // The modules below are loaded when the command runs, so other commands do not pay for them.
-async function addThroughServer(opts: UserAddOptions, input: NewUser): Promise<AddedUser> {
+async function addThroughServer(url: string, opts: UserAddOptions, input: NewUser): Promise<AddedUser> {
   if (!opts.token) throw new Error('--url needs --token (an admin access token)');
   const { createNexusClient } = await import('../client/createNexusClient');
-  const client = createNexusClient(opts.url!, opts.token);
+  const client = createNexusClient(url, opts.token);
   try {
     return await client.trpc.users.add.mutate(input);
   } finally {

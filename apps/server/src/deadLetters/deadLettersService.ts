@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { appendAudit, type Db, type RecordBus } from '@nexus/actors';
 import { DeadLetterError } from './deadLetterErrors';
 import { replayDeadLettered } from './replayRecords';
+import { required } from '@nexus/schema';
 
 export type DeadLetterStatus = 'open' | 'replayed' | 'discarded';
 
@@ -77,7 +78,10 @@ export async function listDeadLetters(
       resolvedBy: d.resolved_by,
       resolvedAt: d.resolved_at?.toISOString() ?? null,
     })),
-    nextCursor: rows.length > f.limit ? String(page.at(-1)!.id) : null,
+    nextCursor:
+      rows.length > f.limit
+        ? String(required(page.at(-1), 'listDeadLetters: last letter of a full page').id)
+        : null,
   };
 }
 
@@ -117,14 +121,18 @@ export async function discardDeadLetter(db: Db, id: string, reason: string, acto
       .where('status', '=', 'open')
       .returning(['record_id'])
       .executeTakeFirst();
-    if (!updated) await openLetter(trx, id); // throws the reason
+    if (!updated) {
+      await openLetter(trx, id); // throws the reason
+      // It was open when read: another discard or replay changed it between the two statements.
+      throw new DeadLetterError('DEAD_LETTER.NOT_OPEN', `dead letter ${id} was resolved meanwhile`);
+    }
     await appendAudit(trx, [
       {
         actor,
         action: 'dead_letter.discarded',
         entity_type: 'dead_letter',
         entity_id: id,
-        record_id: updated!.record_id,
+        record_id: updated.record_id,
         before: { status: 'open' },
         after: { status: 'discarded', reason },
       },

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PENDING_RECORD_STATUSES, type DecisionCounts, type FieldError } from '@nexus/schema';
+import { PENDING_RECORD_STATUSES, type DecisionCounts, type FieldError, required } from '@nexus/schema';
 import type { Db } from '@nexus/actors';
 import { readRecordFile } from '../files';
 import type { Engine } from '../engine/engine';
@@ -78,7 +78,7 @@ export async function loadRecords(
         records: pending.map((p) => p.record),
       });
       for (const r of receipt.rejected) {
-        const row = pending[r.index]!;
+        const row = required(pending[r.index], `runDedupe: submitted record ${r.index} of a rejection`);
         hooks.onProblem({ file, line: row.line, errors: r.errors, severity: 'error' });
         loaded.invalid.push({ source, externalId: (row.record as { external_id?: string }).external_id });
       }

@@ -3,6 +3,7 @@ import { CsvAssembler, type CsvRow } from './csvRows';
 import { RecordFileError } from './errors';
 import type { PhysicalLine } from './lines';
 import { badRow, toRecordRow, type ReaderContext, type RecordRow } from './rows';
+import { required } from '@nexus/schema';
 
 /** Reads CSV records after a header row; the delimiter is detected from the header. */
 export async function* readCsvRecords(
@@ -46,7 +47,7 @@ export async function* readCsvRecords(
     }
     const raw: Record<string, string> = {};
     columns.forEach((c, i) => {
-      if (c !== '') raw[c] = row.fields[i]!;
+      if (c !== '') raw[c] = required(row.fields[i], `csv: field ${i} of line ${row.line}`);
     });
     yield toRecordRow(row.line, raw, row.text, ctx.source);
   }

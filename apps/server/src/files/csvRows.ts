@@ -1,5 +1,6 @@
 import { excerpt } from './errors';
 import type { PhysicalLine } from './lines';
+import { required } from '@nexus/schema';
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
@@ -60,11 +61,10 @@ export class CsvAssembler {
       return this.startWithFirstLines();
     }
     const out: CsvRow[] = [];
-    let queue = [line];
-    for (let i = 0; i < queue.length; i++) {
-      const replay = this.step(queue[i]!, out);
-      if (replay.length > 0) queue = queue.slice(0, i + 1).concat(replay, queue.slice(i + 1));
-    }
+    // A step may hand lines back to be read again, before any line after them.
+    const queue = [line];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift())
+      queue.unshift(...this.step(next, out));
     return out;
   }
 
@@ -109,7 +109,7 @@ export class CsvAssembler {
     if (problem !== undefined) return this.fail(out, problem);
     if (!this.inQuotes) {
       const row = {
-        line: this.lines[0]!.no,
+        line: required(this.lines[0], 'csv: first line of a row').no,
         fields: this.fields,
         text: this.lines.map((l) => l.text).join('\n'),
       };

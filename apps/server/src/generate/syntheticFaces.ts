@@ -1,3 +1,4 @@
+import { required } from '@nexus/schema';
 /**
  * Faces for a synthetic population: each person gets a face subject (a few are look-alike
  * relatives of another person: the biometric engine's hard cases), each record a capture of its
@@ -46,12 +47,16 @@ export function withFaces(
     subjects.set(personId, subject);
     return subject;
   };
+  const spoofKind = (u: number) => {
+    const i = Math.floor(u * SPOOF_KINDS.length);
+    return required(SPOOF_KINDS[i], `syntheticFaces: spoof kind ${i} of ${SPOOF_KINDS.length}`);
+  };
   return population.map((r) => ({
     ...r,
     face: {
       subject: subjectOf(r.personId),
       captureSeed: Math.floor(rnd() * 0x100000000) >>> 0,
-      spoof: rnd() < spoofRate ? SPOOF_KINDS[Math.floor(rnd() * SPOOF_KINDS.length)]! : null,
+      spoof: rnd() < spoofRate ? spoofKind(rnd()) : null,
     },
   }));
 }

@@ -1,4 +1,4 @@
-import { seededRandom as prng, type CanonicalRecord } from '@nexus/schema';
+import { seededRandom as prng, type CanonicalRecord, required } from '@nexus/schema';
 
 /** The same seed gives the same population everywhere. */
 export { prng };
@@ -124,7 +124,8 @@ export interface Person {
 }
 
 function pick<T>(rnd: () => number, list: readonly T[]): T {
-  return list[Math.floor(rnd() * list.length)]!;
+  const i = Math.floor(rnd() * list.length);
+  return required(list[i], `pick: item ${i} of ${list.length}`);
 }
 
 const ONSETS = [
@@ -242,7 +243,9 @@ export function generatePopulation(options: {
   }
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
+    const a = required(out[i], `shuffle: record ${i} of ${out.length}`);
+    out[i] = required(out[j], `shuffle: record ${j} of ${out.length}`);
+    out[j] = a;
   }
   out.forEach((r, i) => (r.record.external_id = `${prefix}${i}`));
   return out;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { CANONICAL_FIELDS, type CanonicalRecord } from '@nexus/schema';
+import { CANONICAL_FIELDS, type CanonicalRecord, required } from '@nexus/schema';
 import { syntheticCapture } from '@nexus/tech5-sim';
 import type { GeneratedRecordWithFace } from './syntheticFaces';
 import type { GeneratedRecord } from './syntheticPeople';
@@ -58,7 +58,10 @@ export function writeDataset(
   const truthFile = path.join(dir, 'truth.csv');
   fs.writeFileSync(
     recordsFile,
-    stringify([kept.map(([c]) => c), ...rows.map((r) => kept.map(([, i]) => r[i]!))]),
+    stringify([
+      kept.map(([c]) => c),
+      ...rows.map((r) => kept.map(([c, i]) => required(r[i], `writeDataset: column ${c} of a row`))),
+    ]),
   );
   fs.writeFileSync(truthFile, stringify([['external_id', 'person_id', 'is_spoof'], ...truth]));
   onProgress(population.length);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { TrustedProxies } from './trustedProxies';
+import { required } from '@nexus/schema';
 
 /** `scheme://host[:port]` of an origin or URL, lower case, default ports dropped; null if it is none. */
 export function originOf(value: string): string | null {
@@ -32,7 +33,9 @@ export function originAllowed(
   if (allowed.includes(origin)) return true;
   const forwarded = proxies.has(proxies.peerAddress(req)) ? req.headers['x-forwarded-host'] : undefined;
   const host =
-    (typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : undefined) ?? req.headers.host;
+    (typeof forwarded === 'string'
+      ? required(forwarded.split(',')[0], 'first host of X-Forwarded-Host').trim()
+      : undefined) ?? req.headers.host;
   if (!host) return false;
   return new URL(origin).host === hostWithoutDefaultPort(host, new URL(origin).protocol);
 }

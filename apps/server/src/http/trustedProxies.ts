@@ -1,15 +1,16 @@
 import { BlockList, isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
+import { required } from '@nexus/schema';
 
 /** An address as it is compared and keyed: no brackets, no port, no zone, IPv4-mapped IPv6 as IPv4. */
 export function normaliseAddress(raw: string): string {
   let address = raw.trim().toLowerCase();
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
-  if (bracketed) address = bracketed[1]!;
+  if (bracketed) address = required(bracketed[1], `address inside the brackets of ${raw}`);
   else if (/^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(address)) address = address.slice(0, address.lastIndexOf(':'));
   address = address.replace(/%.*$/, '');
   const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/.exec(address);
-  return mapped ? mapped[1]! : address;
+  return mapped ? required(mapped[1], `IPv4 address of ${address}`) : address;
 }
 
 function parseEntry(entry: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {
@@ -66,8 +67,8 @@ export class TrustedProxies {
     if (!this.has(address)) return address;
     const header = req.headers['x-forwarded-for'];
     const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',');
-    for (let i = hops.length - 1; i >= 0; i--) {
-      const hop = normaliseAddress(hops[i]!);
+    for (const raw of hops.reverse()) {
+      const hop = normaliseAddress(raw);
       if (hop === '') continue;
       if (isIP(hop) === 0) return address;
       address = hop;

@@ -7,6 +7,7 @@ import { contactAnswer } from './contactAnswer';
 import { familiesHolding, familyOf, primaryOf, type ContactRow } from './contactsRepository';
 import { emailKey, phoneKey } from './contactValues';
 import { goldenRecordsSharing, type SharedGoldenRecord } from './sharedGoldenRecords';
+import { required } from '@nexus/schema';
 
 export interface ContactNode {
   id: number;
@@ -77,7 +78,10 @@ async function familyView(db: Db, family: ContactRow[]): Promise<ContactFamilyVi
       phoneKeys: [...new Set(family.flatMap((c) => (c.phoneKey === null ? [] : [c.phoneKey])))],
     }),
   ]);
-  const primary = family.find((c) => c.id === answer.primaryContatctId)!;
+  const primary = required(
+    family.find((c) => c.id === answer.primaryContatctId),
+    `contact ${answer.primaryContatctId}, the primary of its own family,`,
+  );
   return {
     answer,
     primary: node(primary),

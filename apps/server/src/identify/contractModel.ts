@@ -1,4 +1,5 @@
 import type { IdentifiedContact } from '@nexus/schema';
+import { required } from '@nexus/schema';
 
 interface ModelContact {
   id: number;
@@ -22,20 +23,22 @@ export class ContractModel {
     const primaryOf = (c: ModelContact) => c.linkedId ?? c.id;
     const matches = this.contacts.filter(
       (c) =>
-        (email !== null && this.key(c.email) === email.key) ||
-        (phone !== null && this.phoneKey(c.phone) === phone.key),
+        (email !== null && c.email !== null && this.key(c.email) === email.key) ||
+        (phone !== null && c.phone !== null && this.phoneKey(c.phone) === phone.key),
     );
     if (matches.length === 0) {
       const created = this.add(email?.value ?? null, phone?.value ?? null, null);
       return { contact: this.answer(created.id), created: 1, joined: 0 };
     }
     const primaries = [...new Set(matches.map(primaryOf))].sort((a, b) => a - b);
-    const winner = primaries[0]!;
+    const winner = required(primaries[0], 'ContractModel: primary of a non-empty set of matches');
     for (const loser of primaries.slice(1))
       for (const c of this.contacts) if (c.id === loser || c.linkedId === loser) c.linkedId = winner;
     const family = this.contacts.filter((c) => primaryOf(c) === winner);
-    const newEmail = email !== null && !family.some((c) => this.key(c.email) === email.key);
-    const newPhone = phone !== null && !family.some((c) => this.phoneKey(c.phone) === phone.key);
+    const newEmail =
+      email !== null && !family.some((c) => c.email !== null && this.key(c.email) === email.key);
+    const newPhone =
+      phone !== null && !family.some((c) => c.phone !== null && this.phoneKey(c.phone) === phone.key);
     if (newEmail || newPhone) this.add(email?.value ?? null, phone?.value ?? null, winner);
     return {
       contact: this.answer(winner),
@@ -45,8 +48,8 @@ export class ContractModel {
   }
 
   constructor(
-    private readonly key: (email: string | null) => string | null,
-    private readonly phoneKey: (phone: string | null) => string | null,
+    private readonly key: (email: string) => string,
+    private readonly phoneKey: (phone: string) => string,
   ) {}
 
   private add(email: string | null, phone: string | null, linkedId: number | null): ModelContact {
@@ -60,9 +63,9 @@ export class ContractModel {
     const emails = new Map<string, string>();
     const phones = new Map<string, string>();
     for (const c of family) {
-      if (c.email !== null && !emails.has(this.key(c.email)!)) emails.set(this.key(c.email)!, c.email);
-      if (c.phone !== null && !phones.has(this.phoneKey(c.phone)!))
-        phones.set(this.phoneKey(c.phone)!, c.phone);
+      if (c.email !== null && !emails.has(this.key(c.email))) emails.set(this.key(c.email), c.email);
+      if (c.phone !== null && !phones.has(this.phoneKey(c.phone)))
+        phones.set(this.phoneKey(c.phone), c.phone);
     }
     return {
       primaryContatctId: primaryId,

@@ -35,10 +35,7 @@ describe('/identify against a model of the contract', () => {
       fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 25 }), async (requests) => {
         // Each run starts from an empty table: ids are compared through creation order.
         await tdb.db.deleteFrom('contacts').execute();
-        const model = new ContractModel(
-          (e) => (e === null ? null : emailKey(e)),
-          (p) => (p === null ? null : phoneKey(p, undefined)),
-        );
+        const model = new ContractModel(emailKey, (p) => phoneKey(p, undefined));
         const realIdOf = new Map<number, number>(); // model id -> real id
         let modelIds = 0;
         const translate = (c: IdentifiedContact): IdentifiedContact => {

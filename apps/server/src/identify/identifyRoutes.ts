@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { identifyInput } from '@nexus/schema';
 import { readJsonBody } from '../rest/readJsonBody';
-import { parse, type RestRoute } from '../rest/restRoute';
+import { parse, signedIn, type RestRoute } from '../rest/restRoute';
 import { answerIdentify } from './answerIdentify';
 import { deleteContactFamily, eraseContactFamily } from './contactFamilies';
 
@@ -38,7 +38,7 @@ export const IDENTIFY_ROUTES: RestRoute[] = [
     summary: "Soft-deletes a contact's family: it no longer answers /identify",
     handle: async (ctx, _req, params) => ({
       status: 200,
-      body: await deleteContactFamily(ctx.deps.db, parse(contactParams, params).id, ctx.principal!.username),
+      body: await deleteContactFamily(ctx.deps.db, parse(contactParams, params).id, signedIn(ctx).username),
     }),
   },
   {
@@ -54,7 +54,7 @@ export const IDENTIFY_ROUTES: RestRoute[] = [
       );
       return {
         status: 200,
-        body: await eraseContactFamily(ctx.deps.db, id, reason, ctx.principal!.username),
+        body: await eraseContactFamily(ctx.deps.db, id, reason, signedIn(ctx).username),
       };
     },
   },

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FaceImageError } from '@nexus/actors';
-import { MAX_BATCH_RECORDS, type FieldError } from '@nexus/schema';
+import { MAX_BATCH_RECORDS, type FieldError, required } from '@nexus/schema';
 import { submitRecords, waitForBatches, type NexusClient, type NexusRecord } from '@nexus/client';
 import { readRecordFile } from '../files';
 import type { BatchCounts } from '../batches/batchStatus';
@@ -118,8 +118,10 @@ export async function ingestFile(
     signal: o.signal,
     recordOf: (row) => row.record,
     onBatch: (receipt, rows) => {
-      for (const r of receipt.rejected)
-        o.onProblem?.({ line: rows[r.index]!.line, errors: r.errors, severity: 'error' });
+      for (const r of receipt.rejected) {
+        const row = required(rows[r.index], `ingestFile: sent row ${r.index} of a rejection`);
+        o.onProblem?.({ line: row.line, errors: r.errors, severity: 'error' });
+      }
       stored += receipt.accepted - receipt.duplicates.length;
       if (receipt.accepted > receipt.duplicates.length) holders.add(receipt.batchId);
       for (const d of receipt.duplicates) if (d.batchId) holders.add(d.batchId);

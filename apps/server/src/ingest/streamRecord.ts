@@ -29,7 +29,10 @@ class RecentIds {
   }
   set(key: string, id: KnownRecord): void {
     this.ids.set(key, id);
-    if (this.ids.size > this.max) this.ids.delete(this.ids.keys().next().value!);
+    if (this.ids.size > this.max) {
+      const oldest = this.ids.keys().next();
+      if (!oldest.done) this.ids.delete(oldest.value);
+    }
   }
 }
 const recent = new RecentIds(100_000);

@@ -11,6 +11,7 @@ import { backoffMs, classifyFailure, FetchFailure } from './fetchFailure';
 import type { JobStore, JobView } from './jobStore';
 import { openSecrets, secretName } from './sourceSecrets';
 import { sourceRows, type FetchEnvironment } from './sourceRows';
+import { required } from '@nexus/schema';
 
 export interface JobRunnerSettings {
   concurrency: number;
@@ -371,11 +372,10 @@ export class JobRunner {
     const good = rows.filter((r): r is Extract<RecordRow, { ok: true }> => r.ok);
     const bad = rows.filter((r): r is Extract<RecordRow, { ok: false }> => !r.ok);
     const write = async (trx: Db, receipt: BatchReceipt | null) => {
-      const refused = (receipt?.rejected ?? []).map((r) => ({
-        line: good[r.index]!.line,
-        externalId: good[r.index]!.record.external_id,
-        errors: r.errors,
-      }));
+      const refused = (receipt?.rejected ?? []).map((r) => {
+        const row = required(good[r.index], `job ${job.id}: sent row ${r.index} of a rejection`);
+        return { line: row.line, externalId: row.record.external_id, errors: r.errors };
+      });
       // In line order, so the cap keeps the first rejections of the source, whichever step refused them.
       const rejections = [
         ...bad.map((r) => ({ line: r.line, externalId: r.externalId ?? null, errors: r.errors })),

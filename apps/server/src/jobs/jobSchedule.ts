@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '@nexus/actors';
 import type { JobStore } from './jobStore';
 import { nextRun } from './sourceStore';
+import { required } from '@nexus/schema';
 
 /**
  * Starts the jobs of sources whose schedule came due. Each due source is taken with a row lock
@@ -26,7 +27,10 @@ export async function startDueRuns(db: Db, jobs: JobStore, now = new Date()): Pr
       if (!due) return null;
       await trx
         .updateTable('sources')
-        .set({ next_run_at: nextRun(due.schedule!, now), updated_at: sql`now()` })
+        .set({
+          next_run_at: nextRun(required(due.schedule, `schedule of due source ${due.id}`), now),
+          updated_at: sql`now()`,
+        })
         .where('id', '=', due.id)
         .execute();
       const busy = await trx

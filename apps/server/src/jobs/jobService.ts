@@ -11,6 +11,7 @@ import { startDueRuns } from './jobSchedule';
 import { JobStore, type JobView } from './jobStore';
 import { SourceHosts } from './sourceHosts';
 import { checkSpec, SourceStore } from './sourceStore';
+import { required } from '@nexus/schema';
 
 export interface JobServiceConfig {
   NEXUS_SOURCE_URL_HOSTS: readonly string[];
@@ -148,12 +149,14 @@ export class JobService {
         recordSource: split.recordSource ?? saved?.record_source ?? 'connection-test',
       };
     } else {
+      // testSourceInput refuses an input with neither a sourceId nor a source.
+      const source = required(saved, 'testSource: the saved source of an input without a spec');
       opened = {
-        kind: saved!.kind,
-        settings: saved!.settings,
-        secrets: this.sources.secretsOf(saved!),
-        map: saved!.map,
-        recordSource: saved!.record_source,
+        kind: source.kind,
+        settings: source.settings,
+        secrets: this.sources.secretsOf(source),
+        map: source.map,
+        recordSource: source.record_source,
       };
     }
     // A test waits no longer than one silence of a fetch, connecting included.

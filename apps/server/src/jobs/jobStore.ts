@@ -10,6 +10,7 @@ import { cancelBatch } from '../batches/batchStatus';
 import { JobError } from './jobErrors';
 import { openSecrets, sealSecrets, secretName } from './sourceSecrets';
 import { checkSpec, type SourceStore } from './sourceStore';
+import { required } from '@nexus/schema';
 
 export interface JobCounts {
   read: number;
@@ -154,7 +155,7 @@ export class JobStore {
   async get(jobId: string, db: Db = this.db): Promise<JobView> {
     const row = await this.row(jobId, db);
     const [view] = await this.views([row], db);
-    return view!;
+    return required(view, `view of job ${jobId}`);
   }
 
   async list(filter: JobFilter): Promise<JobView[]> {
@@ -184,9 +185,10 @@ export class JobStore {
             .execute();
     const by = new Map<string, Map<RecordStatus, number>>();
     for (const c of counts) {
-      const m = by.get(c.job_id!) ?? new Map<RecordStatus, number>();
+      const jobId = required(c.job_id, 'job_id of a record counted by job');
+      const m = by.get(jobId) ?? new Map<RecordStatus, number>();
       m.set(c.status, Number(c.n));
-      by.set(c.job_id!, m);
+      by.set(jobId, m);
     }
     return rows.map((r) => toView(r, by.get(r.id) ?? new Map<RecordStatus, number>()));
   }

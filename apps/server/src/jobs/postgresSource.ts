@@ -5,6 +5,7 @@ import { RecordFileError } from '../files';
 import { normaliseColumnMap } from '../files/columns';
 import { toRecordRow, type RecordRow } from '../files/rows';
 import { FetchFailure } from './fetchFailure';
+import { required } from '@nexus/schema';
 
 export interface PostgresFetch {
   connectionString: string;
@@ -64,7 +65,7 @@ export async function* postgresRows(fetch: PostgresFetch): AsyncGenerator<Record
         no++;
         const raw: Record<string, string> = {};
         columns.forEach((c, i) => {
-          const v = row[names[i]!];
+          const v = row[required(names[i], `name of the query's column ${i}`)];
           // With TEXT_TYPES every value comes back as Postgres's own text.
           if (c !== '' && typeof v === 'string') raw[c] = v;
         });

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { FetchFailure } from './fetchFailure';
+import { required } from '@nexus/schema';
 
 export interface S3Fetch {
   bucket: string;
@@ -66,7 +67,9 @@ export async function* s3Text(f: S3Fetch, key: string): AsyncGenerator<string> {
     const answer = await s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: key }), {
       abortSignal: f.signal,
     });
-    const type = (answer.ContentType ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = required((answer.ContentType ?? '').split(';')[0], 'media type of the content type')
+      .trim()
+      .toLowerCase();
     if (type === 'text/html')
       throw new FetchFailure(
         'FETCH.NOT_RECORDS',

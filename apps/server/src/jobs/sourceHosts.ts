@@ -1,4 +1,5 @@
 import { FaceHosts } from '@nexus/actors';
+import { required } from '@nexus/schema';
 
 /**
  * NEXUS_SOURCE_URL_HOSTS as a rule: the face URL policy's host and address checks
@@ -15,9 +16,10 @@ export class SourceHosts {
     for (const raw of entries) {
       const entry = raw.trim().toLowerCase();
       const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(entry);
-      const host = m ? m[1]!.replace(/^\[|\]$/g, '') : entry.replace(/^\[|\]$/g, '');
+      const host = (m ? required(m[1], `host of ${entry}`) : entry).replace(/^\[|\]$/g, '');
       plain.push(host);
-      if (m) this.ports.set(host, (this.ports.get(host) ?? new Set()).add(m[2]!));
+      if (m)
+        this.ports.set(host, (this.ports.get(host) ?? new Set()).add(required(m[2], `port of ${entry}`)));
       else this.anyPort.add(host);
     }
     this.hosts = new FaceHosts(plain);

@@ -7,6 +7,7 @@ import { postgresRows } from './postgresSource';
 import { s3Keys, s3Text, type S3Fetch } from './s3Source';
 import type { SourceHosts } from './sourceHosts';
 import { urlText } from './urlSource';
+import { required } from '@nexus/schema';
 
 /** A source's settings and secrets, opened, as a job runs them. */
 export interface OpenedSource {
@@ -42,6 +43,8 @@ const format = (s: Record<string, unknown>): 'csv' | 'ndjson' | undefined => {
  */
 export function sourceRows(source: OpenedSource, env: FetchEnvironment): AsyncIterable<RecordRow> {
   const s = source.settings;
+  // The spec's checks (checkSpec) keep these for their kind; a saved row without one fails here.
+  const needed = (v: unknown, name: string) => required(str(v), `${name} of a ${source.kind} source`);
   const options = {
     map: source.map,
     source: source.recordSource,
@@ -50,7 +53,7 @@ export function sourceRows(source: OpenedSource, env: FetchEnvironment): AsyncIt
   };
   switch (source.kind) {
     case 'url': {
-      const url = str(s.url)!;
+      const url = needed(s.url, 'url');
       const headers: Record<string, string> = {
         ...((source.secrets.headers as Record<string, string>) ?? {}),
       };
@@ -64,13 +67,13 @@ export function sourceRows(source: OpenedSource, env: FetchEnvironment): AsyncIt
       );
     }
     case 'file': {
-      const file = str(s.path)!;
+      const file = needed(s.path, 'path');
       return lazy(async () =>
         readRecordText(await fileText(file, env.importDirs, env.signal), file, options),
       );
     }
     case 'upload': {
-      const file = path.join(env.uploadDir, `${str(s.uploadId)!}.upload`);
+      const file = path.join(env.uploadDir, `${needed(s.uploadId, 'uploadId')}.upload`);
       return lazy(async () =>
         readRecordText(
           await fileText(file, [env.uploadDir], env.signal),
@@ -81,8 +84,8 @@ export function sourceRows(source: OpenedSource, env: FetchEnvironment): AsyncIt
     }
     case 'postgres':
       return postgresRows({
-        connectionString: str(source.secrets.connectionString)!,
-        query: str(s.query)!,
+        connectionString: needed(source.secrets.connectionString, 'connectionString secret'),
+        query: needed(s.query, 'query'),
         map: source.map,
         source: source.recordSource,
         chunkRows: env.chunkRows,
@@ -92,7 +95,7 @@ export function sourceRows(source: OpenedSource, env: FetchEnvironment): AsyncIt
       });
     case 's3': {
       const fetch: S3Fetch = {
-        bucket: str(s.bucket)!,
+        bucket: needed(s.bucket, 'bucket'),
         key: str(s.key),
         prefix: str(s.prefix),
         region: str(s.region) ?? 'us-east-1',

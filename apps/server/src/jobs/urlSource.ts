@@ -4,6 +4,7 @@ import net from 'node:net';
 import { checkedLookup } from '@nexus/actors';
 import { FetchFailure } from './fetchFailure';
 import type { SourceHosts } from './sourceHosts';
+import { required } from '@nexus/schema';
 
 const MAX_REDIRECTS = 3;
 
@@ -93,7 +94,12 @@ function checkStatus(response: http.IncomingMessage, status: number): void {
     fail(new FetchFailure('FETCH.HTTP_STATUS', `the server answered ${status}`, true));
   if (status < 200 || status >= 300)
     fail(new FetchFailure('FETCH.HTTP_STATUS', `the server answered ${status}`, false));
-  const type = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = required(
+    (response.headers['content-type'] ?? '').split(';')[0],
+    'media type of the content type',
+  )
+    .trim()
+    .toLowerCase();
   if (type === 'text/html' || type === 'application/xhtml+xml')
     fail(
       new FetchFailure(

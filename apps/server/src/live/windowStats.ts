@@ -1,4 +1,5 @@
 import { PIPELINE_STAGES, type PipelineStage, type StageTimings } from '@nexus/actors';
+import { required } from '@nexus/schema';
 
 /** Keeps the percentiles of a busy second exact enough while bounding memory and sort time. */
 const RESERVOIR_SIZE = 2048;
@@ -17,7 +18,8 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+  const i = Math.min(sorted.length, Math.max(1, rank)) - 1;
+  return required(sorted[i], `percentile: value ${i} of ${sorted.length}`);
 }
 
 /**
@@ -63,7 +65,10 @@ export class WindowStats {
     const summary = {} as StageSummary;
     for (const stage of PIPELINE_STAGES) {
       const entered = this.stageCount.get(stage) ?? 0;
-      summary[stage] = { entered, meanMs: entered ? round(this.stageMs.get(stage)! / entered) : null };
+      const meanMs = entered
+        ? round(required(this.stageMs.get(stage), `time in stage ${stage}`) / entered)
+        : null;
+      summary[stage] = { entered, meanMs };
     }
     return summary;
   }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '@nexus/actors';
+import { required } from '@nexus/schema';
 
 /** Outbox rows one subscription takes per transaction. */
 const FAN_OUT_BATCH = 500;
@@ -49,7 +50,7 @@ export async function fanOut(db: Db): Promise<number> {
           )
           select (select count(*) from batch) as scanned, (select count(*) from queued) as created
         `.execute(trx);
-        const row = result.rows[0]!;
+        const row = required(result.rows[0], `fanOut: row of counts for subscription ${id}`);
         return { scanned: Number(row.scanned), created: Number(row.created) };
       });
       created += step.created;

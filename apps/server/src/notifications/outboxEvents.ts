@@ -38,10 +38,11 @@ export async function readEvents(
     if (query.type) select = select.where('type', '=', query.type);
     if (query.source) select = select.where('source', '=', query.source);
     const rows = await select.orderBy('id').limit(query.limit).execute();
-    if (rows.length > 0)
+    const last = rows.at(-1);
+    if (last !== undefined)
       return {
         events: rows.map((r) => ({ cursor: String(r.id), ...envelopeOf(r) })),
-        cursor: String(rows.at(-1)!.id),
+        cursor: String(last.id),
       };
     const left = deadline - Date.now();
     if (left <= 0 || closed.aborted) return { events: [], cursor: query.after };

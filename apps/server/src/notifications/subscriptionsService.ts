@@ -12,6 +12,7 @@ import { DomainError } from '../errors/domainError';
 import type { NotificationSettings } from './notificationSettings';
 import { generateWebhookSecret, type SubscriptionSecrets } from './subscriptionSecrets';
 import { WebhookAddresses } from './webhookAddresses';
+import { required } from '@nexus/schema';
 
 /** A subscription as the API shows it: never its secret (that is answered once, at creation). */
 export interface SubscriptionView {
@@ -230,7 +231,8 @@ export async function redeliver(
   });
   deps.wake();
   const rows = await deliveriesQuery(deps.db).where('d.id', '=', queuedId).execute();
-  return (await withAttempts(deps.db, rows))[0]!;
+  const [view] = await withAttempts(deps.db, rows);
+  return required(view, `delivery ${queuedId}, just queued again,`);
 }
 
 async function update(

@@ -24,9 +24,10 @@ export class WebhookAddresses {
       dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
         if (error) return callback(error);
         const allowed = addresses.filter((a) => this.allows(a.address));
-        if (allowed.length === 0) return callback(new AddressRefused(hostname));
+        const [first] = allowed;
+        if (first === undefined) return callback(new AddressRefused(hostname));
         if (options.all) return callback(null, allowed);
-        callback(null, allowed[0]!.address, allowed[0]!.family);
+        callback(null, first.address, first.family);
       });
     }) as net.LookupFunction;
   }

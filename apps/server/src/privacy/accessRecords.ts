@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '@nexus/actors';
 import type { Principal } from '../auth/roles';
 import { AccessError } from './accessErrors';
+import { required } from '@nexus/schema';
 
 /** Who read, in the request that read: a procedure's or a REST route's context. */
 export interface AccessContext {
@@ -143,6 +144,9 @@ export async function accessTrail(
       reason: r.reason,
       requestId: r.request_id,
     })),
-    nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.id) : null,
+    nextCursor:
+      rows.length > query.limit
+        ? String(required(page.at(-1), 'access records: last of a full page').id)
+        : null,
   };
 }

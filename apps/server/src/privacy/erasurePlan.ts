@@ -156,7 +156,14 @@ export async function contactFamilies(
   defaultCountry: string | undefined,
 ): Promise<number[]> {
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
-  const emails = [...new Set(payloads.flatMap((p) => (text(p.email) ? [emailKey(text(p.email)!)] : [])))];
+  const emails = [
+    ...new Set(
+      payloads.flatMap((p) => {
+        const email = text(p.email);
+        return email ? [emailKey(email)] : [];
+      }),
+    ),
+  ];
   const phones = [
     ...new Set(
       payloads.flatMap((p) => {

@@ -1,6 +1,6 @@
 import { erasureInput, personExportInput } from '@nexus/schema';
 import { readJsonBody } from '../rest/readJsonBody';
-import { parse, type RestRoute } from '../rest/restRoute';
+import { parse, signedIn, type RestRoute } from '../rest/restRoute';
 import { erase } from './erasureService';
 import { exportPerson } from './exportPerson';
 
@@ -13,7 +13,7 @@ export const ERASURE_ROUTES: RestRoute[] = [
     summary: 'Erases a person (customerId) or records (recordIds); dryRun answers what would be erased',
     handle: async (ctx, req) => {
       const input = parse(erasureInput, await readJsonBody(req, ctx.deps.config.NEXUS_MAX_BODY_BYTES));
-      const result = await erase({ ...ctx.deps, abisUrl: ctx.deps.abisUrl }, input, ctx.principal!.username);
+      const result = await erase({ ...ctx.deps, abisUrl: ctx.deps.abisUrl }, input, signedIn(ctx).username);
       return { status: input.dryRun ? 200 : 201, body: result };
     },
   },
@@ -27,7 +27,7 @@ export const ERASURE_ROUTES: RestRoute[] = [
       body: await exportPerson(
         ctx.deps.db,
         parse(personExportInput, params).customerId,
-        ctx.principal!.username,
+        signedIn(ctx).username,
         ctx.deps.config.NEXUS_DEFAULT_COUNTRY,
       ),
     }),

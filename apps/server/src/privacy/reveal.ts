@@ -7,6 +7,7 @@ import { familyOf } from '../identify/contactsRepository';
 import { goldenRecordsSharing } from '../identify/sharedGoldenRecords';
 import { IngestError } from '../ingest/errors';
 import { recordAccess, type AccessContext } from './accessRecords';
+import { required } from '@nexus/schema';
 
 /**
  * A live contact's email or phone (as `/identify` was sent it), with the golden records sharing
@@ -52,7 +53,8 @@ export async function revealField(
     if (!row) throw new IngestError('RECORD.NOT_FOUND', `no record ${target.recordId}`);
     return { value: row.value, customerIds: row.golden_id ? [row.golden_id] : [] };
   }
-  const id = target.customerId!;
+  // revealInput asks for exactly one of the three.
+  const id = required(target.customerId, 'revealField: the recordId, customerId or contactId to reveal');
   const row = await db
     .selectFrom('golden_records')
     .select(sql<string | null>`best->>${target.field}`.as('value'))

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { RequestError } from '../errors/domainError';
+import { required } from '@nexus/schema';
 
 /**
  * The raw body, at most `maxBytes`. Chunk by chunk through events rather than `for await`: an
@@ -44,7 +45,9 @@ export async function readJsonBody(
   maxBytes: number,
   advice = '(NEXUS_MAX_BODY_BYTES): split the batch',
 ): Promise<unknown> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = required((req.headers['content-type'] ?? '').split(';')[0], 'media type of the content type')
+    .trim()
+    .toLowerCase();
   if (type !== 'application/json') {
     throw new RequestError(
       'REQUEST.UNSUPPORTED_MEDIA_TYPE',

@@ -11,6 +11,7 @@ import { ERASURE_ROUTES } from '../privacy/erasureRoutes';
 import { asyncApiDocument } from '../notifications/eventsAsyncApi';
 import { openApiDocument } from './openapi';
 import type { RestRoute } from './restRoute';
+import { required } from '@nexus/schema';
 
 export type { RestContext, RestReply, RestRoute } from './restRoute';
 export { parse } from './restRoute';
@@ -66,9 +67,8 @@ function matchPath(template: string, pathname: string): Record<string, string> |
   const got = pathname.split('/');
   if (want.length !== got.length) return undefined;
   const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i]!;
-    const g = got[i]!;
+  for (const [i, w] of want.entries()) {
+    const g = required(got[i], `segment ${i} of ${pathname}`);
     if (w.startsWith(':')) {
       try {
         params[w.slice(1)] = decodeURIComponent(g);

@@ -6,6 +6,7 @@ import { asExplanation } from '../records/recordsService';
 import { candidateComparisons, type CandidateComparison } from './candidateComparisons';
 import { ReviewError } from './reviewErrors';
 import { caseCandidates, claimCase, explainUnavailableCase, findCase } from './reviewRepository';
+import { required } from '@nexus/schema';
 
 export interface ReviewQueueFilter {
   /** `unresolved` (default): open and claimed. */
@@ -120,7 +121,11 @@ export async function listReviewQueue(
   }
   const rows = await q.execute();
   const page = rows.slice(0, f.limit);
-  return { items: page.map(toSummary), nextCursor: rows.length > f.limit ? page.at(-1)!.id : null };
+  return {
+    items: page.map(toSummary),
+    nextCursor:
+      rows.length > f.limit ? required(page.at(-1), 'listReviewQueue: last case of a full page').id : null,
+  };
 }
 
 export async function claimReviewCase(db: Db, caseId: string, actor: string): Promise<void> {

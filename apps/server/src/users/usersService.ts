@@ -7,6 +7,7 @@ import { generatePassword, hashPassword } from '../auth/passwords';
 import { inTransaction } from '../db/transactions';
 import { UserError } from './userErrors';
 import { disableUser, findUserByUsername, insertUser, listUsers as listUserRows } from './usersRepository';
+import { required } from '@nexus/schema';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
@@ -94,7 +95,10 @@ export async function addUser(db: Db, input: NewUser, actor: string): Promise<Ad
         after: { username: input.username, role: input.role, kind },
       },
     ]);
-    const user = (await findUserByUsername(trx, input.username))!;
+    const user = required(
+      await findUserByUsername(trx, input.username),
+      `user ${input.username}, just added,`,
+    );
     return {
       user: toUserView(user),
       ...(generatedPassword ? { generatedPassword } : {}),
@@ -135,7 +139,7 @@ export async function disableUserByName(db: Db, username: string, by: Actor): Pr
         after: { disabled: true },
       },
     ]);
-    return toUserView((await findUserByUsername(trx, username))!);
+    return toUserView(required(await findUserByUsername(trx, username), `user ${username}, just disabled,`));
   });
 }
 

@@ -96,9 +96,9 @@ export function dashboardFiles(dirGiven?: string) {
       res.end();
       return true;
     }
-    const gzip = served.gzipped && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    const body = gzip ? served.gzipped! : served.raw;
-    if (gzip) headers['content-encoding'] = 'gzip';
+    const gzipped = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? served.gzipped : null;
+    const body = gzipped ?? served.raw;
+    if (gzipped) headers['content-encoding'] = 'gzip';
     headers['content-length'] = String(body.length);
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
