@@ -7,7 +7,6 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RawRecordMessage } from '@nexus/schema';
 import {
   AbisClient,
   deadLetterRecord,
@@ -169,12 +168,7 @@ describe('faces left in ABIS by a micro-batch', () => {
     });
     await started.kick();
     const again = message(person(3, 2));
-    await BatchFaces.run(
-      tdb.db,
-      biometrics,
-      [{ recordId: again.recordId, record: again.record }],
-      4,
-    );
+    await BatchFaces.run(tdb.db, biometrics, [{ recordId: again.recordId, record: again.record }], 4);
     await deadLetterRecord(tdb.db, 0, 1, again, 'gave up', 5);
     (supervisor as unknown as EventEmitter).emit('deadLetter', 0, again.recordId, 'gave up');
     await started.stop();
