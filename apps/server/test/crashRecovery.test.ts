@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess, stopProcess, type ServerProcess } from '../../../test/serverProcess';
 import { createTestDatabase, type TestDatabase } from '../../../test/testDatabase';
 import {
   countByStatus,
@@ -11,40 +10,25 @@ import {
 import { generatePopulation } from '../src/generate/syntheticPeople';
 import { submitBatch } from '../src/ingest/submitBatch';
 
-const NEXUS = path.resolve(import.meta.dirname, '../bin/nexus.mjs');
-
-function startServerProcess(databaseUrl: string): ChildProcess {
-  const child = spawn(process.execPath, [NEXUS, 'start'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', NEXUS_PARTITIONS: '4', NEXUS_WORKERS: '2' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM')
-      console.error(`nexus exited ${code}: ${output}`);
-  });
-  return child;
-}
-
 /** Invariant 1: kill -9 the server mid-batch, start it again: every record decided exactly once. */
 describe('a server process killed mid-batch', () => {
   let tdb: TestDatabase;
-  let child: ChildProcess | undefined;
+  let server: ServerProcess | undefined;
+  const start = () =>
+    startServerProcess({ DATABASE_URL: tdb.url, NEXUS_PARTITIONS: '4', NEXUS_WORKERS: '2' });
   const population = generatePopulation({ people: 1200, dupRate: 0.25, seed: 99, prefix: 'crash' });
 
   beforeAll(async () => {
     tdb = await createTestDatabase();
   });
   afterAll(async () => {
-    child?.kill('SIGKILL');
+    if (server) await stopProcess(server.child, 'SIGKILL');
     await tdb?.drop();
   });
 
   it('decides every record exactly once after a restart on the same database', async () => {
     await submitBatch(tdb.db, 4, { source: 'crash', records: population.map((p) => p.record) });
-    child = startServerProcess(tdb.url);
+    server = await start();
     const total = population.length;
     await waitUntil(
       'some records are decided',
@@ -52,19 +36,17 @@ describe('a server process killed mid-batch', () => {
       90_000,
     );
     const pendingAtKill = await pendingCount(tdb.db);
-    child.kill('SIGKILL');
-    await new Promise((r) => child!.once('exit', r));
+    await stopProcess(server.child, 'SIGKILL');
     expect(pendingAtKill).toBeGreaterThan(0); // it really died mid-batch
 
-    child = startServerProcess(tdb.url);
+    server = await start();
     await waitUntil(
       'the restarted server decides the rest',
       async () => (await pendingCount(tdb.db)) === 0,
       120_000,
     );
-    child.kill('SIGTERM');
-    await new Promise((r) => child!.once('exit', r));
-    child = undefined;
+    await stopProcess(server.child, 'SIGTERM');
+    server = undefined;
 
     const counts = await countByStatus(tdb.db);
     const decided = (counts.new ?? 0) + (counts.linked ?? 0) + (counts.review ?? 0);

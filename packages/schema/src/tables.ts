@@ -19,6 +19,12 @@ export const TERMINAL_RECORD_STATUSES = [
   'dead_lettered',
   'cancelled',
 ] as const;
+export type TerminalRecordStatus = (typeof TERMINAL_RECORD_STATUSES)[number];
+/**
+ * Records by the state they ended in: the one shape of decision counts (a batch, a job, the live
+ * throughput sample, a day's figures, a dedupe run's summary).
+ */
+export type DecisionCounts = Record<TerminalRecordStatus, number>;
 /** A record in one of these states is still waiting for its decision. */
 export const PENDING_RECORD_STATUSES = ['received', 'relayed'] as const;
 

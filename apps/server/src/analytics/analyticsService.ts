@@ -1,5 +1,5 @@
 import type { Db } from '@nexus/actors';
-import type { AnalyticsRangeInput } from '@nexus/schema';
+import type { AnalyticsRangeInput, DecisionCounts } from '@nexus/schema';
 import { RequestError } from '../errors/domainError';
 import {
   caseOutcomeRows,
@@ -52,17 +52,11 @@ export function checkedRange(s: AnalyticsSettings, input: AnalyticsRangeInput): 
 }
 
 /** One day of one source: the REST contract's keys first (day, source, received, new, linked, review, rejected, dead_lettered), then the rest. */
-export interface DailyFigures {
+export interface DailyFigures extends DecisionCounts {
   day: string;
   source: string;
   received: number;
-  new: number;
-  linked: number;
-  review: number;
-  rejected: number;
-  dead_lettered: number;
   pending: number;
-  cancelled: number;
   decided: number;
   /** linked / decided; null when nothing was decided. */
   duplicate_rate: number | null;

@@ -1,18 +1,17 @@
 import { sql } from 'kysely';
-import { PENDING_RECORD_STATUSES, type BatchStatus, type RecordStatus } from '@nexus/schema';
+import {
+  PENDING_RECORD_STATUSES,
+  type BatchStatus,
+  type DecisionCounts,
+  type RecordStatus,
+} from '@nexus/schema';
 import type { Db } from '@nexus/actors';
 import type { Viewer } from '../auth/ownership';
 import { IngestError } from '../ingest/errors';
 
-export interface BatchCounts {
+export interface BatchCounts extends DecisionCounts {
   records: number;
   pending: number;
-  new: number;
-  linked: number;
-  review: number;
-  rejected: number;
-  dead_lettered: number;
-  cancelled: number;
 }
 
 export interface BatchView {

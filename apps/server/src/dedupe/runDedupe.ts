@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PENDING_RECORD_STATUSES, type FieldError } from '@nexus/schema';
+import { PENDING_RECORD_STATUSES, type DecisionCounts, type FieldError } from '@nexus/schema';
 import type { Db } from '@nexus/actors';
 import { readRecordFile } from '../files';
 import type { Engine } from '../engine/engine';
@@ -26,13 +26,9 @@ export interface DedupeProgress {
   decided: number;
 }
 
-export interface DedupeSummary {
+/** A dedupe run cancels nothing, so its summary has no `cancelled`. */
+export interface DedupeSummary extends Omit<DecisionCounts, 'cancelled'> {
   records: number;
-  new: number;
-  linked: number;
-  review: number;
-  rejected: number;
-  dead_lettered: number;
   seconds: number;
   records_per_second: number;
   /** Which model decided: learned from the input, or the defaults when it was too small. */

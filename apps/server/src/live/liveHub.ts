@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ActorSnapshot, Db, RecordOutcome } from '@nexus/actors';
+import type { DecisionCounts } from '@nexus/schema';
 import type { Engine } from '../engine/engine';
 import type { PartHealth } from '../biometrics/tech5Health';
 import type { IdentifyMonitor } from '../identify/identifyMonitor';
@@ -11,14 +12,7 @@ export interface ThroughputSample {
   at: string;
   windowMs: number;
   /** Records decided in the window, by decision (redeliveries of decided records not counted). */
-  counts: {
-    new: number;
-    linked: number;
-    review: number;
-    rejected: number;
-    dead_lettered: number;
-    cancelled: number;
-  };
+  counts: DecisionCounts;
   decided: number;
   /** Mean time a worker spent deciding one record, in the window. */
   meanDecisionMs: number | null;

@@ -21,7 +21,8 @@ export interface ReadTrainingOptions {
   heldBackShare?: number;
 }
 
-const DECIDED = ['new', 'linked', 'review'] as const;
+/** Records training learns from: decided by the engine (not rejected, dead-lettered or cancelled). */
+export const TRAINING_RECORD_STATUSES = ['new', 'linked', 'review'] as const;
 
 export async function readTrainingData(db: Db, options: ReadTrainingOptions): Promise<TrainingData> {
   return db.transaction().execute(async (trx) => {
@@ -35,13 +36,13 @@ export async function readTrainingData(db: Db, options: ReadTrainingOptions): Pr
     const count = await trx
       .selectFrom('records')
       .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('status', 'in', DECIDED)
+      .where('status', 'in', TRAINING_RECORD_STATUSES)
       .where('normalised', 'is not', null)
       .executeTakeFirstOrThrow();
     const sampleRows = await trx
       .selectFrom('records')
       .select('normalised')
-      .where('status', 'in', DECIDED)
+      .where('status', 'in', TRAINING_RECORD_STATUSES)
       .where('normalised', 'is not', null)
       .where(kept(sql`id`))
       .orderBy(sql`md5(${seed} || ':' || source || ':' || external_id)`)
@@ -72,7 +73,7 @@ export async function readTrainingData(db: Db, options: ReadTrainingOptions): Pr
         .selectFrom('records')
         .select(['id', 'normalised'])
         .where('id', 'in', ids.slice(i, i + 10_000))
-        .where('status', 'in', DECIDED)
+        .where('status', 'in', TRAINING_RECORD_STATUSES)
         .where('normalised', 'is not', null)
         .execute();
       for (const r of rows) normalised.set(r.id, r.normalised as unknown as NormalisedRecord);

@@ -10,6 +10,7 @@ import { appendAudit, loadActiveModel, type Db } from '@nexus/actors';
 import { DEFAULT_POLICY, TrainingThread, type HeldBackVerdict, type ThreadSpan } from '@nexus/matching';
 import type { RetrainTrigger } from '@nexus/schema';
 import { readHeldBackSample } from './heldBackSample';
+import { TRAINING_RECORD_STATUSES } from './readTrainingData';
 import { ModelError } from './modelErrors';
 import { learnFromRegister, NotEnoughDataError, trainedVersionName } from './trainFromDatabase';
 
@@ -52,7 +53,7 @@ export async function decidedRecords(db: Db): Promise<number> {
   const row = await db
     .selectFrom('records')
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('status', 'in', ['new', 'linked', 'review'])
+    .where('status', 'in', TRAINING_RECORD_STATUSES)
     .where('normalised', 'is not', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
