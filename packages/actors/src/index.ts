@@ -42,6 +42,7 @@ export {
   type Tech5BiometricsOptions,
 } from './pipeline/tech5Biometrics';
 export { DEFAULT_TECH5_PREFETCH, PrefetchingBiometrics } from './pipeline/prefetchingBiometrics';
+export { sweepFacesAhead, type FaceSweepResult } from './pipeline/batch/sweepFacesAhead';
 export type { BiometricSearch, BiometricStages, LivenessResult } from './pipeline/biometricStages';
 export * from './enrichment';
 export { decideStoredRecords, BATCH_PAGE } from './batch/decideStoredRecords';

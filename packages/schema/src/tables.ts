@@ -294,6 +294,22 @@ export interface Database {
   biometric_references: BiometricReferencesTable;
 }
 
+/**
+ * A face a micro-batch inserted into ABIS ahead of its decision, until a biometric reference holds
+ * it or it left ABIS again (migration 2026_12_03_0055_faces_inserted_ahead, ADR 0055).
+ */
+export interface FacesInsertedAheadTable {
+  /** The record's id, its reference id in ABIS. */
+  reference_id: string;
+  /** The batch that inserted it last. */
+  batch_id: string;
+  inserted_at: Generated<Timestamp>;
+}
+
+export interface Database {
+  faces_inserted_ahead: FacesInsertedAheadTable;
+}
+
 // ---- Ownership (migration 2026_12_02_0025_ownership) ----
 
 /** External ids are unique per source, so a source belongs to the ingest account that first used it. */

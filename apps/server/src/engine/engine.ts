@@ -22,6 +22,7 @@ import { probeTech5 } from '../biometrics/tech5Health';
 import { startEventRelay, type EventRelay } from './eventRelay';
 import { startRelay, type Relay } from './relay';
 import { StateChanges } from './stateChanges';
+import { startFaceSweep, type FaceSweep } from './faceSweep';
 import { startEngineSearch, type EngineSearch } from './search';
 
 export interface Engine {
@@ -36,6 +37,8 @@ export interface Engine {
   search?: EngineSearch;
   /** Where the engine reads face images from; the reviewers' screen reads them the same way. */
   faces: FaceSourcePolicy;
+  /** The sweep of faces inserted into ABIS ahead and left there (ADR 0055), with Tech5. */
+  faceSweep?: FaceSweep;
   /** Kafka, Elasticsearch and Tech5, when configured, for /health and the live overview. */
   health(): Promise<Record<string, { ok: boolean; detail?: string }>>;
   stop(): Promise<void>;
@@ -82,6 +85,8 @@ export interface EngineOptions {
   faceDirs?: string[];
   /** False: no micro-batch transactions, each record alone (bench:throughput's comparison run). */
   batchDecisions?: boolean;
+  /** How often faces left in ABIS are swept (default FACE_SWEEP_INTERVAL_MS). */
+  faceSweepMs?: number;
 }
 
 /** The record engine of one process: the bus, the outbox relay, the partition actors, the search index. */
@@ -136,6 +141,12 @@ export async function startEngine(
     throw error;
   }
   const search = url ? startEngineSearch(db, url, index, supervisor) : undefined;
+  const faceSweep = config.TECH5_ABIS_URL
+    ? startFaceSweep(db, config.TECH5_ABIS_URL, supervisor, {
+        client: options.tech5Client,
+        intervalMs: options.faceSweepMs,
+      })
+    : undefined;
   const relay = startRelay(db, bus);
   const changes = new StateChanges();
   const stopWaking = changes.on('records_stored', () => relay.kick());
@@ -147,6 +158,7 @@ export async function startEngine(
     supervisor,
     search,
     faces,
+    faceSweep,
     health: async () => {
       const parts: Record<string, { ok: boolean; detail?: string }> = {};
       Object.assign(parts, await bus.outsideHealth?.());
@@ -157,6 +169,7 @@ export async function startEngine(
     },
     stop: async () => {
       stopWaking();
+      await faceSweep?.stop();
       await relay.stop();
       await supervisor.stop();
       await eventRelay.stop();

@@ -9,6 +9,7 @@ import {
   type CandidateGolden,
 } from '../pipeline/candidates';
 import type { CandidateSearch, IndexAnswers } from './candidateSearch';
+import { completeHits } from './completeAnswer';
 import { candidateQuery } from './goldenRecordDocument';
 import { readSyncedThrough } from './searchIndexState';
 
@@ -93,12 +94,8 @@ export class ElasticsearchCandidateSearch implements CandidateSearch {
     let answered: Array<string[] | undefined>;
     try {
       const { responses } = await this.client.msearch({ searches: asked });
-      answered = responses.map((r) =>
-        // A shard that failed or timed out left its hits out: as unanswered as an error.
-        'error' in r || r._shards.failed > 0 || r.timed_out
-          ? undefined
-          : r.hits.hits.map((h) => h._id).filter((id): id is string => typeof id === 'string'),
-      );
+      // A shard that failed or timed out left its hits out: as unanswered as an error.
+      answered = responses.map(completeHits);
     } catch {
       answered = [];
     }
@@ -117,24 +114,31 @@ export class ElasticsearchCandidateSearch implements CandidateSearch {
     return { since, hits };
   }
 
-  /** Golden ids by score, or undefined when the node cannot answer now. */
+  /**
+   * Golden ids by score, or undefined when the node cannot answer now: an error, and also an
+   * answer some of whose shards failed or timed out, which is read as no answer (never as "no
+   * candidates"), as `prefetchBatch` reads it; the record's candidates then come from Postgres.
+   */
   async search(record: NormalisedRecord): Promise<string[] | undefined> {
     const query = this.queryOf(record);
     if (query === undefined) return [];
     if (Date.now() < this.downUntil) return undefined;
+    let hits: string[] | undefined;
     try {
-      const result = await this.client.search({
-        index: this.index,
-        size: MAX_CANDIDATE_GOLDEN_RECORDS,
-        _source: false,
-        track_total_hits: false,
-        query,
-      });
-      return result.hits.hits.map((h) => h._id).filter((id): id is string => typeof id === 'string');
+      hits = completeHits(
+        await this.client.search({
+          index: this.index,
+          size: MAX_CANDIDATE_GOLDEN_RECORDS,
+          _source: false,
+          track_total_hits: false,
+          query,
+        }),
+      );
     } catch {
-      this.downUntil = Date.now() + this.retryAfterMs;
-      return undefined;
+      hits = undefined;
     }
+    if (hits === undefined) this.downUntil = Date.now() + this.retryAfterMs;
+    return hits;
   }
 
   /** The record's query (a seam for tests that need one query to fail on a real node). */

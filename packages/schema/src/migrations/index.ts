@@ -16,6 +16,7 @@ import * as retention from './2026_12_03_0038_retention';
 import * as selfRetraining from './2026_12_03_0040_self_retraining';
 import * as eventStream from './2026_12_03_0048_event_stream';
 import * as encryptionKeys from './2026_12_03_0049_encryption_keys';
+import * as facesInsertedAhead from './2026_12_03_0055_faces_inserted_ahead';
 
 /** Every migration, in order. Listed statically so that bundled and tsx builds find the same set. */
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0040_self_retraining': selfRetraining,
   '2026_12_03_0048_event_stream': eventStream,
   '2026_12_03_0049_encryption_keys': encryptionKeys,
+  '2026_12_03_0055_faces_inserted_ahead': facesInsertedAhead,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -10,6 +10,7 @@
  * dropped, as if it had not been in ABIS. After the commit, the faces of records that joined no
  * golden record leave ABIS again.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { CanonicalRecord } from '@nexus/schema';
 import type { Db } from '../../db/database';
@@ -17,6 +18,7 @@ import { biometricEvidence, type BiometricEvidence, type CandidateGolden } from 
 import { goldenWithEnrolledFaces, loadGoldenCandidates, mapHitsToGolden } from '../biometricReferences';
 import type { BatchFaceStages, BiometricSearch, LivenessResult } from '../biometricStages';
 import { databaseNow, decidedAlready } from '../faceCallQueries';
+import { forgetFacesAhead, noteFacesAhead } from './facesAhead';
 
 /** A face of the batch once its waves are done: spoofs stop at liveness (invariant 4). */
 export type BatchFace =
@@ -42,6 +44,8 @@ export class BatchFaces {
     readonly since: Date,
     /** The faces inserted ahead, in offset order. */
     private readonly inserted: readonly string[],
+    /** Names this batch's rows in the ledger of faces inserted ahead (facesAhead.ts). */
+    private readonly batchId: string,
   ) {}
 
   /**
@@ -60,7 +64,8 @@ export class BatchFaces {
       records.map((r) => r.recordId),
     );
     const open = records.filter((r) => !decided.has(r.recordId));
-    if (open.length === 0) return new BatchFaces(biometrics, new Map(), new Date(0), []);
+    const batchId = randomUUID();
+    if (open.length === 0) return new BatchFaces(biometrics, new Map(), new Date(0), [], batchId);
     // What ABIS holds before the batch's faces, asked beside the liveness wave (no latency of its own).
     const counted = biometrics.referenceCount();
     counted.catch(() => undefined);
@@ -73,15 +78,18 @@ export class BatchFaces {
     }
     if (live.length === 0) {
       await counted.catch(() => undefined);
-      return new BatchFaces(biometrics, faces, new Date(0), []);
+      return new BatchFaces(biometrics, faces, new Date(0), [], batchId);
     }
     const since = await databaseNow(db);
-    const inserted: string[] = [];
+    // Committed before the first insert: a face in ABIS on behalf of the batch is always in the
+    // ledger, whatever ends the batch before its clean-up (ADR 0055, "Faces left in ABIS").
+    await noteFacesAhead(
+      db,
+      batchId,
+      live.map((r) => r.recordId),
+    );
     try {
-      await bounded(live, concurrency, async (r) => {
-        inserted.push(r.recordId);
-        await biometrics.insertAhead(r.recordId, r.record);
-      });
+      await bounded(live, concurrency, (r) => biometrics.insertAhead(r.recordId, r.record));
       const before = await counted;
       const searches = await bounded(live, concurrency, (r, i) =>
         biometrics.identifyInserted(r.recordId, {
@@ -99,7 +107,9 @@ export class BatchFaces {
         }),
       );
     } catch (error) {
-      await new BatchFaces(biometrics, faces, since, inserted).release(db).catch(() => undefined);
+      // Every face of the ledger's rows, inserted or not (a delete of a face not there is done).
+      const noted = live.map((r) => r.recordId);
+      await new BatchFaces(biometrics, faces, since, noted, batchId).release(db).catch(() => undefined);
       throw error;
     }
     return new BatchFaces(
@@ -107,6 +117,7 @@ export class BatchFaces {
       faces,
       since,
       live.map((r) => r.recordId),
+      batchId,
     );
   }
 
@@ -173,7 +184,8 @@ export class BatchFaces {
   /**
    * Takes out of ABIS the faces inserted ahead that no committed biometric reference holds (a
    * review, a failed batch, a record decided elsewhere meanwhile): ABIS then holds the faces
-   * the one-record path would have enrolled, and no other.
+   * the one-record path would have enrolled, and no other. Then the batch's rows leave the ledger
+   * of faces inserted ahead; if anything here fails they stay, and the sweep finishes the work.
    */
   async release(db: Db): Promise<void> {
     if (this.inserted.length === 0) return;
@@ -183,6 +195,7 @@ export class BatchFaces {
     const kept = new Set(rows.map((r) => r.reference_id));
     const orphans = this.inserted.filter((id) => !kept.has(id));
     await bounded(orphans, Math.max(1, orphans.length), (id) => this.biometrics.remove(id));
+    await forgetFacesAhead(db, this.batchId, this.inserted);
   }
 
   /**
