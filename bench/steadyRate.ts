@@ -5,6 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '@nexus/actors';
 import { generatePopulation } from '../apps/server/src/generate/syntheticPeople';
+import { onlyRow } from './benchDatabase';
+import { percentile } from './stats';
 
 /** Submissions are sent every tick, as many as the clock says are due. */
 const TICK_MS = 100;
@@ -19,9 +21,6 @@ export interface SteadyResult {
   p95: number;
   p99: number;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** People unseen by the maximum-rate run (another seed and prefix), 20% duplicates. */
 export function steadyRecords(count: number) {
@@ -56,7 +55,7 @@ export async function submitAtSteadyRate<T>(
     const { rows } = await sql<{ n: string }>`
       select count(*) as n from records
       where source = ${STEADY_SOURCE} and status not in ('received', 'relayed')`.execute(db);
-    if (Number(rows[0]!.n) >= records.length) break;
+    if (Number(onlyRow({ rows }, 'records decided').n) >= records.length) break;
     await sleep(200);
   }
   const { rows } = await sql<{ ms: number }>`

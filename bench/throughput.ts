@@ -14,7 +14,9 @@ import { startEmbeddedPostgres } from '../apps/server/src/db/postgres';
 import { startEngine } from '../apps/server/src/engine/engine';
 import { generatePopulation } from '../apps/server/src/generate/syntheticPeople';
 import { submitBatch } from '../apps/server/src/ingest/submitBatch';
-import { machineLine, writeBenchmarkSection } from './report';
+import { numberArg } from './args';
+import { loadAverage, machineLine, writeBenchmarkSection } from './report';
+import { percentile } from './stats';
 import {
   STEADY_SOURCE,
   steadyLine,
@@ -23,16 +25,8 @@ import {
   type SteadyResult,
 } from './steadyRate';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const target = arg('records', 100_000);
-const steadySeconds = arg('steady-seconds', 60);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0
-    ? 0
-    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+const target = numberArg('records', 100_000);
+const steadySeconds = numberArg('steady-seconds', 60);
 
 interface Run {
   population: number;
@@ -157,10 +151,10 @@ function describe(r: Run) {
 
 async function main() {
   const config = loadConfig({});
-  const loadBefore = os.loadavg()[0]!.toFixed(1);
+  const loadBefore = loadAverage().toFixed(1);
   const batched = await run(true);
   const single = await run(false);
-  const loadAfter = os.loadavg()[0]!.toFixed(1);
+  const loadAfter = loadAverage().toFixed(1);
   const b = describe(batched);
   const s = describe(single);
   for (const [name, d, r] of [
