@@ -60,7 +60,7 @@ export default tseslint.config(
     // A `!` claims a value is there and, when it is not, fails far from the cause with "cannot
     // read properties of undefined". Source narrows or throws an error that names what was
     // missing. Tests may assert (a wrong guess fails the test at once). Not yet on (issue 19,
-    // the next step): apps/server/src and bench/, which are outside `files`.
+    // the next step): apps/server/src, which is outside `files`.
     files: ['packages/**/*.ts', 'apps/web/src/**/*.{ts,tsx}', 'apps/tech5-sim/src/**/*.ts', 'bench/**/*.ts'],
     ignores: ['packages/**/*.test.ts', 'apps/web/src/**/*.test.{ts,tsx}', 'apps/tech5-sim/src/**/*.test.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
