@@ -59,10 +59,20 @@ export default tseslint.config(
   {
     // A `!` claims a value is there and, when it is not, fails far from the cause with "cannot
     // read properties of undefined". Source narrows or throws an error that names what was
-    // missing. Tests may assert (a wrong guess fails the test at once). Not yet on (issue 19,
-    // the next step): apps/tech5-sim/src and bench/, which are outside `files`.
-    files: ['packages/**/*.ts', 'apps/web/src/**/*.{ts,tsx}', 'apps/server/src/**/*.ts'],
-    ignores: ['packages/**/*.test.ts', 'apps/web/src/**/*.test.{ts,tsx}', 'apps/server/src/**/*.test.ts'],
+    // missing. Tests may assert (a wrong guess fails the test at once). Every source folder.
+    files: [
+      'packages/**/*.ts',
+      'apps/web/src/**/*.{ts,tsx}',
+      'apps/server/src/**/*.ts',
+      'apps/tech5-sim/src/**/*.ts',
+      'bench/**/*.ts',
+    ],
+    ignores: [
+      'packages/**/*.test.ts',
+      'apps/web/src/**/*.test.{ts,tsx}',
+      'apps/server/src/**/*.test.ts',
+      'apps/tech5-sim/src/**/*.test.ts',
+    ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
   {

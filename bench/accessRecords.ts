@@ -12,15 +12,15 @@ import { createDb, migrateToLatest } from '@nexus/actors';
 import { getCustomer } from '../apps/server/src/customers/customersService';
 import { recordAccess, type AccessContext } from '../apps/server/src/privacy/accessRecords';
 import { machineLine, writeBenchmarkSection } from './report';
+import { ascending, percentile } from './stats';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 20_000);
 const ACCESS_ROWS = Number(process.env.BENCH_ACCESS_ROWS ?? 1_000_000);
 const READS = Number(process.env.BENCH_READS ?? 2_000);
 
 const stats = (ms: number[]) => {
-  const sorted = [...ms].sort((a, b) => a - b);
   const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
-  return { mean: mean.toFixed(2), p95: sorted[Math.floor(sorted.length * 0.95)]!.toFixed(2) };
+  return { mean: mean.toFixed(2), p95: percentile(ascending(ms), 95).toFixed(2) };
 };
 
 async function main() {
@@ -84,7 +84,11 @@ async function main() {
       },
       requestId: crypto.randomUUID(),
     };
-    const pick = (i: number) => ids[(i * 7919) % ids.length]!;
+    const pick = (i: number) => {
+      const id = ids[(i * 7919) % ids.length];
+      if (id === undefined) throw new Error(`no customer to read among ${ids.length}`);
+      return id;
+    };
     const readOnly: number[] = [];
     const readAndRecord: number[] = [];
     const insertOnly: number[] = [];
@@ -104,11 +108,13 @@ async function main() {
       });
       readAndRecord.push(performance.now() - t);
       t = performance.now();
+      const [member] = view.members;
+      if (!member) throw new Error(`customer ${view.id} has no member record`);
       await recordAccess(ctx, {
         action: 'records.get',
         subjectType: 'record',
-        subjectId: view.members[0]!.recordId,
-        recordIds: [view.members[0]!.recordId],
+        subjectId: member.recordId,
+        recordIds: [member.recordId],
         customerIds: [view.id],
       });
       insertOnly.push(performance.now() - t);

@@ -29,7 +29,7 @@ import { loadAndDecide } from '../apps/server/src/dedupe/runDedupe';
 import { startEngine } from '../apps/server/src/engine/engine';
 import { parseColumnMap } from '../apps/server/src/files';
 import { enrichmentConfig } from '../apps/server/src/enrichment/enrichmentConfig';
-import { labelledDatasets, readTruth, type LabelledDataset } from './datasets';
+import { firstFile, labelledDatasets, readTruth, type LabelledDataset } from './datasets';
 import { twoScriptBases, writeTwoScriptSet } from './transliteratedNames';
 import { BENCHMARKS_FILE, machineLine, writeBenchmarkSection } from './report';
 
@@ -130,10 +130,12 @@ function shuffledFile(set: LabelledDataset, seed: number): string {
   const random = seededRandom(seed);
   for (let i = rows.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+    const [a, b] = [rows[i], rows[j]];
+    if (a === undefined || b === undefined) throw new Error(`shuffle: no row ${i} or ${j} of ${rows.length}`);
+    [rows[i], rows[j]] = [b, a];
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-order-'));
-  const file = path.join(dir, `${path.basename(set.files[0]!, '.csv')}_order${seed}.csv`);
+  const file = path.join(dir, `${path.basename(firstFile(set), '.csv')}_order${seed}.csv`);
   fs.writeFileSync(file, `${header}\n${rows.join('\n')}\n`);
   return file;
 }
@@ -145,7 +147,8 @@ async function runOne(
   options: { learn: boolean; order?: number; enrich?: string; encrypt?: boolean },
 ): Promise<Run> {
   const config = engineConfig(options.enrich, options.encrypt);
-  const files = options.order === undefined ? set.files : [shuffledFile(set, options.order)];
+  const shuffled = options.order === undefined ? undefined : shuffledFile(set, options.order);
+  const files = shuffled === undefined ? set.files : [shuffled];
   const name = `nexus_bench_${index}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -252,7 +255,7 @@ async function runOne(
     await db.destroy();
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
-    if (options.order !== undefined) fs.rmSync(path.dirname(files[0]!), { recursive: true, force: true });
+    if (shuffled !== undefined) fs.rmSync(path.dirname(shuffled), { recursive: true, force: true });
   }
 }
 
@@ -342,16 +345,8 @@ const f = (n: number, d = 4) => n.toFixed(d);
 async function main() {
   if (enrichmentFlag) return measureEnrichment();
   if (encryptionFlag) return measureEncryption();
-  const server = process.env.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({
-        // Made only when used: a run on DATABASE_URL left an empty folder behind each time.
-        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-pg-')),
-        persistent: false,
-        fast: true,
-        database: 'postgres',
-      });
-  const adminUrl = process.env.DATABASE_URL ?? server!.url;
+  const server = await adminPostgres();
+  const adminUrl = server.url;
   const results: Row[] = [];
   const studies: OrderStudy[] = [];
   try {
@@ -406,7 +401,7 @@ async function main() {
     await Promise.all(Array.from({ length: lanes }, lane));
     results.push(...perSet.flat());
   } finally {
-    await server?.stop();
+    await server.stop();
   }
   if (only) return; // a partial run does not overwrite the table
   const goal = (r: Row) => {
@@ -421,13 +416,22 @@ async function main() {
         `| ${r.model === 'defaults' ? r.name : ''} | ${r.model} | ${r.records} | ${f(r.precision)} | ${f(r.recall)} | **${f(r.f1)}** | ${goal(r)} | ${r.model === 'defaults' ? r.splink : ''} | ${(r.review * 100).toFixed(2)}% | ${r.largest} / ${r.largestTrue} | ${r.proposals < 0 ? '-' : r.proposals} | ${r.blocking < 0 ? '-' : f(r.blocking)} | ${r.perSecond.toFixed(0)} |`,
     ),
   ].join('\n');
-  const fileOrder = (name: string, model: 'defaults' | 'learned') =>
-    results.find(
+  const fileOrder = (name: string, model: 'defaults' | 'learned') => {
+    const row = results.find(
       (r) => r.name === name && r.model === (model === 'defaults' ? 'defaults' : 'learned from the file'),
-    )!;
+    );
+    if (!row) throw new Error(`no file-order row for ${name} with the ${model} model`);
+    return row;
+  };
   const orderTables = studies.map((s) => {
     const n = s.seeds.length;
-    const wins = s.trained.filter((t, k) => t >= s.defaults[k]!).length;
+    const byOrder = s.seeds.map((seed, k) => {
+      const [defaults, trained] = [s.defaults[k], s.trained[k]];
+      if (defaults === undefined || trained === undefined)
+        throw new Error(`${s.name}: no F1 for order ${seed}`);
+      return { seed, defaults, trained };
+    });
+    const wins = byOrder.filter((o) => o.trained >= o.defaults).length;
     const diff = mean(s.trained) - mean(s.defaults);
     const line = (model: 'defaults' | 'learned', f1s: number[], reviews: number[]) =>
       `| ${model} | ${f(fileOrder(s.name, model).f1)} | **${f(mean(f1s))}** (${f(sd(f1s))}) | ${f(Math.min(...f1s))} | ${f(Math.max(...f1s))} | ${(mean(reviews) * 100).toFixed(2)}% |`;
@@ -444,7 +448,7 @@ partition.
 ${line('defaults', s.defaults, s.defaultsReview)}
 ${line('learned', s.trained, s.trainedReview)}
 
-Per order (seed: defaults / learned): ${s.seeds.map((seed, k) => `${seed}: ${f(s.defaults[k]!)} / ${f(s.trained[k]!)}`).join('; ')}.
+Per order (seed: defaults / learned): ${byOrder.map((o) => `${o.seed}: ${f(o.defaults)} / ${f(o.trained)}`).join('; ')}.
 
 Over the ${n} orders the learned model ${diff >= 0 ? 'keeps or improves' : '**loses**'} F1 against the defaults
 (mean ${diff >= 0 ? '+' : ''}${f(diff)}; learned >= defaults in ${wins} of ${n} orders), while one order alone moves
@@ -480,29 +484,45 @@ ${table}${orderTables.length > 0 ? `\n\n${orderTables.join('\n\n')}` : ''}`,
   console.log('written to docs/benchmarks.md');
 }
 
+/**
+ * The Postgres each measurement makes its databases on: DATABASE_URL's, else an embedded cluster
+ * (its folder made only when used: a run on DATABASE_URL left an empty one behind each time).
+ */
+async function adminPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+  const given = process.env.DATABASE_URL;
+  if (given) return { url: given, stop: () => Promise.resolve() };
+  const server = await startEmbeddedPostgres({
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-pg-')),
+    persistent: false,
+    fast: true,
+    database: 'postgres',
+  });
+  return { url: server.url, stop: () => server.stop() };
+}
+
 /** The rows of the enrichment table in docs/benchmarks.md, by set name. */
 function enrichmentRowsWritten(): Array<[string, string]> {
   const text = fs.existsSync(BENCHMARKS_FILE) ? fs.readFileSync(BENCHMARKS_FILE, 'utf8') : '';
   const start = text.indexOf('## Enrichment (npm run bench:accuracy -- --enrichment)\n');
   if (start === -1) return [];
-  const section = text.slice(start).split(/\n## /)[0]!;
+  // From the heading to the next one (or the end of the file).
+  const rest = text.slice(start);
+  const next = rest.search(/\n## /);
+  const section = next === -1 ? rest : rest.slice(0, next);
   return section
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| data |'))
-    .map((line) => [line.split('|')[1]!.trim(), line]);
+    .map((line) => {
+      const [, name] = line.split('|');
+      if (name === undefined) throw new Error(`enrichment table row without a set name: ${line}`);
+      return [name.trim(), line];
+    });
 }
 
 /** Each set with the learned model, enrichment off against on; the two-script sets too. */
 async function measureEnrichment() {
-  const server = process.env.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({
-        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-pg-')),
-        persistent: false,
-        fast: true,
-        database: 'postgres',
-      });
-  const adminUrl = process.env.DATABASE_URL ?? server!.url;
+  const server = await adminPostgres();
+  const adminUrl = server.url;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-two-scripts-'));
   const built = twoScriptBases().map((base) => writeTwoScriptSet(base, dir));
   const everySet = [...labelledDatasets(), ...built.map((b) => b.set)];
@@ -535,10 +555,13 @@ async function measureEnrichment() {
       ]),
     );
     const rows = new Map([...kept.filter(([name]) => !measured.has(name)), ...measured]);
-    const ordered = everySet.filter((s) => rows.has(s.name));
-    const lowered = ordered.filter((s) => rows.get(s.name)!.includes('**lower**')).map((s) => s.name);
+    const ordered = everySet.flatMap((s) => {
+      const row = rows.get(s.name);
+      return row === undefined ? [] : [{ name: s.name, row }];
+    });
+    const lowered = ordered.filter((s) => s.row.includes('**lower**')).map((s) => s.name);
     const missing = everySet.filter((s) => !rows.has(s.name)).map((s) => s.name);
-    const table = [...header, ...ordered.map((s) => rows.get(s.name)!)].join('\n');
+    const table = [...header, ...ordered.map((s) => s.row)].join('\n');
     writeBenchmarkSection(
       'Enrichment (npm run bench:accuracy -- --enrichment)',
       `${only && kept.length > 0 ? `${done.map((p) => p.off.name).join(', ')}: ${started} (\`--only\`); the other rows measured before` : started}. Every labelled set, and two sets with names in two scripts built from them by
@@ -568,7 +591,7 @@ ${table}`,
     };
     await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
-    await server?.stop();
+    await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log('written to docs/benchmarks.md');
@@ -580,15 +603,8 @@ ${table}`,
  * and an engine started without a key uninstalls it.
  */
 async function measureEncryption() {
-  const server = process.env.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({
-        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-pg-')),
-        persistent: false,
-        fast: true,
-        database: 'postgres',
-      });
-  const adminUrl = process.env.DATABASE_URL ?? server!.url;
+  const server = await adminPostgres();
+  const adminUrl = server.url;
   const sets = labelledDatasets()
     .filter((s) => selected(s.name) && recordCount(s) <= maxRecords)
     .sort((a, b) => recordCount(a) - recordCount(b));
@@ -621,7 +637,7 @@ async function measureEncryption() {
       }
     }
   } finally {
-    await server?.stop();
+    await server.stop();
   }
   writeBenchmarkSection(
     'Accuracy with encryption at rest (npm run bench:accuracy -- --encryption)',

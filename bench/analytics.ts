@@ -10,12 +10,11 @@
  * Sizes other than the defaults are a try-out noted in docs/benchmarks.md.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import os from 'node:os';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { createDb, migrateToLatest, type Db } from '@nexus/actors';
 import { rollupDays } from '../apps/server/src/analytics/rollupService';
-import { machineLine, writeBenchmarkSection } from './report';
+import { loadAverage, machineLine, writeBenchmarkSection } from './report';
 
 const DAY_RECORDS = Number(process.env.BENCH_DAY_RECORDS ?? 1_000_000);
 const YEAR_RECORDS = Number(process.env.BENCH_YEAR_RECORDS ?? 10_000_000);
@@ -111,7 +110,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   try {
     await migrateToLatest(db);
-    const load = () => os.loadavg()[0]!.toFixed(1);
+    const load = () => loadAverage().toFixed(1);
     const loadStart = load();
     console.log(`generating ${DAY_RECORDS.toLocaleString('en')} records on ${BIG_DAY}...`);
     await generate(db, DAY_RECORDS, `${BIG_DAY}T00:00:00Z`, 1, 'day');

@@ -4,17 +4,10 @@
 // `nexus start` starts it, on a fresh database; the clients run in a forked process.
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { pino } from 'pino';
 import { authenticate } from '../apps/server/src/auth/authService';
-import { loadConfig } from '../apps/server/src/config';
-import { startEmbeddedPostgres } from '../apps/server/src/db/postgres';
 import { streamRecord } from '../apps/server/src/ingest/streamRecord';
-import { startNexus, type RunningNexus } from '../apps/server/src/server';
+import type { RunningNexus } from '../apps/server/src/server';
 import { addUser } from '../apps/server/src/users/usersService';
 import type { ClientJob, FanoutResult, IngestResult, IngestTarget, LiveFeed } from './apiClients';
 import {
@@ -26,53 +19,18 @@ import {
   type IngestFigures,
 } from './apiFigures';
 import { startPlainIngestServer } from './plainIngestServer';
-import { machineLine, writeBenchmarkSection } from './report';
+import { numberArg } from './args';
+import { startBenchNexus } from './benchServer';
+import { freshDatabase, ingestApiKey, onlyRow, postgresVersion, type BenchDatabase } from './benchDatabase';
+import { loadAverage, machineLine, writeBenchmarkSection } from './report';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const REQUESTS = arg('requests', 1000);
-const ROUNDS = arg('rounds', 5);
-const SUBSCRIBERS = arg('subscribers', 200);
+const REQUESTS = numberArg('requests', 1000);
+const ROUNDS = numberArg('rounds', 5);
+const SUBSCRIBERS = numberArg('subscribers', 200);
 const IN_FLIGHT = [1, 16, 64];
 const TARGETS: IngestTarget[] = ['plain', 'rest', 'trpcHttp', 'trpc'];
 /** One caller waits for each answer: fewer requests keep that run about as long as the others. */
 const requestsAt = (inFlight: number) => (inFlight === 1 ? Math.round(REQUESTS / 7.5) : REQUESTS);
-
-interface Database {
-  url: string;
-  label: string;
-  drop(): Promise<void>;
-}
-
-/** A fresh database: on DATABASE_URL's server when set, else a throw-away embedded cluster. */
-async function freshDatabase(): Promise<Database> {
-  const given = process.env.DATABASE_URL;
-  if (given) {
-    const name = `nexus_bench_api_${randomBytes(4).toString('hex')}`;
-    const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: given });
-      await client.connect();
-      await client.query(statement).finally(() => client.end());
-    };
-    await admin(`create database ${name}`);
-    const url = new URL(given);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      label: 'a fresh database on the Postgres of DATABASE_URL',
-      drop: () => admin(`drop database if exists ${name} with (force)`),
-    };
-  }
-  const server = await startEmbeddedPostgres({
-    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-api-')),
-    persistent: false,
-  });
-  return {
-    url: server.url,
-    label: 'embedded Postgres (a throw-away cluster, default durability)',
-    drop: () => server.stop(),
-  };
-}
 
 async function login(url: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${url}/api/v1/auth/login`, {
@@ -122,36 +80,13 @@ async function meanMs(times: number, fn: (i: number) => Promise<unknown>): Promi
   return (performance.now() - started) / times;
 }
 
-const loadNow = () => os.loadavg()[0]!.toFixed(1);
+const loadNow = () => loadAverage().toFixed(1);
 
 async function main() {
   const benchStarted = performance.now();
   const loadAtStart = loadNow();
-  const database = await freshDatabase();
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    NEXUS_ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-    // One client sends thousands of requests a second here; the default 50/s would answer 429.
-    NEXUS_RATE_LIMIT_RPS: '1000000',
-    NEXUS_RATE_LIMIT_BURST: '1000000',
-  });
-  // Request logs as in production (info), into /dev/null: their cost counts, not the terminal's.
-  const logger = pino(
-    { level: 'info', base: { service: 'nexus' }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination('/dev/null'),
-  );
-  const nexus = await startNexus(config, () => undefined, undefined, { logger }).catch(
-    async (error: unknown) => {
-      await database.drop();
-      throw error;
-    },
-  );
-  // The deciders would take the streamed records off the bus while we measure, on the same 2
-  // cores: stopped, the figures are the API's alone. The bus, relay and live hub keep running.
-  await nexus.engine.supervisor.stop();
+  const database = await freshDatabase('api');
+  const nexus = await startBenchNexus(database);
   const plain = await startPlainIngestServer(nexus.db, nexus.engine.bus);
   const clients = fork(new URL('./apiClients.ts', import.meta.url));
   let stopping: Promise<void> | undefined;
@@ -175,12 +110,8 @@ async function main() {
       clients.send(job);
     });
   try {
-    const pgVersion = (
-      await sql<{ v: string }>`select current_setting('server_version') as v`.execute(nexus.db)
-    ).rows[0]!.v;
-    const ingestKey = (
-      await addUser(nexus.db, { username: 'bench-ingest', role: 'ingest', kind: 'service' }, 'bench')
-    ).apiKey!;
+    const pgVersion = await postgresVersion(nexus.db);
+    const ingestKey = await ingestApiKey(nexus.db, 'bench-ingest');
     const ingest = (target: IngestTarget, inFlight: number, requests: number, source: string) =>
       run<IngestResult>({
         type: 'ingest',
@@ -224,7 +155,10 @@ async function main() {
       }
     }
     const published = Number(
-      (await sql<{ n: string }>`select count(*) as n from bus_messages`.execute(nexus.db)).rows[0]!.n,
+      onlyRow(
+        await sql<{ n: string }>`select count(*) as n from bus_messages`.execute(nexus.db),
+        'the bus count',
+      ).n,
     );
     const busLine =
       published === accepted
@@ -263,8 +197,10 @@ async function main() {
     const caseId = await seedReviewCase(nexus);
     {
       const lastAudit =
-        (await sql<{ id: string | null }>`select max(id) as id from audit_log`.execute(nexus.db)).rows[0]!
-          .id ?? '0';
+        onlyRow(
+          await sql<{ id: string | null }>`select max(id) as id from audit_log`.execute(nexus.db),
+          'the last audit id',
+        ).id ?? '0';
       const result = await run<FanoutResult>({
         type: 'fanout',
         feed: 'reviewCases',
@@ -348,7 +284,7 @@ async function main() {
 }
 
 function writeReport(r: {
-  database: Database;
+  database: BenchDatabase;
   pgVersion: string;
   runs: Map<string, IngestFigures[]>;
   parts: { apiKey: number; jwt: number; service: number };
@@ -363,12 +299,17 @@ function writeReport(r: {
     trpcHttp: 'tRPC `ingest.stream`, bare HTTP POST',
     trpc: 'tRPC `ingest.stream`, typed client',
   };
-  const med = (target: IngestTarget, inFlight: number) => median(r.runs.get(`${target}/${inFlight}`)!);
+  const runsOf = (target: IngestTarget, inFlight: number) => {
+    const runs = r.runs.get(`${target}/${inFlight}`);
+    if (!runs) throw new Error(`no runs of ${target} at ${inFlight} in flight`);
+    return runs;
+  };
+  const med = (target: IngestTarget, inFlight: number) => median(runsOf(target, inFlight));
   const ms = (n: number) => `${n.toFixed(2)} ms`;
   const ingestRows = IN_FLIGHT.flatMap((inFlight) =>
     TARGETS.map((target) => {
       const m = med(target, inFlight);
-      const rates = r.runs.get(`${target}/${inFlight}`)!.map((f) => f.perSecond);
+      const rates = runsOf(target, inFlight).map((f) => f.perSecond);
       const range = `${Math.min(...rates).toFixed(0)}-${Math.max(...rates).toFixed(0)}`;
       return `| ${label[target]} | ${inFlight} | **${m.perSecond.toFixed(0)}** (${range}) | ${ms(m.p50)} | ${ms(m.p95)} | ${m.cpuMs.toFixed(3)} ms | ${m.callsPerRequest.toFixed(1)} |`;
     }),
@@ -387,8 +328,13 @@ function writeReport(r: {
     (f) =>
       `| \`live.${f.feed}\` | ${f.subscribers} | ${f.events} | ${f.delivered.toLocaleString('en')} / ${f.expected.toLocaleString('en')}${f.lost > 0 ? ` (**${f.lost} lost**)` : ''} | ${f.p50.toFixed(1)} ms | ${f.p95.toFixed(1)} ms | ${f.max.toFixed(1)} ms | ${f.allP50.toFixed(1)} ms / ${f.allMax.toFixed(1)} ms |`,
   );
-  const review = r.fanouts.find((f) => f.feed === 'reviewCases')!;
-  const ticks = r.fanouts.find((f) => f.feed === 'throughput')!;
+  const fanoutOf = (feed: LiveFeed) => {
+    const fanout = r.fanouts.find((f) => f.feed === feed);
+    if (!fanout) throw new Error(`no fan-out figures for live.${feed}`);
+    return fanout;
+  };
+  const review = fanoutOf('reviewCases');
+  const ticks = fanoutOf('throughput');
   writeBenchmarkSection(
     'API (npm run bench:api)',
     `${machineLine()}, ${r.seconds.toFixed(0)} s, load average ${r.load[0]} at the start and ${r.load[1]} at the end (other

@@ -2,6 +2,7 @@
 // request building, parsing and timing do not run on the server's event loop (they still share
 // the machine's cores, which the report says).
 import http from 'node:http';
+import { post } from './httpPost';
 import { createNexusClient, type NexusClient } from '../apps/server/src/client/createNexusClient';
 import { generatePopulation } from '../apps/server/src/generate/syntheticPeople';
 
@@ -66,38 +67,6 @@ globalThis.fetch = (input, init) => {
 
 const now = () => performance.timeOrigin + performance.now();
 
-function post(
-  agent: http.Agent,
-  url: URL,
-  body: string,
-  token?: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** Closed loop: `concurrency` callers, each sending its next request as soon as the last one answered. */
 async function ingest(job: Extract<ClientJob, { type: 'ingest' }>): Promise<IngestResult> {
   const records = generatePopulation({
@@ -129,7 +98,9 @@ async function ingest(job: Extract<ClientJob, { type: 'ingest' }>): Promise<Inge
     const token = job.target === 'plain' ? undefined : job.token;
     call = async (i) => {
       httpRequests++;
-      const res = await post(agent, url, bodies[i]!, token);
+      const body = bodies[i];
+      if (body === undefined) throw new Error(`no request body ${i} of ${bodies.length}`);
+      const res = await post(agent, url, body, token);
       return res.status === ok ? undefined : `${res.status} ${res.text.slice(0, 200)}`;
     };
   }
@@ -196,8 +167,10 @@ async function fanout(job: Extract<ClientJob, { type: 'fanout' }>): Promise<Fano
   // Only events created from here on count: earlier ones reached the subscribers as backlog.
   const windowStart = Math.floor(now());
   if (job.feed === 'reviewCases') {
-    const producer = createNexusClient(job.url, job.producerToken!);
-    const caseId = job.caseId!;
+    const { producerToken, caseId } = job;
+    if (producerToken === undefined || caseId === undefined)
+      throw new Error('a reviewCases fan-out needs the caseId and producerToken to claim it with');
+    const producer = createNexusClient(job.url, producerToken);
     for (let e = 0; e < job.events; e++) {
       await (e % 2 === 0
         ? producer.trpc.review.claim.mutate({ caseId })
@@ -223,10 +196,13 @@ async function fanout(job: Extract<ClientJob, { type: 'fanout' }>): Promise<Fano
   return { type: 'fanout', subscribeSeconds, windowStart, windowEnd, deliveries, errors };
 }
 
+/** Answers bench:api, which forked this process (a message came in, so the IPC channel is there). */
+function reply(message: IngestResult | FanoutResult | { type: 'error'; error: string }): void {
+  if (!process.send) throw new Error('apiClients.ts has no IPC channel: bench:api forks it');
+  process.send(message);
+}
+
 process.on('message', (job: ClientJob) => {
   const run = job.type === 'ingest' ? ingest(job) : fanout(job);
-  run.then(
-    (result) => process.send!(result),
-    (error: unknown) => process.send!({ type: 'error', error: String(error) }),
-  );
+  run.then(reply, (error: unknown) => reply({ type: 'error', error: String(error) }));
 });

@@ -1,10 +1,5 @@
 import type { FanoutResult, IngestResult } from './apiClients';
-
-export function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0
-    ? 0
-    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+import { percentile } from './stats';
 
 export interface IngestFigures {
   perSecond: number;

@@ -14,20 +14,14 @@ import { withFaces } from '../apps/server/src/generate/syntheticFaces';
 import { generatePopulation } from '../apps/server/src/generate/syntheticPeople';
 import { writeDataset } from '../apps/server/src/generate/writeDataset';
 import { runBatch, spawnSimulator } from './facesEngine';
-import { machineLine, writeBenchmarkSection } from './report';
+import { numberArg } from './args';
+import { loadAverage, machineLine, writeBenchmarkSection } from './report';
+import { ascending, percentile } from './stats';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const RECORDS = arg('records', 1000);
-const GALLERY_MAX = arg('gallery', 1_000_000);
+const RECORDS = numberArg('records', 1000);
+const GALLERY_MAX = numberArg('gallery', 1_000_000);
 const SEARCHES = 40;
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0
-    ? 0
-    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 // ---- 1. 1:N latency -------------------------------------------------------------------------
@@ -76,10 +70,10 @@ async function searchLatency(): Promise<SearchRow[]> {
       }
       const row = {
         gallery: size,
-        scanP50: percentile(scan, 50),
-        scanP95: percentile(scan, 95),
-        httpP50: percentile(http, 50),
-        httpP95: percentile(http, 95),
+        scanP50: percentile(ascending(scan), 50),
+        scanP95: percentile(ascending(scan), 95),
+        httpP50: percentile(ascending(http), 50),
+        httpP95: percentile(ascending(http), 95),
       };
       console.log(
         `1:N over ${size.toLocaleString('en')}: scan p50 ${ms(row.scanP50)} p95 ${ms(row.scanP95)}; ` +
@@ -115,8 +109,8 @@ async function batchThroughput() {
     dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-bio-pg-')),
     persistent: false,
   });
-  const sims = [await spawnSimulator()];
-  const sim = sims[0]!;
+  const sim = await spawnSimulator();
+  const sims = [sim];
   try {
     const off = await runBatch(
       server.url,
@@ -136,7 +130,7 @@ async function batchThroughput() {
     });
     return { off, on, more, stats, abisCalls, spoofs, perFace, records: population.length };
   } finally {
-    await sims.at(-1)!.stop();
+    await sims.at(-1)?.stop();
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -151,7 +145,7 @@ async function main() {
   // then joined a golden record enrolled too.
   const saved = rejectedBySpoof;
   const lines = [
-    `${machineLine()}; load average ${os.loadavg()[0]!.toFixed(1)} at the end (a shared machine: timings are noisy).`,
+    `${machineLine()}; load average ${loadAverage().toFixed(1)} at the end (a shared machine: timings are noisy).`,
     '',
     `### 1:N search in the simulator (npm run bench:biometrics)`,
     '',

@@ -34,7 +34,8 @@ async function bundle(what: string, source: string): Promise<ClientBundleSize> {
       },
     });
     const [name] = fs.readdirSync(path.join(dir, 'out')).filter((f) => /\.m?js$/.test(f));
-    const out = path.join(dir, 'out', name!);
+    if (name === undefined) throw new Error(`the ${what} build wrote no .js file`);
+    const out = path.join(dir, 'out', name);
     const code = fs.readFileSync(out);
     return { what, raw: code.length, gzip: zlib.gzipSync(code, { level: 9 }).length };
   } finally {

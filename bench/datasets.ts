@@ -109,12 +109,21 @@ export function labelledDatasets(): LabelledDataset[] {
   return sets;
 }
 
+/** The set's first file: the one its name and its truth file go by. */
+export function firstFile(set: LabelledDataset): string {
+  const [file] = set.files;
+  if (file === undefined) throw new Error(`the labelled set ${set.name} has no files`);
+  return file;
+}
+
 export function readTruth(file: string): Map<string, string> {
   const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(1);
   return new Map(
     lines.map((l) => {
       const [record, entity] = l.split(',').map((s) => s.trim());
-      return [record!, entity!] as const;
+      if (record === undefined || entity === undefined)
+        throw new Error(`${file}: no record,entity in "${l}"`);
+      return [record, entity] as const;
     }),
   );
 }

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { pairwiseScores } from '@nexus/matching';
-import { labelledDatasets, readTruth } from './datasets';
+import { firstFile, labelledDatasets, readTruth } from './datasets';
 import { machineLine, writeBenchmarkSection } from './report';
 
 const run = promisify(execFile);
@@ -122,8 +122,9 @@ function loadAverage(): string {
 }
 
 async function main() {
-  const historical = labelledDatasets().find((s) => s.name === 'historical_dev')!;
-  const file = arg('file') ?? historical.files[0]!;
+  const historical = labelledDatasets().find((s) => s.name === 'historical_dev');
+  if (!historical) throw new Error('the labelled sets have no historical_dev');
+  const file = arg('file') ?? firstFile(historical);
   const truth = arg('truth') ?? historical.truth;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-dedupe-'));
   try {

@@ -19,15 +19,14 @@ import { loadConfig } from '../apps/server/src/config';
 import { startEngine } from '../apps/server/src/engine/engine';
 import { generatePopulation } from '../apps/server/src/generate/syntheticPeople';
 import { submitBatch } from '../apps/server/src/ingest/submitBatch';
+import { onlyRow } from './benchDatabase';
 import { machineLine, writeBenchmarkSection } from './report';
+import { percentile } from './stats';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 3_000);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 8);
 const CODEC_ROUNDS = Number(process.env.BENCH_CODEC_ROUNDS ?? 20_000);
 const KEY = 'a-key-encryption-key-for-the-benchmark-0049';
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 function codecFigures() {
   const cipher = new FieldCipher({
@@ -48,7 +47,8 @@ function codecFigures() {
   const run = (encrypted: boolean) => {
     const started = performance.now();
     for (let i = 0; i < CODEC_ROUNDS; i++) {
-      const record: CanonicalRecord = people[i % people.length]!;
+      const record: CanonicalRecord | undefined = people[i % people.length];
+      if (!record) throw new Error(`no person ${i % people.length} of ${people.length} to seal`);
       const normalised = normaliseRecord(record);
       const seal = (v: unknown) => JSON.stringify(encrypted ? sealWith(cipher, v) : v);
       seal(record);
@@ -97,7 +97,7 @@ async function pipelineRun(base: string, encrypted: boolean) {
     for (;;) {
       const { rows } = await sql<{ n: string }>`
         select count(*) as n from records where status in ('received', 'relayed')`.execute(db);
-      if (Number(rows[0]!.n) === 0) break;
+      if (Number(onlyRow({ rows }, 'records in flight').n) === 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const seconds = (performance.now() - started) / 1000;

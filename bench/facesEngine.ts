@@ -29,16 +29,21 @@ export async function spawnSimulator(fixedLatencyMs = 0): Promise<ExternalSimula
     },
   );
   const urls: Record<string, string> = {};
-  const lines = createInterface({ input: child.stdout! });
+  if (!child.stdout) throw new Error('the simulator was spawned without a stdout pipe');
+  const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     const [key, value] = line.split('=');
     if (key && value) urls[key] = value;
     if (urls.TECH5_LDS_URL && urls.TECH5_ABIS_URL) break;
   }
-  const base = urls.TECH5_ABIS_URL!.replace(/\/abis$/, '');
+  const ldsUrl = urls.TECH5_LDS_URL;
+  const abisUrl = urls.TECH5_ABIS_URL;
+  if (!ldsUrl || !abisUrl)
+    throw new Error(`the simulator exited before printing its URLs (got ${JSON.stringify(urls)})`);
+  const base = abisUrl.replace(/\/abis$/, '');
   return {
-    ldsUrl: urls.TECH5_LDS_URL!,
-    abisUrl: urls.TECH5_ABIS_URL!,
+    ldsUrl,
+    abisUrl,
     url: base,
     stats: async () => (await (await fetch(`${base}/sim/stats`)).json()) as SimulatorStats,
     stop: async () => {

@@ -4,25 +4,19 @@
 // account's API key) against a bare Node handler running the same transaction, with 16 and 64
 // callers in flight. Run by hand, not in CI; writes its section of docs/benchmarks.md.
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
-import { sql } from 'kysely';
-import { pino } from 'pino';
 import { createDb } from '@nexus/actors';
-import { loadConfig } from '../apps/server/src/config';
 import { phoneKey } from '../apps/server/src/identify/contactValues';
-import { startNexus } from '../apps/server/src/server';
-import { addUser } from '../apps/server/src/users/usersService';
-import { fillContacts, freshDatabase } from './identifyDatabase';
+import { freshDatabase, ingestApiKey, postgresVersion } from './benchDatabase';
+import { fillContacts } from './identifyDatabase';
 import { knownContact, type IdentifyJob, type IdentifyRun, type IdentifyTarget } from './identifyClients';
 import { startPlainIdentifyServer } from './plainIdentifyServer';
-import { machineLine, writeBenchmarkSection } from './report';
+import { numberArg } from './args';
+import { startBenchNexus } from './benchServer';
+import { loadAverage, machineLine, writeBenchmarkSection } from './report';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const CONTACTS = arg('contacts', 1_000_000);
-const ROUNDS = arg('rounds', 3);
-const SECONDS = arg('seconds', 8);
+const CONTACTS = numberArg('contacts', 1_000_000);
+const ROUNDS = numberArg('rounds', 3);
+const SECONDS = numberArg('seconds', 8);
 const IN_FLIGHT = [16, 64];
 const TARGETS: IdentifyTarget[] = ['plain', 'rest'];
 const LABEL: Record<IdentifyTarget, string> = {
@@ -37,26 +31,14 @@ const median = (xs: number[]) =>
     0.5,
   );
 const ms = (v: number) => `${v.toFixed(1)} ms`;
-const loadNow = () => os.loadavg()[0]!.toFixed(1);
+const loadNow = () => loadAverage().toFixed(1);
 
 async function main() {
   const started = performance.now();
   const loadAtStart = loadNow();
-  const database = await freshDatabase();
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    NEXUS_ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-    // Thousands of requests a second from one client: the default 50/s would answer 429.
-    NEXUS_RATE_LIMIT_RPS: '1000000',
-    NEXUS_RATE_LIMIT_BURST: '1000000',
-  });
-  const logger = pino({ level: 'info', base: { service: 'nexus' } }, pino.destination('/dev/null'));
-  const nexus = await startNexus(config, () => undefined, undefined, { logger });
-  // No records are sent: the deciders would only compete for the 2 cores.
-  await nexus.engine.supervisor.stop();
+  const database = await freshDatabase('identify');
+  // No records are sent: the deciders, stopped, would only compete for the 2 cores.
+  const nexus = await startBenchNexus(database);
   const plainDb = createDb(database.url, { maxConnections: 10, applicationName: 'nexus-bench-plain' });
   const plain = await startPlainIdentifyServer(plainDb);
   const clients = fork(new URL('./identifyClients.ts', import.meta.url));
@@ -70,8 +52,7 @@ async function main() {
   process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
   try {
     const db = nexus.db;
-    const pgVersion = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db))
-      .rows[0]!.v;
+    const pgVersion = await postgresVersion(db);
     const fillSeconds = await fillContacts(db, CONTACTS);
     // The pre-filled keys must be what the service computes from the values the clients send.
     for (const i of [1, 5, CONTACTS]) {
@@ -86,9 +67,7 @@ async function main() {
     }
     console.log(`${CONTACTS.toLocaleString('en')} contacts pre-filled in ${fillSeconds.toFixed(1)} s`);
 
-    const apiKey = (
-      await addUser(db, { username: 'bench-identify', role: 'ingest', kind: 'service' }, 'bench')
-    ).apiKey!;
+    const apiKey = await ingestApiKey(db, 'bench-identify');
     let newFrom = 1;
     const run = (target: IdentifyTarget, concurrency: number, seconds: number) =>
       new Promise<IdentifyRun>((resolve, reject) => {
@@ -148,10 +127,15 @@ async function main() {
     let requests = 0;
     let failures = 0;
     const kinds = { lookup: 0, fresh: 0, bridge: 0 };
+    const runsOf = (target: IdentifyTarget, inFlight: number) => {
+      const runs = results.get(`${target}:${inFlight}`);
+      if (!runs) throw new Error(`no runs of ${target} at ${inFlight} in flight`);
+      return runs;
+    };
     for (const inFlight of IN_FLIGHT) {
       const figures = new Map<IdentifyTarget, { rps: number[]; p50: number; p95: number; p99: number }>();
       for (const target of TARGETS) {
-        const runs = results.get(`${target}:${inFlight}`)!;
+        const runs = runsOf(target, inFlight);
         const all = runs.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
         const rps = runs.map((r) => r.latenciesMs.length / r.seconds);
         for (const r of runs) {
@@ -159,26 +143,23 @@ async function main() {
           failures += r.failures;
           for (const k of Object.keys(kinds) as Array<keyof typeof kinds>) kinds[k] += r.kinds[k];
         }
-        figures.set(target, {
-          rps,
-          p50: percentile(all, 0.5),
-          p95: percentile(all, 0.95),
-          p99: percentile(all, 0.99),
-        });
-        const f = figures.get(target)!;
+        const f = { rps, p50: percentile(all, 0.5), p95: percentile(all, 0.95), p99: percentile(all, 0.99) };
+        figures.set(target, f);
         rows.push(
           `| ${LABEL[target]} | ${inFlight} | **${median(rps).toFixed(0)}** (${Math.min(...rps).toFixed(0)}-${Math.max(...rps).toFixed(0)}) | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} |`,
         );
       }
-      const plainRuns = results.get(`plain:${inFlight}`)!;
-      const restRuns = results.get(`rest:${inFlight}`)!;
+      const plainRuns = runsOf('plain', inFlight);
+      const restRuns = runsOf('rest', inFlight);
       // Ratios within a round: both targets ran back to back under the same outside load.
-      const perRound = restRuns.map(
-        (r, i) =>
-          r.latenciesMs.length / r.seconds / (plainRuns[i]!.latenciesMs.length / plainRuns[i]!.seconds),
-      );
-      const p = figures.get('plain')!;
-      const r = figures.get('rest')!;
+      const perRound = restRuns.map((r, i) => {
+        const plain = plainRuns[i];
+        if (!plain) throw new Error(`no plain run for round ${i + 1} at ${inFlight} in flight`);
+        return r.latenciesMs.length / r.seconds / (plain.latenciesMs.length / plain.seconds);
+      });
+      const p = figures.get('plain');
+      const r = figures.get('rest');
+      if (!p || !r) throw new Error(`no plain or REST figures at ${inFlight} in flight`);
       const rps = median(restRuns.map((x) => x.latenciesMs.length / x.seconds));
       goals.push(
         `${inFlight} in flight: REST ${rps.toFixed(0)} requests/s (goal over 1,000: ${rps > 1000 ? 'met' : 'not met'}), p95 ${ms(r.p95)} (goal under 50 ms: ${r.p95 < 50 ? 'met' : 'not met'})`,

@@ -1,6 +1,7 @@
 // The client side of bench:identify, forked by bench/identify.ts: closed-loop callers in a process
 // of their own, posting the mix of /identify requests over keep-alive connections.
 import http from 'node:http';
+import { post } from './httpPost';
 
 export type IdentifyTarget = 'plain' | 'rest';
 
@@ -54,38 +55,6 @@ function nextBody(job: IdentifyJob, seq: () => number): { kind: keyof IdentifyRu
   return { kind: 'bridge', body: JSON.stringify({ email: a.email, phoneNumber: b.phoneNumber }) };
 }
 
-function post(
-  agent: http.Agent,
-  url: URL,
-  body: string,
-  token?: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function run(job: IdentifyJob): Promise<IdentifyRun> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
   const url = new URL(job.target === 'plain' ? '/identify' : '/identify', job.url);
@@ -121,9 +90,15 @@ async function run(job: IdentifyJob): Promise<IdentifyRun> {
   return { seconds, latenciesMs, kinds, failures, firstFailure };
 }
 
+/** Answers bench:identify, which forked this process (a message came in, so the IPC channel is there). */
+function reply(message: { type: 'result'; result: IdentifyRun } | { type: 'error'; error: string }): void {
+  if (!process.send) throw new Error('identifyClients.ts has no IPC channel: bench:identify forks it');
+  process.send(message);
+}
+
 process.on('message', (job: IdentifyJob) => {
   run(job).then(
-    (result) => process.send!({ type: 'result', result }),
-    (error: unknown) => process.send!({ type: 'error', error: String(error) }),
+    (result) => reply({ type: 'result', result }),
+    (error: unknown) => reply({ type: 'error', error: String(error) }),
   );
 });

@@ -3,7 +3,6 @@
 // statements each kind of request sends and the time spent in them, what the REST route adds
 // (API-key authentication), and the JavaScript of every call (validation, normalisation, answer).
 // Run by hand, not in CI; writes its section of docs/benchmarks.md.
-import os from 'node:os';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, type Db } from '@nexus/actors';
@@ -11,15 +10,14 @@ import { identifyInput, type Database } from '@nexus/schema';
 import { authenticate } from '../apps/server/src/auth/authService';
 import { contactRequest } from '../apps/server/src/identify/contactValues';
 import { identifyContact } from '../apps/server/src/identify/identifyContact';
-import { addUser } from '../apps/server/src/users/usersService';
-import { fillContacts, freshDatabase } from './identifyDatabase';
+import { freshDatabase, ingestApiKey } from './benchDatabase';
+import { fillContacts } from './identifyDatabase';
 import { knownContact } from './identifyClients';
-import { machineLine, writeBenchmarkSection } from './report';
+import { numberArg } from './args';
+import { loadAverage, machineLine, writeBenchmarkSection } from './report';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const CONTACTS = arg('contacts', 1_000_000);
-const REQUESTS = arg('requests', 400);
+const CONTACTS = numberArg('contacts', 1_000_000);
+const REQUESTS = numberArg('requests', 400);
 
 /** Statements sent and the time they took, as Kysely's query log reports them. */
 const counted = { statements: 0, ms: 0 };
@@ -43,7 +41,7 @@ const KINDS = {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function main() {
-  const database = await freshDatabase();
+  const database = await freshDatabase('identify');
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const db: Db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
@@ -56,9 +54,7 @@ async function main() {
   try {
     await migrateToLatest(db);
     const fillSeconds = await fillContacts(db, CONTACTS);
-    const apiKey = (
-      await addUser(db, { username: 'bench-profile', role: 'ingest', kind: 'service' }, 'bench')
-    ).apiKey!;
+    const apiKey = await ingestApiKey(db, 'bench-profile');
     const rows: string[] = [];
     const measure = async (label: string, call: () => Promise<unknown>) => {
       for (let i = 0; i < 50; i++) await call(); // warm-up: JIT, plans
@@ -92,7 +88,7 @@ async function main() {
     const jsUs = ((performance.now() - t0) * 1000) / (bodies.length * 5);
 
     const body = `
-${machineLine()}, load average ${os.loadavg()[0]!.toFixed(1)} (2 cores shared with other work).
+${machineLine()}, load average ${loadAverage().toFixed(1)} (2 cores shared with other work).
 ${CONTACTS.toLocaleString('en')} contacts pre-filled as for bench:identify (${fillSeconds.toFixed(0)} s), then ${REQUESTS}
 calls of each kind one after another (after 50 to warm up), straight to \`identifyContact\` on a
 pool of 2 connections, statements counted by Kysely's query log (a transaction's BEGIN and COMMIT

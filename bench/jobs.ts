@@ -20,8 +20,13 @@ import { JobService } from '../apps/server/src/jobs/jobService';
 import { machineLine, writeBenchmarkSection } from './report';
 
 const ROWS = Number(process.env.BENCH_JOB_ROWS ?? 1_000_000);
-const adminUrl = process.env.DATABASE_URL;
-if (!adminUrl) throw new Error('set DATABASE_URL (the machine Postgres) for bench:jobs');
+const adminUrl = machinePostgres();
+
+function machinePostgres(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('set DATABASE_URL (the machine Postgres) for bench:jobs');
+  return url;
+}
 
 function row(i: number): string {
   return `b${i},Given${i % 997},Family${i % 1009},19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 9}\n`;
@@ -74,7 +79,7 @@ async function main(): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl!);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const db: Db = createDb(url.href, { maxConnections: 10, applicationName: 'bench-jobs' });
   const files = await serveCsv();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const BENCHMARKS_FILE = path.resolve(import.meta.dirname, '../docs/benchmarks.md');
@@ -30,4 +31,11 @@ export function writeBenchmarkSection(title: string, body: string): void {
 
 export function machineLine(): string {
   return `Node ${process.version}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The machine's one-minute load average (the reports print it beside their timings). */
+export function loadAverage(): number {
+  const [oneMinute] = os.loadavg();
+  if (oneMinute === undefined) throw new Error('os.loadavg() gave no one-minute figure');
+  return oneMinute;
 }

@@ -5,6 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { ActorSupervisor, Db, DeliveryTiming, RecordOutcome } from '@nexus/actors';
 import { generatePopulation } from '../apps/server/src/generate/syntheticPeople';
+import { onlyRow } from './benchDatabase';
+import { percentile } from './stats';
 
 /** Submissions are sent every tick, as many as the clock says are due. */
 const TICK_MS = 100;
@@ -37,9 +39,6 @@ export interface StageLatency {
  * and its pipeline stages (stage clock).
  */
 const LEGS = ['relay', 'bus', 'mailbox', 'task'] as const;
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** People unseen by the maximum-rate run (another seed and prefix), 20% duplicates. */
 export function steadyRecords(count: number) {
@@ -95,7 +94,7 @@ async function submitAndMeasure<T>(
     const { rows } = await sql<{ n: string }>`
       select count(*) as n from records
       where source = ${STEADY_SOURCE} and status not in ('received', 'relayed')`.execute(db);
-    if (Number(rows[0]!.n) >= records.length) break;
+    if (Number(onlyRow({ rows }, 'records decided').n) >= records.length) break;
     await sleep(200);
   }
   const { rows } = await sql<{

@@ -14,7 +14,9 @@ import { startEmbeddedPostgres } from '../apps/server/src/db/postgres';
 import { startEngine } from '../apps/server/src/engine/engine';
 import { generatePopulation } from '../apps/server/src/generate/syntheticPeople';
 import { submitBatch } from '../apps/server/src/ingest/submitBatch';
-import { machineLine, writeBenchmarkSection } from './report';
+import { numberArg } from './args';
+import { loadAverage, machineLine, writeBenchmarkSection } from './report';
+import { percentile } from './stats';
 import {
   STEADY_SOURCE,
   steadyLine,
@@ -24,20 +26,12 @@ import {
   type SteadyResult,
 } from './steadyRate';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const target = arg('records', 100_000);
-const steadySeconds = arg('steady-seconds', 60);
+const target = numberArg('records', 100_000);
+const steadySeconds = numberArg('steady-seconds', 60);
 /** --steady-rate=R: the steady phase at R records/s instead of half the backlog's rate. */
-const steadyRate = arg('steady-rate', 0);
+const steadyRate = numberArg('steady-rate', 0);
 /** --batched-only: skip the one-transaction-per-record run (and leave docs/benchmarks.md alone). */
 const batchedOnly = process.argv.includes('--batched-only');
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0
-    ? 0
-    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 interface Run {
   population: number;
@@ -164,7 +158,7 @@ function describe(r: Run) {
 
 async function main() {
   const config = loadConfig({});
-  const loadBefore = os.loadavg()[0]!.toFixed(1);
+  const loadBefore = loadAverage().toFixed(1);
   const batched = await run(true);
   if (batchedOnly) {
     const b = describe(batched);
@@ -173,7 +167,7 @@ async function main() {
     return;
   }
   const single = await run(false);
-  const loadAfter = os.loadavg()[0]!.toFixed(1);
+  const loadAfter = loadAverage().toFixed(1);
   const b = describe(batched);
   const s = describe(single);
   for (const [name, d, r] of [

@@ -15,14 +15,12 @@ import { withFaces } from '../apps/server/src/generate/syntheticFaces';
 import { generatePopulation } from '../apps/server/src/generate/syntheticPeople';
 import { writeDataset } from '../apps/server/src/generate/writeDataset';
 import { runBatch, spawnSimulator, type BatchRun } from './facesEngine';
+import { numberArg } from './args';
 import { machineLine, writeBenchmarkSection } from './report';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-
 export async function facesThroughput(): Promise<void> {
-  const records = arg('records', 2000);
-  const latencyMs = arg('latency-ms', 40);
+  const records = numberArg('records', 2000);
+  const latencyMs = numberArg('latency-ms', 40);
   const config = loadConfig({});
   const prefetch = config.NEXUS_TECH5_PREFETCH || 4;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-tp-faces-'));
@@ -92,7 +90,8 @@ export async function facesThroughput(): Promise<void> {
       .map(([k, ms]) => `${k} ${ms.toFixed(1)}`)
       .join(', ');
   const callLine = (name: string) => {
-    const c = calls[name]!;
+    const c = calls[name];
+    if (!c) throw new Error(`no Tech5 call counts for ${name}`);
     return `${c.liveness} liveness, ${c.identify} identify, ${c.insert} insert, ${c.delete} delete`;
   };
   const counts = (r: BatchRun) =>

@@ -31,7 +31,9 @@ import {
   stopLocalService,
   type LocalService,
 } from '../test/localServices';
+import { numberArg } from './args';
 import { machineLine, writeBenchmarkSection } from './report';
+import { percentile } from './stats';
 import {
   STEADY_SOURCE,
   steadyLine,
@@ -40,10 +42,8 @@ import {
   type SteadyResult,
 } from './steadyRate';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const target = arg('records', 10_000);
-const steadySeconds = arg('steady-seconds', 60);
+const target = numberArg('records', 10_000);
+const steadySeconds = numberArg('steady-seconds', 60);
 const SAMPLE_MS = 2000;
 
 interface Result {
@@ -56,9 +56,6 @@ interface Result {
   lag: Array<[number, number]>;
   steady?: SteadyResult;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function freshDatabase(adminUrl: string): Promise<{ url: string; db: Db }> {
   const name = `nexus_bench_${randomBytes(4).toString('hex')}`;
@@ -248,7 +245,8 @@ async function passThrough(
       eachBatch: async (payload) => {
         const { batch } = payload;
         const rows = batch.messages.map((m) => {
-          const value = JSON.parse(m.value!.toString()) as RawRecordMessage;
+          if (!m.value) throw new Error(`Kafka message at offset ${m.offset} has no value`);
+          const value = JSON.parse(m.value.toString()) as RawRecordMessage;
           return { id: value.recordId, payload: JSON.stringify(value.record), received_at: value.receivedAt };
         });
         await sql`insert into passthrough (id, payload, received_at)
@@ -351,7 +349,8 @@ async function main() {
       ),
       await passThrough(server.url, brokers, list, config.NEXUS_PARTITIONS),
     ];
-    const ceiling = results.at(-1)!;
+    const ceiling = results.at(-1);
+    if (!ceiling) throw new Error('no pass-through run to compare with');
     const ratio = (r: Result) => (r.records / r.seconds / (ceiling.records / ceiling.seconds)).toFixed(3);
     for (const r of results.slice(0, -1)) console.log(`${r.name}: ${ratio(r)} of the pass-through consumer`);
     const table = results

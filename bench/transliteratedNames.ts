@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { labelledDatasets, readTruth, type LabelledDataset } from './datasets';
+import { firstFile, labelledDatasets, readTruth, type LabelledDataset } from './datasets';
 
 const NAME_COLUMNS = new Set(['given_name', 'family_name', 'surname', 'first_name']);
 
@@ -174,7 +174,7 @@ export interface TwoScriptSet {
 export function writeTwoScriptSet(base: LabelledDataset, dir: string, seed = 17): TwoScriptSet {
   const random = seeded(seed);
   const truth = readTruth(base.truth);
-  const header = parse(fs.readFileSync(base.files[0]!, 'utf8'), { to_line: 1 })[0] as string[];
+  const header = parse(fs.readFileSync(firstFile(base), 'utf8'), { to_line: 1 })[0] as string[];
   const idColumn =
     header.find((h) => base.map.split(',').some((m) => m === `${h}=external_id`)) ?? 'external_id';
   const rows: Array<Record<string, string>> = base.files.flatMap((file) =>
@@ -233,7 +233,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   fs.mkdirSync(out, { recursive: true });
   for (const base of twoScriptBases()) {
     const { set, rewritten } = writeTwoScriptSet(base, out);
-    fs.copyFileSync(base.truth, path.join(out, `${path.basename(set.files[0]!, '.csv')}_truth.csv`));
+    fs.copyFileSync(base.truth, path.join(out, `${path.basename(firstFile(set), '.csv')}_truth.csv`));
     console.log(`${set.files[0]}: ${JSON.stringify(rewritten)}`);
   }
 }

@@ -19,7 +19,8 @@ import { startNexus, type RunningNexus } from '../apps/server/src/server';
 import { addUser } from '../apps/server/src/users/usersService';
 import { CHROMIUM_PATH } from '../test/chromium';
 import { clientBundleSection, measureClientBundle } from './clientBundle';
-import { machineLine, writeBenchmarkSection } from './report';
+import { loadAverage, machineLine, writeBenchmarkSection } from './report';
+import { median } from './stats';
 
 const WEB_ROOT = path.resolve(import.meta.dirname, '../apps/web');
 const BATCHES = 10_000;
@@ -36,7 +37,6 @@ interface ManifestChunk {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const gzipSize = (file: string) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function buildDashboard(): Promise<{ dir: string; manifest: Record<string, ManifestChunk> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bench-web-'));
@@ -60,17 +60,24 @@ function closure(
   key: string,
   seen = new Set<string>(),
 ): Set<string> {
-  const chunk = manifest[key]!;
+  const chunk = manifest[key];
+  if (!chunk) throw new Error(`the Vite manifest has no chunk ${key}`);
   for (const file of [chunk.file, ...(chunk.css ?? [])]) seen.add(file);
-  for (const imported of chunk.imports ?? [])
-    if (!seen.has(manifest[imported]!.file)) closure(manifest, imported, seen);
+  for (const imported of chunk.imports ?? []) {
+    const file = manifest[imported]?.file;
+    if (file === undefined)
+      throw new Error(`the Vite manifest has no chunk ${imported} (imported by ${key})`);
+    if (!seen.has(file)) closure(manifest, imported, seen);
+  }
   return seen;
 }
 
 function bundleSizes(dir: string, manifest: Record<string, ManifestChunk>) {
-  const entryKey = Object.keys(manifest).find((k) => manifest[k]!.isEntry)!;
+  const entryKey = Object.entries(manifest).find(([, chunk]) => chunk.isEntry)?.[0];
+  if (entryKey === undefined) throw new Error('the Vite manifest has no entry chunk');
   const initial = closure(manifest, entryKey);
-  const overviewKey = Object.keys(manifest).find((k) => k.endsWith('pages/overview/OverviewPage.tsx'))!;
+  const overviewKey = Object.keys(manifest).find((k) => k.endsWith('pages/overview/OverviewPage.tsx'));
+  if (overviewKey === undefined) throw new Error('the Vite manifest has no chunk for the overview page');
   const overview = [...closure(manifest, overviewKey)].filter((f) => !initial.has(f));
   const sizeOf = (files: Iterable<string>) =>
     [...files].map((f) => ({
@@ -168,7 +175,7 @@ async function main() {
   await clientBundle();
   if (process.argv.includes('--client-only')) return;
   const benchStarted = performance.now();
-  const loadAtStart = os.loadavg()[0]!.toFixed(1);
+  const loadAtStart = loadAverage().toFixed(1);
   const built = performance.now();
   const { dir, manifest } = await buildDashboard();
   const buildMs = performance.now() - built;
@@ -230,8 +237,9 @@ async function main() {
 
     // Records keep arriving while the frames are counted, so every chart and figure changes each second.
     let next = 0;
+    const serverUrl = nexus.http.url;
     const feeding = setInterval(() => {
-      void fetch(`${nexus!.http.url}/api/v1/records`, {
+      void fetch(`${serverUrl}/api/v1/records`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
         body: JSON.stringify({
@@ -253,8 +261,8 @@ async function main() {
       'Dashboard (bench:web)',
       `${machineLine()}; Vite production build (${(buildMs / 1000).toFixed(1)} s), Debian Chromium headless at 1280x800
 (software rendering), server and embedded Postgres on the same machine; load average ${loadAtStart} at the
-start, ${os.loadavg()[0]!.toFixed(1)} at the end${
-        Math.max(Number(loadAtStart), os.loadavg()[0]!) > os.cpus().length
+start, ${loadAverage().toFixed(1)} at the end${
+        Math.max(Number(loadAtStart), loadAverage()) > os.cpus().length
           ? ' (the machine was busy with other work: the timings are upper bounds)'
           : ''
       }.

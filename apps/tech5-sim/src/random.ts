@@ -1,6 +1,7 @@
 /** Deterministic randomness: every face, capture and template follows from 32-bit seeds. */
 
 import { seededRandom as prng } from '@nexus/schema';
+import { numberAt } from './numberAt';
 
 export { prng };
 
@@ -36,7 +37,9 @@ export function between(rnd: () => number, lo: number, hi: number): number {
 }
 
 export function pick<T>(rnd: () => number, list: readonly T[]): T {
-  return list[Math.floor(rnd() * list.length)]!;
+  const picked = list[Math.floor(rnd() * list.length)];
+  if (picked === undefined) throw new Error(`pick: nothing to pick from a list of ${list.length}`);
+  return picked;
 }
 
 const NORMAL_TABLE_SIZE = 4096;
@@ -59,6 +62,6 @@ export function pixelNoise(seed: number): () => number {
     state ^= state << 13;
     state ^= state >>> 17;
     state ^= state << 5;
-    return table[(state >>> 0) & (NORMAL_TABLE_SIZE - 1)]!;
+    return numberAt(table, (state >>> 0) & (NORMAL_TABLE_SIZE - 1), 'normal table');
   };
 }

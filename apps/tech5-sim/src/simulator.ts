@@ -138,7 +138,7 @@ export async function startTech5Simulator(options: Tech5SimulatorOptions = {}): 
   };
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '') || '/';
+    const path = (req.url ?? '/').replace(/\?.*$/s, '').replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
     if (method === 'GET' && path === '/sim/stats') return send(res, 200, snapshot());

@@ -48,15 +48,16 @@ export class TemplateGallery {
     const slot = this.slots.get(referenceId);
     if (slot === undefined) return false;
     const last = this.ids.length - 1;
+    const moved = this.ids.pop();
+    const movedSpoof = this.spoofs.pop();
+    if (moved === undefined || movedSpoof === undefined)
+      throw new Error(`gallery: ${referenceId} has slot ${slot} but the gallery is empty`);
     if (slot !== last) {
       this.words.copyWithin(slot * TEMPLATE_WORDS, last * TEMPLATE_WORDS, (last + 1) * TEMPLATE_WORDS);
-      const moved = this.ids[last]!;
       this.ids[slot] = moved;
-      this.spoofs[slot] = this.spoofs[last]!;
+      this.spoofs[slot] = movedSpoof;
       this.slots.set(moved, slot);
     }
-    this.ids.pop();
-    this.spoofs.pop();
     this.slots.delete(referenceId);
     return true;
   }
@@ -86,11 +87,19 @@ export class TemplateGallery {
     let worst = options.maxDistance;
     const consider = (slot: number, distance: number) => {
       if (distance > worst) return;
-      let i = best.length;
-      while (i > 0 && best[i - 1]!.distance > distance) i--;
+      // After every hit at this distance or closer (best is sorted, and stays so).
+      let i = 0;
+      for (const b of best) {
+        if (b.distance > distance) break;
+        i++;
+      }
       best.splice(i, 0, { slot, distance });
       if (best.length > limit) best.pop();
-      if (best.length === limit) worst = Math.min(worst, best[best.length - 1]!.distance);
+      if (best.length === limit) {
+        const furthest = best.at(-1);
+        if (furthest === undefined) throw new Error('gallery search: maxResults must be at least 1');
+        worst = Math.min(worst, furthest.distance);
+      }
     };
     const excluded = options.exclude === undefined ? -1 : (this.slots.get(options.exclude) ?? -1);
     if (options.gallery) {
@@ -102,7 +111,11 @@ export class TemplateGallery {
     } else {
       this.scanAll(query, excluded, consider);
     }
-    return best.map((b) => ({ referenceId: this.ids[b.slot]!, distance: b.distance }));
+    return best.map((b) => {
+      const referenceId = this.ids[b.slot];
+      if (referenceId === undefined) throw new Error(`gallery search: no reference in slot ${b.slot}`);
+      return { referenceId, distance: b.distance };
+    });
   }
 
   /**
@@ -118,7 +131,13 @@ export class TemplateGallery {
     const n = this.ids.length;
     for (let slot = 0, o = 0; slot < n; slot++, o += 16) {
       let d = 0;
-      for (let w = 0; w < 16; w++) d += popcount(query[w]! ^ words[o + w]!);
+      for (let w = 0; w < 16; w++) {
+        const q = query[w];
+        const r = words[o + w];
+        if (q === undefined || r === undefined)
+          throw new RangeError(`gallery scan: no word ${w} in slot ${slot}`);
+        d += popcount(q ^ r);
+      }
       if (slot !== excluded) consider(slot, d);
     }
   }

@@ -4,6 +4,7 @@
  * are relatives, Binomial(512, ~0.3). Its lower tail at a distance is the false match rate there;
  * the scaled score is -10·log10 of it (30: one false match in 1,000 comparisons), capped at 100.
  */
+import { numberAt } from '../numberAt';
 import { RELATIVE_DIFFERENCE, TEMPLATE_BITS } from './templates';
 
 /** Share of impostor comparisons that are between look-alike relatives. */
@@ -28,7 +29,9 @@ function log10FalseMatchRates(): Float64Array {
   const out = new Float64Array(n + 1);
   let cumulative = 0;
   for (let d = 0; d <= n; d++) {
-    cumulative += (1 - RELATIVE_SHARE) * Math.exp(unrelated[d]!) + RELATIVE_SHARE * Math.exp(relatives[d]!);
+    cumulative +=
+      (1 - RELATIVE_SHARE) * Math.exp(numberAt(unrelated, d, 'unrelated pmf')) +
+      RELATIVE_SHARE * Math.exp(numberAt(relatives, d, 'relatives pmf'));
     out[d] = Math.log10(Math.max(cumulative, 1e-300));
   }
   return out;
@@ -38,7 +41,7 @@ const LOG10_FMR = log10FalseMatchRates();
 
 /** -10·log10(FMR) at a distance, 0..100. */
 export function scaledScore(distance: number): number {
-  const v = -10 * LOG10_FMR[Math.max(0, Math.min(TEMPLATE_BITS, distance))]!;
+  const v = -10 * numberAt(LOG10_FMR, Math.max(0, Math.min(TEMPLATE_BITS, distance)), 'false match rates');
   return Math.max(0, Math.min(MAX_SCALED_SCORE, v));
 }
 
@@ -54,6 +57,6 @@ export function internalScore(distance: number): number {
 export function maxDistanceForTarget(targetFpir: number, gallerySize: number): number {
   const limit = -targetFpir / 10 - Math.log10(Math.max(1, gallerySize));
   let d = -1;
-  while (d < TEMPLATE_BITS && LOG10_FMR[d + 1]! <= limit) d++;
+  while (d < TEMPLATE_BITS && numberAt(LOG10_FMR, d + 1, 'false match rates') <= limit) d++;
   return d;
 }

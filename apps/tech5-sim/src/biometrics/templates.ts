@@ -11,6 +11,7 @@
 import { grayscale, type RgbaImage } from '../faces/image';
 import type { FaceSubject } from '../faces/faceModel';
 import type { CaptureMark } from '../faces/watermark';
+import { numberAt } from '../numberAt';
 import { gaussian, mixSeed, prng } from '../random';
 
 export const TEMPLATE_BITS = 512;
@@ -26,7 +27,8 @@ function randomWords(rnd: () => number, out = new Uint32Array(TEMPLATE_WORDS)): 
 function flipBits(code: Uint32Array, probability: number, rnd: () => number): void {
   if (probability <= 0) return;
   for (let bit = 0; bit < TEMPLATE_BITS; bit++) {
-    if (rnd() < probability) code[bit >>> 5] = (code[bit >>> 5]! ^ (1 << (bit & 31))) >>> 0;
+    if (rnd() < probability)
+      code[bit >>> 5] = (numberAt(code, bit >>> 5, 'template') ^ (1 << (bit & 31))) >>> 0;
   }
 }
 
@@ -57,12 +59,16 @@ export function pixelTemplate(image: RgbaImage): Uint32Array {
     const gy = Math.min(GRID_H - 1, Math.floor((y * GRID_H) / image.height));
     for (let x = 0; x < image.width; x++) {
       const cell = gy * GRID_W + Math.min(GRID_W - 1, Math.floor((x * GRID_W) / image.width));
-      cells[cell]! += gray[y * image.width + x]!;
-      counts[cell]! += 1;
+      cells[cell] = numberAt(cells, cell, 'grid') + numberAt(gray, y * image.width + x, 'grayscale image');
+      counts[cell] = numberAt(counts, cell, 'grid counts') + 1;
     }
   }
   let mean = 0;
-  for (let i = 0; i < cells.length; i++) mean += cells[i]! /= Math.max(1, counts[i]!);
+  for (let i = 0; i < cells.length; i++) {
+    const average = numberAt(cells, i, 'grid') / Math.max(1, numberAt(counts, i, 'grid counts'));
+    cells[i] = average;
+    mean += average;
+  }
   mean /= cells.length;
   let variance = 0;
   for (const c of cells) variance += (c - mean) ** 2;
@@ -76,8 +82,9 @@ export function pixelTemplate(image: RgbaImage): Uint32Array {
   for (let bit = 0; bit < TEMPLATE_BITS; bit++) {
     let dot = 0;
     const row = bit * cells.length;
-    for (let i = 0; i < cells.length; i++) dot += projections[row + i]! * ((cells[i]! - mean) / sd);
-    if (dot > 0) code[bit >>> 5] = (code[bit >>> 5]! | (1 << (bit & 31))) >>> 0;
+    for (let i = 0; i < cells.length; i++)
+      dot += numberAt(projections, row + i, 'projections') * ((numberAt(cells, i, 'grid') - mean) / sd);
+    if (dot > 0) code[bit >>> 5] = (numberAt(code, bit >>> 5, 'template') | (1 << (bit & 31))) >>> 0;
   }
   return code;
 }
@@ -91,6 +98,7 @@ export function popcount32(v: number): number {
 
 export function hammingDistance(a: Uint32Array, b: Uint32Array, bOffset = 0): number {
   let d = 0;
-  for (let w = 0; w < TEMPLATE_WORDS; w++) d += popcount32((a[w]! ^ b[bOffset + w]!) >>> 0);
+  for (let w = 0; w < TEMPLATE_WORDS; w++)
+    d += popcount32((numberAt(a, w, 'template') ^ numberAt(b, bOffset + w, 'templates')) >>> 0);
   return d;
 }

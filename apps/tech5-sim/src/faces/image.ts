@@ -1,3 +1,5 @@
+import { numberAt } from '../numberAt';
+
 /** An 8-bit RGBA image, row by row: what the renderer draws and the detectors read. */
 export interface RgbaImage {
   width: number;
@@ -14,7 +16,10 @@ export function grayscale(image: RgbaImage): Float32Array {
   const { width, height, data } = image;
   const out = new Float32Array(width * height);
   for (let i = 0, p = 0; i < out.length; i++, p += 4) {
-    out[i] = 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+    out[i] =
+      0.299 * numberAt(data, p, 'image') +
+      0.587 * numberAt(data, p + 1, 'image') +
+      0.114 * numberAt(data, p + 2, 'image');
   }
   return out;
 }
@@ -31,9 +36,12 @@ export function sample(image: RgbaImage, x: number, y: number, channel: number):
   const y1 = Math.min(height - 1, y0 + 1);
   const fx = cx - x0;
   const fy = cy - y0;
-  const top = data[(y0 * width + x0) * 4 + channel]! * (1 - fx) + data[(y0 * width + x1) * 4 + channel]! * fx;
+  const top =
+    numberAt(data, (y0 * width + x0) * 4 + channel, 'image') * (1 - fx) +
+    numberAt(data, (y0 * width + x1) * 4 + channel, 'image') * fx;
   const bottom =
-    data[(y1 * width + x0) * 4 + channel]! * (1 - fx) + data[(y1 * width + x1) * 4 + channel]! * fx;
+    numberAt(data, (y1 * width + x0) * 4 + channel, 'image') * (1 - fx) +
+    numberAt(data, (y1 * width + x1) * 4 + channel, 'image') * fx;
   return top * (1 - fy) + bottom * fy;
 }
 
@@ -49,7 +57,7 @@ export function boxBlur(image: RgbaImage, r: number): void {
         let n = 0;
         for (let yy = Math.max(0, y - r); yy <= Math.min(height - 1, y + r); yy++) {
           for (let xx = Math.max(0, x - r); xx <= Math.min(width - 1, x + r); xx++) {
-            sum += src[(yy * width + xx) * 4 + c]!;
+            sum += numberAt(src, (yy * width + xx) * 4 + c, 'image');
             n++;
           }
         }

@@ -134,9 +134,10 @@ export function renderFace(shape: FaceShape, capture: CaptureConditions): RgbaIm
         bg[2] * vignette * (1 - 0.1 * (py / FACE_HEIGHT)),
       ];
       const o = (py * FACE_WIDTH + px) * 4;
-      for (let ch = 0; ch < 3; ch++) {
-        data[o + ch] = clamp(rgb[ch]! * capture.brightness + capture.tint[ch]! + noise() * capture.noise);
-      }
+      const { brightness, tint } = capture;
+      data[o] = clamp(rgb[0] * brightness + tint[0] + noise() * capture.noise);
+      data[o + 1] = clamp(rgb[1] * brightness + tint[1] + noise() * capture.noise);
+      data[o + 2] = clamp(rgb[2] * brightness + tint[2] + noise() * capture.noise);
       data[o + 3] = 255;
     }
   }

@@ -5,6 +5,7 @@
  * the template from it plus the capture's noise. PNG is lossless, so the mark survives any copy;
  * re-encoding as JPEG or resizing would erase it, and the face then counts as an unknown image.
  */
+import { numberAt } from '../numberAt';
 import { prng } from '../random';
 import type { FaceSubject } from './faceModel';
 import type { RgbaImage } from './image';
@@ -46,7 +47,7 @@ function positions(pixels: number): Uint32Array {
 function crc16(bytes: Uint8Array, length: number): number {
   let crc = 0xffff;
   for (let i = 0; i < length; i++) {
-    crc ^= bytes[i]! << 8;
+    crc ^= numberAt(bytes, i, 'capture mark') << 8;
     for (let b = 0; b < 8; b++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
   }
   return crc;
@@ -71,9 +72,9 @@ export function embedMark(image: RgbaImage, mark: CaptureMark): void {
   const at = positions(image.width * image.height);
   for (let copy = 0; copy < COPIES; copy++) {
     for (let bit = 0; bit < BITS; bit++) {
-      const value = (bytes[bit >> 3]! >> (7 - (bit & 7))) & 1;
-      const o = at[copy * BITS + bit]! * 4 + 2;
-      image.data[o] = (image.data[o]! & 0xfe) | value;
+      const value = (numberAt(bytes, bit >> 3, 'capture mark') >> (7 - (bit & 7))) & 1;
+      const o = numberAt(at, copy * BITS + bit, 'mark positions') * 4 + 2;
+      image.data[o] = (numberAt(image.data, o, 'image') & 0xfe) | value;
     }
   }
 }
@@ -86,17 +87,21 @@ export function readMark(image: RgbaImage): CaptureMark | null {
   const bytes = new Uint8Array(BYTES);
   for (let bit = 0; bit < BITS; bit++) {
     let ones = 0;
-    for (let copy = 0; copy < COPIES; copy++) ones += image.data[at[copy * BITS + bit]! * 4 + 2]! & 1;
-    if (ones * 2 > COPIES) bytes[bit >> 3]! |= 1 << (7 - (bit & 7));
+    for (let copy = 0; copy < COPIES; copy++) {
+      const o = numberAt(at, copy * BITS + bit, 'mark positions') * 4 + 2;
+      ones += numberAt(image.data, o, 'image') & 1;
+    }
+    if (ones * 2 > COPIES)
+      bytes[bit >> 3] = numberAt(bytes, bit >> 3, 'capture mark') | (1 << (7 - (bit & 7)));
   }
   if (MAGIC.some((m, i) => bytes[i] !== m)) return null;
   const view = new DataView(bytes.buffer);
   if (view.getUint16(15) !== crc16(bytes, 15)) return null;
-  const flags = bytes[14]!;
+  const flags = view.getUint8(14);
   return {
-    subject: { family: view.getUint32(4), member: bytes[8]! },
+    subject: { family: view.getUint32(4), member: view.getUint8(8) },
     captureSeed: view.getUint32(9),
-    templateNoise: bytes[13]! / 255,
+    templateNoise: view.getUint8(13) / 255,
     spoof: flags & 1 ? (SPOOF_KINDS[(flags >> 1) - 1] ?? 'screen') : null,
   };
 }

@@ -8,6 +8,7 @@
  * A live face has neither (its texture is sensor noise and its edges are curves).
  */
 import { grayscale, type RgbaImage } from '../faces/image';
+import { numberAt } from '../numberAt';
 
 export const DEFAULT_LIVENESS_THRESHOLD = 0.5;
 
@@ -49,8 +50,8 @@ function highPass(gray: Float32Array, width: number, height: number): Float32Arr
     for (let x = 1; x < width - 1; x++) {
       let sum = 0;
       for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) sum += gray[(y + dy) * width + x + dx]!;
-      out[y * width + x] = gray[y * width + x]! - sum / 9;
+        for (let dx = -1; dx <= 1; dx++) sum += numberAt(gray, (y + dy) * width + x + dx, 'grayscale image');
+      out[y * width + x] = numberAt(gray, y * width + x, 'grayscale image') - sum / 9;
     }
   }
   return out;
@@ -73,7 +74,8 @@ function swing(high: Float32Array, width: number, height: number, sx: number, sy
     for (let y = 1; y < height - 1 - oy; y++) {
       const row = y * width;
       const other = (y + oy) * width + ox;
-      for (let x = 1; x < width - 1 - ox; x++) sum += high[row + x]! * high[other + x]!;
+      for (let x = 1; x < width - 1 - ox; x++)
+        sum += numberAt(high, row + x, 'high-passed image') * numberAt(high, other + x, 'high-passed image');
     }
     const r = sum / energy;
     if (r > max) max = r;
@@ -88,7 +90,7 @@ function swing(high: Float32Array, width: number, height: number, sx: number, sy
  * The weakest of the four sides is the indicator, so one straight line (a fringe) is not a frame.
  */
 function rectangleEdges(gray: Float32Array, width: number, height: number): number {
-  const at = (x: number, y: number) => gray[y * width + x]!;
+  const at = (x: number, y: number) => numberAt(gray, y * width + x, 'grayscale image');
   const rowEdge = (y: number) => {
     let up = 0;
     let down = 0;

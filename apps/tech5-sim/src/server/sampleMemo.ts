@@ -60,7 +60,10 @@ export class SampleMemo {
           synthetic: false,
           liveness: assessLiveness(image, this.threshold),
         };
-    if (this.samples.size >= MAX_SAMPLES) this.samples.delete(this.samples.keys().next().value!);
+    if (this.samples.size >= MAX_SAMPLES) {
+      const oldest = this.samples.keys().next();
+      if (!oldest.done) this.samples.delete(oldest.value);
+    }
     this.samples.set(key, sample);
     return sample;
   }

@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import { useLocation, useParams } from 'react-router';
 import { mayCall } from '@nexus/schema/roles';
 import { useApi, useSession } from '../../api/ApiProvider';
+import { downloadFile } from '../../api/downloadFile';
 import { useLive } from '../../api/useLive';
 import { formatCount, messageOf } from '../../ui/format';
 import { pagedListOf } from '../../ui/paging';
@@ -11,7 +12,6 @@ import { BatchDetailView, type ActionNotice } from './BatchDetailView';
 import { BatchRecordsTable } from './BatchRecordsTable';
 import type { Batch, BatchReceipt, RecordFilter } from './batchTypes';
 import { isRunning } from './decisions';
-import { downloadResults } from './downloadResults';
 import './batches.css';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -134,7 +134,7 @@ function BatchDetail({ batchId }: { batchId: string }) {
       }}
       onDownload={() => {
         setBusy('download');
-        downloadResults(session, batchId)
+        downloadFile(session, `/api/v1/batches/${batchId}/results.csv`, `batch-${batchId}-results.csv`)
           .catch((error: unknown) =>
             setNotice({
               tone: 'error',

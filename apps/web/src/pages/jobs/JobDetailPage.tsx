@@ -2,10 +2,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useApi, useSession } from '../../api/ApiProvider';
+import { downloadFile } from '../../api/downloadFile';
 import { useLive } from '../../api/useLive';
 import { formatCount, formatDateTime, formatMs, messageOf } from '../../ui/format';
 import { EmptyState, ErrorNotice, PageHeader, Skeleton } from '../../ui/states';
-import { downloadJobResults } from './downloadJobResults';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COUNTS = [
@@ -104,8 +104,9 @@ function JobDetail({ jobId }: { jobId: string }) {
         <button
           type="button"
           onClick={() =>
-            void downloadJobResults(session, jobId).catch((err: unknown) =>
-              setNotice({ tone: 'error', text: `The results could not be downloaded: ${messageOf(err)}` }),
+            void downloadFile(session, `/api/v1/jobs/${jobId}/results.csv`, `job-${jobId}-results.csv`).catch(
+              (err: unknown) =>
+                setNotice({ tone: 'error', text: `The results could not be downloaded: ${messageOf(err)}` }),
             )
           }
         >

@@ -1,11 +1,12 @@
-import type { Session } from '../../api/session';
+import type { Session } from './session';
 
 /**
- * Fetches the job's results CSV with the access token (the route wants a Bearer token, which a
- * plain link cannot carry) and hands it to the browser as a download.
+ * Fetches a file from the API with the access token (its routes want a Bearer token, which a
+ * plain link cannot carry) and hands it to the browser as a download named `fileName`. A refusal
+ * throws the server's own message when it sent one.
  */
-export async function downloadJobResults(session: Session, jobId: string): Promise<void> {
-  const res = await fetch(`/api/v1/jobs/${jobId}/results.csv`, {
+export async function downloadFile(session: Session, path: string, fileName: string): Promise<void> {
+  const res = await fetch(path, {
     headers: { authorization: `Bearer ${await session.accessToken()}` },
   });
   if (!res.ok) {
@@ -21,7 +22,7 @@ export async function downloadJobResults(session: Session, jobId: string): Promi
   const url = URL.createObjectURL(await res.blob());
   const link = document.createElement('a');
   link.href = url;
-  link.download = `job-${jobId}-results.csv`;
+  link.download = fileName;
   document.body.append(link);
   link.click();
   link.remove();
