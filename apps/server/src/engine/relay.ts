@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { canonicalRecordSchema, partitionKey, type RawRecordMessage, required } from '@nexus/schema';
+import { canonicalRecordSchema, partitionKey, type RawRecordMessage } from '@nexus/schema';
 import type { Db, RecordBus } from '@nexus/actors';
 
 export interface StoredRecordRow {
