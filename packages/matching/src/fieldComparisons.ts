@@ -9,6 +9,7 @@ import { daysBetween, isoDate, type NormalisedDate } from './dates';
 import { emailLocalPart } from './emails';
 import { MISSING, type ComparedField } from './model';
 import type { NormalisedRecord } from './normaliseRecord';
+import { PairMemo } from './pairMemo';
 
 export interface FieldComparison {
   level: string;
@@ -18,18 +19,32 @@ export interface FieldComparison {
   value?: string;
 }
 
+/**
+ * Jaro-Winkler of names and places, and the levels of middle names, towns and streets, are
+ * pure, symmetric functions of the two values, and the same few values meet again and again in
+ * one run: each pair is computed once and looked up after (pairMemo.ts,
+ * docs/decisions/0060-memoised-field-comparisons.md). Given and family levels also read the
+ * records' nickname roots and phonetic codes, which an enricher may extend, so only their
+ * Jaro-Winkler is memoised. Dates, identifiers, phones, postcodes and e-mails are left
+ * unmemoised: their values rarely repeat, so a lookup would cost more than it saves.
+ */
+const similarity = new PairMemo(jaroWinkler);
+
 const CLOSE = 0.92;
 const SIMILAR = 0.8;
 
 function intersects(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  return a !== undefined && b !== undefined && a.some((x) => b.includes(x));
+  if (a === undefined || b === undefined) return false;
+  // A loop, not a.some(...): no closure for every pair compared.
+  for (const x of a) if (b.includes(x)) return true;
+  return false;
 }
 
 type Cross = 'close' | 'similar' | 'missing' | 'no';
 
 function cross(x: string | undefined, y: string | undefined): Cross {
   if (x === undefined || y === undefined) return 'missing';
-  const jw = x === y ? 1 : jaroWinkler(x, y);
+  const jw = x === y ? 1 : similarity.get(x, y);
   return jw >= CLOSE ? 'close' : jw >= SIMILAR ? 'similar' : 'no';
 }
 
@@ -47,7 +62,7 @@ function namesSwapped(a: NormalisedRecord, b: NormalisedRecord): boolean {
 function compareGiven(a: NormalisedRecord, b: NormalisedRecord, x: string, y: string): string {
   if (x === y) return 'exact';
   if (intersects(a.givenRoots, b.givenRoots)) return 'nickname';
-  const jw = jaroWinkler(x, y);
+  const jw = similarity.get(x, y);
   if (jw >= CLOSE) return 'close';
   if (namesSwapped(a, b)) return 'swapped';
   if (intersects(a.givenCodes, b.givenCodes)) return 'phonetic';
@@ -58,7 +73,7 @@ function compareGiven(a: NormalisedRecord, b: NormalisedRecord, x: string, y: st
 
 function compareFamily(a: NormalisedRecord, b: NormalisedRecord, x: string, y: string): string {
   if (x === y) return 'exact';
-  const jw = jaroWinkler(x, y);
+  const jw = similarity.get(x, y);
   if (jw >= CLOSE) return 'close';
   if (namesSwapped(a, b)) return 'swapped';
   if (intersects(a.familyCodes, b.familyCodes)) return 'phonetic';
@@ -72,9 +87,17 @@ function compareMiddle(x: string, y: string): string {
   return jaroWinkler(x, y) >= CLOSE ? 'close' : 'different';
 }
 
+/**
+ * At module level, not a local arrow function: the TypeScript loader keeps function names by
+ * wrapping each named arrow in a call that defines its name, once per call of the enclosing
+ * function, and compareDates runs for every pair.
+ */
+function partial(d: NormalisedDate): boolean {
+  return d.precision === 'year' || d.precision === 'month';
+}
+
 function compareDates(x: NormalisedDate, y: NormalisedDate): string {
   if (x.precision === 'day' && y.precision === 'day' && x.digits === y.digits) return 'exact';
-  const partial = (d: NormalisedDate) => d.precision === 'year' || d.precision === 'month';
   if (partial(x) || partial(y)) {
     if (x.precision === 'invalid' || y.precision === 'invalid') return 'different';
     const n = Math.min(x.digits.length, y.digits.length);
@@ -131,6 +154,10 @@ function compareTypo(x: string, y: string): string {
   return damerauLevenshtein(x, y) <= 1 ? 'typo' : 'different';
 }
 
+const middleLevels = new PairMemo(compareMiddle);
+const textLevels = new PairMemo(compareText);
+const streetLevels = new PairMemo(compareStreet);
+
 type Comparer = (a: NormalisedRecord, b: NormalisedRecord) => FieldComparison;
 
 function text(
@@ -141,20 +168,37 @@ function text(
     const x = pick(a);
     const y = pick(b);
     if (x === undefined || y === undefined) return { level: MISSING, left: x ?? null, right: y ?? null };
-    const result: FieldComparison = { level: level(x, y, a, b), left: x, right: y };
-    if (x === y) result.value = x;
-    return result;
+    // Built whole, not given `value` afterwards: one shape per literal, no transition per pair.
+    const l = level(x, y, a, b);
+    return x === y ? { level: l, left: x, right: y, value: x } : { level: l, left: x, right: y };
   };
 }
 
-const dateText = (d: NormalisedDate) => isoDate(d) ?? d.digits;
+/**
+ * A date as the explanation shows it, once per date: a member's date is shown beside every
+ * record it is compared with, and each showing built the text anew. A normalised record is
+ * never changed once made, so its date's text cannot go stale.
+ */
+const dateTexts = new WeakMap<NormalisedDate, string>();
+
+function dateText(d: NormalisedDate): string {
+  let text = dateTexts.get(d);
+  if (text === undefined) {
+    text = isoDate(d) ?? d.digits;
+    dateTexts.set(d, text);
+  }
+  return text;
+}
 
 export const FIELD_COMPARERS: Readonly<Record<ComparedField, Comparer>> = {
   given_name: text(
     (r) => r.given,
     (x, y, a, b) => compareGiven(a, b, x, y),
   ),
-  middle_name: text((r) => r.middle, compareMiddle),
+  middle_name: text(
+    (r) => r.middle,
+    (x, y) => middleLevels.get(x, y),
+  ),
   family_name: text(
     (r) => r.family,
     (x, y, a, b) => compareFamily(a, b, x, y),
@@ -163,24 +207,33 @@ export const FIELD_COMPARERS: Readonly<Record<ComparedField, Comparer>> = {
     if (a.dob === undefined || b.dob === undefined) {
       return { level: MISSING, left: a.dob ? dateText(a.dob) : null, right: b.dob ? dateText(b.dob) : null };
     }
-    const result: FieldComparison = {
-      level: compareDates(a.dob, b.dob),
-      left: dateText(a.dob),
-      right: dateText(b.dob),
-    };
-    if (result.level === 'exact') result.value = dateText(a.dob);
-    return result;
+    const level = compareDates(a.dob, b.dob);
+    const left = dateText(a.dob);
+    const right = dateText(b.dob);
+    return level === 'exact' ? { level, left, right, value: left } : { level, left, right };
   },
   gender: text((r) => r.gender, compareExact),
   national_id: text((r) => r.national_id, compareIdentifier),
   email: text((r) => r.email, compareEmail),
   phone: text((r) => r.phone, compareTypo),
   street_number: text((r) => r.street_number, compareExact),
-  street: text((r) => r.street, compareStreet),
-  locality: text((r) => r.locality, compareText),
-  city: text((r) => r.city, compareText),
+  street: text(
+    (r) => r.street,
+    (x, y) => streetLevels.get(x, y),
+  ),
+  locality: text(
+    (r) => r.locality,
+    (x, y) => textLevels.get(x, y),
+  ),
+  city: text(
+    (r) => r.city,
+    (x, y) => textLevels.get(x, y),
+  ),
   postcode: text((r) => r.postcode, compareTypo),
   state: text((r) => r.state, compareExact),
   country: text((r) => r.country, compareExact),
-  birth_place: text((r) => r.birth_place, compareText),
+  birth_place: text(
+    (r) => r.birth_place,
+    (x, y) => textLevels.get(x, y),
+  ),
 };
