@@ -9,7 +9,6 @@ import { daysBetween, isoDate, type NormalisedDate } from './dates';
 import { emailLocalPart } from './emails';
 import { MISSING, type ComparedField } from './model';
 import type { NormalisedRecord } from './normaliseRecord';
-import { PairMemo } from './pairMemo';
 
 export interface FieldComparison {
   level: string;
@@ -19,17 +18,9 @@ export interface FieldComparison {
   value?: string;
 }
 
-/**
- * Jaro-Winkler of names and places, and the levels of middle names, towns and streets, are
- * pure, symmetric functions of the two values, and the same few values meet again and again in
- * one run: each pair is computed once and looked up after (pairMemo.ts,
- * docs/decisions/0060-memoised-field-comparisons.md). Given and family levels also read the
- * records' nickname roots and phonetic codes, which an enricher may extend, so only their
- * Jaro-Winkler is memoised. Dates, identifiers, phones, postcodes and e-mails are left
- * unmemoised: their values rarely repeat, so a lookup would cost more than it saves.
- */
-const similarity = new PairMemo(jaroWinkler);
-
+// The comparisons are not memoised, though values repeat: looking up the pair of values cost as
+// much as Jaro-Winkler of two short names, and more in training
+// (docs/decisions/0060-field-comparisons-not-memoised.md).
 const CLOSE = 0.92;
 const SIMILAR = 0.8;
 
@@ -44,7 +35,7 @@ type Cross = 'close' | 'similar' | 'missing' | 'no';
 
 function cross(x: string | undefined, y: string | undefined): Cross {
   if (x === undefined || y === undefined) return 'missing';
-  const jw = x === y ? 1 : similarity.get(x, y);
+  const jw = x === y ? 1 : jaroWinkler(x, y);
   return jw >= CLOSE ? 'close' : jw >= SIMILAR ? 'similar' : 'no';
 }
 
@@ -62,7 +53,7 @@ function namesSwapped(a: NormalisedRecord, b: NormalisedRecord): boolean {
 function compareGiven(a: NormalisedRecord, b: NormalisedRecord, x: string, y: string): string {
   if (x === y) return 'exact';
   if (intersects(a.givenRoots, b.givenRoots)) return 'nickname';
-  const jw = similarity.get(x, y);
+  const jw = jaroWinkler(x, y);
   if (jw >= CLOSE) return 'close';
   if (namesSwapped(a, b)) return 'swapped';
   if (intersects(a.givenCodes, b.givenCodes)) return 'phonetic';
@@ -73,7 +64,7 @@ function compareGiven(a: NormalisedRecord, b: NormalisedRecord, x: string, y: st
 
 function compareFamily(a: NormalisedRecord, b: NormalisedRecord, x: string, y: string): string {
   if (x === y) return 'exact';
-  const jw = similarity.get(x, y);
+  const jw = jaroWinkler(x, y);
   if (jw >= CLOSE) return 'close';
   if (namesSwapped(a, b)) return 'swapped';
   if (intersects(a.familyCodes, b.familyCodes)) return 'phonetic';
@@ -154,10 +145,6 @@ function compareTypo(x: string, y: string): string {
   return damerauLevenshtein(x, y) <= 1 ? 'typo' : 'different';
 }
 
-const middleLevels = new PairMemo(compareMiddle);
-const textLevels = new PairMemo(compareText);
-const streetLevels = new PairMemo(compareStreet);
-
 type Comparer = (a: NormalisedRecord, b: NormalisedRecord) => FieldComparison;
 
 function text(
@@ -195,10 +182,7 @@ export const FIELD_COMPARERS: Readonly<Record<ComparedField, Comparer>> = {
     (r) => r.given,
     (x, y, a, b) => compareGiven(a, b, x, y),
   ),
-  middle_name: text(
-    (r) => r.middle,
-    (x, y) => middleLevels.get(x, y),
-  ),
+  middle_name: text((r) => r.middle, compareMiddle),
   family_name: text(
     (r) => r.family,
     (x, y, a, b) => compareFamily(a, b, x, y),
@@ -217,23 +201,11 @@ export const FIELD_COMPARERS: Readonly<Record<ComparedField, Comparer>> = {
   email: text((r) => r.email, compareEmail),
   phone: text((r) => r.phone, compareTypo),
   street_number: text((r) => r.street_number, compareExact),
-  street: text(
-    (r) => r.street,
-    (x, y) => streetLevels.get(x, y),
-  ),
-  locality: text(
-    (r) => r.locality,
-    (x, y) => textLevels.get(x, y),
-  ),
-  city: text(
-    (r) => r.city,
-    (x, y) => textLevels.get(x, y),
-  ),
+  street: text((r) => r.street, compareStreet),
+  locality: text((r) => r.locality, compareText),
+  city: text((r) => r.city, compareText),
   postcode: text((r) => r.postcode, compareTypo),
   state: text((r) => r.state, compareExact),
   country: text((r) => r.country, compareExact),
-  birth_place: text(
-    (r) => r.birth_place,
-    (x, y) => textLevels.get(x, y),
-  ),
+  birth_place: text((r) => r.birth_place, compareText),
 };
