@@ -71,9 +71,13 @@ export function isoDate(d: NormalisedDate): string | undefined {
   return parts.join('-');
 }
 
+/** A module-level function, not a local arrow: see `partial` in fieldComparisons.ts. */
+function utcTime(d: NormalisedDate): number {
+  return Date.UTC(d.year ?? 0, (d.month ?? 1) - 1, d.day ?? 1);
+}
+
 /** Whole days between two full dates; undefined unless both are valid to the day. */
 export function daysBetween(a: NormalisedDate, b: NormalisedDate): number | undefined {
   if (a.precision !== 'day' || b.precision !== 'day') return undefined;
-  const t = (d: NormalisedDate) => Date.UTC(d.year ?? 0, (d.month ?? 1) - 1, d.day ?? 1);
-  return Math.round(Math.abs(t(a) - t(b)) / 86_400_000);
+  return Math.round(Math.abs(utcTime(a) - utcTime(b)) / 86_400_000);
 }

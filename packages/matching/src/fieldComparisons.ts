@@ -18,11 +18,17 @@ export interface FieldComparison {
   value?: string;
 }
 
+// The comparisons are not memoised, though values repeat: looking up the pair of values cost as
+// much as Jaro-Winkler of two short names, and more in training
+// (docs/decisions/0060-field-comparisons-not-memoised.md).
 const CLOSE = 0.92;
 const SIMILAR = 0.8;
 
 function intersects(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  return a !== undefined && b !== undefined && a.some((x) => b.includes(x));
+  if (a === undefined || b === undefined) return false;
+  // A loop, not a.some(...): no closure for every pair compared.
+  for (const x of a) if (b.includes(x)) return true;
+  return false;
 }
 
 type Cross = 'close' | 'similar' | 'missing' | 'no';
@@ -72,9 +78,17 @@ function compareMiddle(x: string, y: string): string {
   return jaroWinkler(x, y) >= CLOSE ? 'close' : 'different';
 }
 
+/**
+ * At module level, not a local arrow function: the TypeScript loader keeps function names by
+ * wrapping each named arrow in a call that defines its name, once per call of the enclosing
+ * function, and compareDates runs for every pair.
+ */
+function partial(d: NormalisedDate): boolean {
+  return d.precision === 'year' || d.precision === 'month';
+}
+
 function compareDates(x: NormalisedDate, y: NormalisedDate): string {
   if (x.precision === 'day' && y.precision === 'day' && x.digits === y.digits) return 'exact';
-  const partial = (d: NormalisedDate) => d.precision === 'year' || d.precision === 'month';
   if (partial(x) || partial(y)) {
     if (x.precision === 'invalid' || y.precision === 'invalid') return 'different';
     const n = Math.min(x.digits.length, y.digits.length);
@@ -141,13 +155,27 @@ function text(
     const x = pick(a);
     const y = pick(b);
     if (x === undefined || y === undefined) return { level: MISSING, left: x ?? null, right: y ?? null };
-    const result: FieldComparison = { level: level(x, y, a, b), left: x, right: y };
-    if (x === y) result.value = x;
-    return result;
+    // Built whole, not given `value` afterwards: one shape per literal, no transition per pair.
+    const l = level(x, y, a, b);
+    return x === y ? { level: l, left: x, right: y, value: x } : { level: l, left: x, right: y };
   };
 }
 
-const dateText = (d: NormalisedDate) => isoDate(d) ?? d.digits;
+/**
+ * A date as the explanation shows it, once per date: a member's date is shown beside every
+ * record it is compared with, and each showing built the text anew. A normalised record is
+ * never changed once made, so its date's text cannot go stale.
+ */
+const dateTexts = new WeakMap<NormalisedDate, string>();
+
+function dateText(d: NormalisedDate): string {
+  let text = dateTexts.get(d);
+  if (text === undefined) {
+    text = isoDate(d) ?? d.digits;
+    dateTexts.set(d, text);
+  }
+  return text;
+}
 
 export const FIELD_COMPARERS: Readonly<Record<ComparedField, Comparer>> = {
   given_name: text(
@@ -163,13 +191,10 @@ export const FIELD_COMPARERS: Readonly<Record<ComparedField, Comparer>> = {
     if (a.dob === undefined || b.dob === undefined) {
       return { level: MISSING, left: a.dob ? dateText(a.dob) : null, right: b.dob ? dateText(b.dob) : null };
     }
-    const result: FieldComparison = {
-      level: compareDates(a.dob, b.dob),
-      left: dateText(a.dob),
-      right: dateText(b.dob),
-    };
-    if (result.level === 'exact') result.value = dateText(a.dob);
-    return result;
+    const level = compareDates(a.dob, b.dob);
+    const left = dateText(a.dob);
+    const right = dateText(b.dob);
+    return level === 'exact' ? { level, left, right, value: left } : { level, left, right };
   },
   gender: text((r) => r.gender, compareExact),
   national_id: text((r) => r.national_id, compareIdentifier),

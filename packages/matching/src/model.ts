@@ -83,6 +83,17 @@ export function priorLog2Odds(model: MatchModel): number {
 }
 
 /**
+ * The parameters of a field's level: the first of that name, as Array.find would give, in a
+ * plain loop since this runs for every field of every pair scored (no closure per call).
+ */
+function levelParams(model: MatchModel, field: ComparedField, level: string): LevelParams | undefined {
+  const levels = model.fields[field]?.levels;
+  if (levels === undefined) return undefined;
+  for (const l of levels) if (l.level === level) return l;
+  return undefined;
+}
+
+/**
  * Weight of one level for one pair. Term frequency replaces u only for levels marked tf (exact
  * agreement, where both values are `value`), floored by the model's minimum; an agreement on a
  * very common value says little, but never counts against a match.
@@ -95,7 +106,7 @@ export function levelWeight(
   tf?: TermFrequencies,
 ): number {
   if (level === MISSING) return 0;
-  const params = model.fields[field]?.levels.find((l) => l.level === level);
+  const params = levelParams(model, field, level);
   if (params === undefined) return 0;
   if (params.tf === true && tf !== undefined && value !== undefined) {
     const f = tf.frequency(field, value);
