@@ -12,6 +12,17 @@ export class PartitionLeases {
   private connecting: Promise<pg.Client> | undefined;
   private readonly held = new Set<number>();
   private closed = false;
+  /**
+   * A rebalance can revoke (release) while an assignment still acquires: two queries at once on
+   * one connection, which pg warns about and pg 9 refuses, so they go in turn.
+   */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work, work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
 
   constructor(
     private readonly databaseUrl: string,
@@ -28,22 +39,26 @@ export class PartitionLeases {
   async acquire(partitions: Iterable<number>): Promise<Set<number>> {
     if (this.closed) return new Set();
     const client = await this.connect();
-    for (const p of partitions) {
-      if (this.held.has(p)) continue;
-      const res = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1), $2) as ok', [
-        this.namespace,
-        p,
-      ]);
-      if (res.rows[0]?.ok === true) this.held.add(p);
-    }
-    return new Set(this.held);
+    return this.inTurn(async () => {
+      for (const p of partitions) {
+        if (this.held.has(p)) continue;
+        const res = await client.query<{ ok: boolean }>(
+          'select pg_try_advisory_lock(hashtext($1), $2) as ok',
+          [this.namespace, p],
+        );
+        if (res.rows[0]?.ok === true) this.held.add(p);
+      }
+      return new Set(this.held);
+    });
   }
 
   async release(partition: number): Promise<void> {
     if (!this.held.delete(partition)) return;
-    await this.client
-      ?.query('select pg_advisory_unlock(hashtext($1), $2)', [this.namespace, partition])
-      .catch(() => undefined);
+    await this.inTurn(async () => {
+      await this.client
+        ?.query('select pg_advisory_unlock(hashtext($1), $2)', [this.namespace, partition])
+        .catch(() => undefined);
+    });
   }
 
   async close(): Promise<void> {
