@@ -16,21 +16,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { seededRandom } from '@nexus/schema';
 import { firstFile, labelledDatasets, readTruth, type LabelledDataset } from './datasets';
 
 const NAME_COLUMNS = new Set(['given_name', 'family_name', 'surname', 'first_name']);
-
-/** mulberry32, as bench/accuracy.ts: the same seed, the same set. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function transcribe(name: string, table: Array<[string, string]>, final?: [string, string]): string {
   let out = '';
@@ -172,7 +161,7 @@ export interface TwoScriptSet {
 
 /** Writes `<dir>/<name>.csv` and its truth from `base`; the set is scored like any other. */
 export function writeTwoScriptSet(base: LabelledDataset, dir: string, seed = 17): TwoScriptSet {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const truth = readTruth(base.truth);
   const header = parse(fs.readFileSync(firstFile(base), 'utf8'), { to_line: 1 })[0] as string[];
   const idColumn =

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@nexus/actors';
 import type { FieldQualityFlags, RecordStatus } from '@nexus/schema';
-import { required } from '@nexus/schema';
+import { required, seededRandom } from '@nexus/schema';
 
 /** Source rows for rollup tests: records, review cases, dead letters and audit entries over several days and sources. */
 
@@ -21,18 +21,6 @@ const FLAGS = ['missing', 'invalid', 'repaired'] as const;
 const FIELDS = ['date_of_birth', 'phone', 'email', 'given_name'];
 const OUTCOMES = ['same_as', 'new_person', 'merge', 'reject'];
 const REVIEWERS = ['ana', 'bo', 'chen'];
-
-/** A small seeded generator, so a failing run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface GenerateOptions {
   records: number;
