@@ -14,6 +14,12 @@ const fast = {
   breakerFailures: 50,
   breakerOpenMs: 200,
 };
+/**
+ * For the tests that are not about timeouts: a first call (cold simulator, a PNG to decode) can
+ * pass 300 ms on a loaded machine, and a retry after a timeout would read as "already enrolled" or
+ * as a retry the simulator never refused.
+ */
+const patient = { ...fast, timeoutMs: 10_000 };
 const face = (person: number, take: number) =>
   `data:image/png;base64,${syntheticCapture({ subject: { family: 900 + person, member: 0 }, captureSeed: take }).png.toString('base64')}`;
 
@@ -30,7 +36,7 @@ beforeEach(() => {
 
 describe('Tech5 clients', () => {
   it('insert (idempotently), identify and count through MOSIP messages', async () => {
-    const abis = new AbisClient(sim.abisUrl, fast);
+    const abis = new AbisClient(sim.abisUrl, patient);
     expect(await abis.insert('a1', face(1, 1))).toEqual({ existed: false });
     expect(await abis.insert('a1', face(1, 1))).toEqual({ existed: true });
     await abis.insert('a2', face(2, 1));
@@ -45,7 +51,7 @@ describe('Tech5 clients', () => {
   });
 
   it('retries 5xx with backoff until the service is back', async () => {
-    const lds = new LdsClient(sim.ldsUrl, { ...fast, maxAttempts: 8 });
+    const lds = new LdsClient(sim.ldsUrl, { ...patient, maxAttempts: 8 });
     sim.setFaults({ services: ['lds'], unavailable: true });
     const answer = lds.check(face(1, 1));
     await sleep(60);
